@@ -1,0 +1,73 @@
+/* From argv to a configuration. */
+#include "config.h"
+
+#include "cli.h"
+#include "extra_opts.h"
+#include "help.h"
+#include "options.h"
+
+#include <string.h>
+
+const char *pt_progname = "check_prioticket";
+
+void pt_cli_prefix(struct pt_buf *out, enum pt_endpoint endpoint, enum pt_state state)
+{
+	pt_buf_printf(out, "PRIOTICKET %s %s - ",
+		      endpoint == PT_ENDPOINT_STATUS ? "STATUS" : "PING", pt_state_name(state));
+}
+
+static bool fail(struct pt_buf *out, enum pt_endpoint endpoint, const struct pt_buf *why,
+		 enum pt_state *state)
+{
+	*state = PT_UNKNOWN;
+	pt_cli_prefix(out, endpoint, PT_UNKNOWN);
+	pt_buf_printf(out, "%s\n", why->len ? pt_buf_str(why) : "invalid arguments");
+	return false;
+}
+
+bool pt_cli_load(struct pt_cli *cli, enum pt_endpoint endpoint, int argc, char **argv,
+		 struct pt_buf *out, enum pt_state *state)
+{
+	struct pt_buf err = {0};
+	enum pt_options_result r;
+	bool run = false;
+
+	memset(cli, 0, sizeof(*cli));
+	pt_config_init(&cli->cfg, endpoint);
+	*state = PT_UNKNOWN;
+	if (!pt_extra_opts_apply(argc, argv, pt_progname, &cli->argc, &cli->argv, &err)) {
+		pt_options_scrub_argv(argc, argv);
+		fail(out, endpoint, &err, state);
+		pt_buf_free(&err);
+		return false;
+	}
+	r = pt_options_parse(cli->argc, cli->argv, &cli->cfg, &err);
+	/* The secret is copied by now: hide it from `ps`. */
+	pt_options_scrub_argv(argc, argv);
+	pt_options_scrub_argv(cli->argc, cli->argv);
+	switch (r) {
+	case PT_OPTIONS_RUN:
+		run = true;
+		break;
+	case PT_OPTIONS_HELP:
+		pt_help(out, endpoint);
+		break;
+	case PT_OPTIONS_VERSION:
+		pt_version(out);
+		break;
+	case PT_OPTIONS_ERROR:
+		fail(out, endpoint, &err, state);
+		break;
+	}
+	pt_buf_free(&err);
+	return run;
+}
+
+void pt_cli_free(struct pt_cli *cli)
+{
+	pt_config_free(&cli->cfg);
+	if (cli->argv) {
+		pt_extra_opts_free(cli->argc, cli->argv);
+	}
+	cli->argv = NULL;
+}

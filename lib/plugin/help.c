@@ -1,0 +1,84 @@
+/* --help and --version text; every line fits 80 columns. */
+#include "config.h"
+
+#include "help.h"
+#include "cli.h"
+#include "probe/http.h"
+
+void pt_version(struct pt_buf *out)
+{
+	pt_buf_printf(out, "%s %s (%s)\n", pt_progname, PACKAGE_VERSION, pt_http_library_version());
+}
+
+void pt_help(struct pt_buf *out, enum pt_endpoint endpoint)
+{
+	const char *what = endpoint == PT_ENDPOINT_STATUS ? "status" : "ping";
+
+	pt_version(out);
+	pt_buf_printf(
+		out,
+		"Checks GET {base}/system/%s of the Prioticket Distributor API: is it up,\n"
+		"fast, and accepting your credentials?\n"
+		"\n"
+		"Usage: %s [-E ENV | -H HOST [-p PORT] | -u URL] [-A vX.Y]\n"
+		"       [--client-id ID --client-secret-file FILE] [-w RANGE] [-c RANGE]\n"
+		"       [-t SECONDS] [--expect-json PATH=VALUE] [-v] [--extra-opts=[SEC][@FILE]]\n"
+		"\n",
+		what, pt_progname);
+	pt_buf_puts(
+		out,
+		"Target:\n"
+		" -E, --environment=NAME   production (default), sandbox, staging, internal\n"
+		" -H, --hostname=HOST      connect to HOST instead of the environment's host\n"
+		" -p, --port=N             TCP port (default: 443)\n"
+		" -A, --api-version=vX.Y   API version in the path (default: " PT_DEFAULT_API_VERSION ")\n"
+		" -u, --base-url=URL       full base URL, e.g.\n"
+		"                          http://127.0.0.1:8080/v3.8/distributor\n"
+		"                          (overrides -E, -H, -p and -A)\n"
+		" -4, --ipv4 / -6, --ipv6  connect over IPv4 / IPv6 only\n"
+		"     --proxy=URL          proxy (the http_proxy family of variables also works)\n"
+		"     --noproxy=LIST       hosts reached without the proxy\n"
+		"     --ca-file=FILE       trust the CA certificates in FILE\n"
+		"     --ca-path=DIR        trust the hashed CA directory DIR\n"
+		"     --insecure           do not verify the server certificate (not advised)\n"
+		" -C, --certificate=W[,C]  also WARN (CRIT) when the certificate expires in\n"
+		"                          fewer than W (C) days\n"
+		"\n"
+		"Authentication (OAuth2 client credentials; without them the probe is\n"
+		"anonymous):\n"
+		"     --client-id=ID       client id (or PRIOTICKET_CLIENT_ID)\n"
+		"     --client-secret-file=FILE\n"
+		"                          file holding the secret, not readable by others\n"
+		"                          (or PRIOTICKET_CLIENT_SECRET)\n"
+		"     --client-secret=S    the secret itself: visible in `ps`, avoid\n"
+		"     --scope=SCOPE        OAuth2 scope to ask for\n"
+		"     --token-url=URL      token endpoint (default: {base}/oauth2/token)\n"
+		"     --api-key-file=FILE  v3.5 API key, sent as ?key= (or PRIOTICKET_API_KEY)\n"
+		"     --token-cache=DIR    where tokens are kept between runs\n"
+		"     --no-token-cache     fetch a new token on every run\n"
+		"\n"
+		"Thresholds and states:\n"
+		" -w, --warning=RANGE      response time (seconds) that gives WARNING\n"
+		" -c, --critical=RANGE     response time (seconds) that gives CRITICAL\n"
+		"                          RANGE: 10 | 10: | ~:10 | 10:20 | @10:20\n"
+		"                          (alert outside, or inside with @; ends included)\n"
+		" -t, --timeout=SECONDS    budget for the whole run, token included\n"
+		"                          (default: 10)\n"
+		"     --timeout-result=STATE  ok, warning, critical (default) or unknown\n"
+		"     --expect-json=PATH=VALUE[,VALUE...]\n"
+		"                          the body's dotted PATH (a.b.0.c) must equal one\n"
+		"                          of the values, else CRITICAL; repeatable\n"
+		"\n"
+		"Output:\n"
+		" -v, --verbose            more detail; up to three times\n"
+		" -h, --help               this text;  -V, --version  the version\n"
+		"     --extra-opts=[SECTION][@FILE]\n"
+		"                          read options from an ini file (default section:\n"
+		"                          the plugin's name)\n"
+		"\n"
+		"States: 2xx OK (WARNING/CRITICAL by -w/-c); 429 and other 4xx WARNING;\n"
+		"401, 403 and 5xx CRITICAL; DNS, connection and TLS failures CRITICAL;\n"
+		"timeout --timeout-result; bad arguments UNKNOWN.\n"
+		"Perfdata: time time_resolve time_connect time_tls time_processing\n"
+		"time_transfer time_auth (s), size (B).\n");
+}

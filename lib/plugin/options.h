@@ -1,0 +1,26 @@
+/* The option table shared by both plugins, and its parser. */
+#ifndef PT_OPTIONS_H
+#define PT_OPTIONS_H
+
+#include "run_config.h"
+#include "util/buf.h"
+
+enum pt_options_result {
+	PT_OPTIONS_RUN,
+	PT_OPTIONS_HELP,
+	PT_OPTIONS_VERSION,
+	PT_OPTIONS_ERROR, /* err holds a one-line reason */
+};
+
+/* Parses argv (already expanded by --extra-opts) into cfg, which must
+ * have been set up by pt_config_init. Strings in cfg may point into
+ * argv, so argv must outlive cfg. Reads secret files and the
+ * PRIOTICKET_* environment variables. */
+enum pt_options_result pt_options_parse(int argc, char **argv, struct pt_config *cfg,
+					struct pt_buf *err);
+
+/* Overwrites the values of --client-secret in argv so that `ps` stops
+ * showing them. */
+void pt_options_scrub_argv(int argc, char **argv);
+
+#endif

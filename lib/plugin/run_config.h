@@ -1,0 +1,75 @@
+/* Everything a run needs, filled from the command line, --extra-opts
+ * and the environment; one struct passed down the plugin layer. */
+#ifndef PT_RUN_CONFIG_H
+#define PT_RUN_CONFIG_H
+
+#include "range.h"
+#include "state.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define PT_EXPECT_MAX 16
+#define PT_DEFAULT_TIMEOUT 10.0
+#define PT_DEFAULT_API_VERSION "v3.8"
+
+enum pt_endpoint {
+	PT_ENDPOINT_PING,
+	PT_ENDPOINT_STATUS,
+};
+
+/* --expect-json=PATH=VALUE[,VALUE...] */
+struct pt_expect {
+	char *path;
+	char **values;
+	size_t nvalues;
+};
+
+struct pt_config {
+	enum pt_endpoint endpoint;
+
+	/* target */
+	const char *environment;
+	const char *hostname;
+	long port; /* 0: the scheme's default */
+	const char *api_version;
+	const char *base_url;
+	int ip_version; /* 0, 4 or 6 */
+	const char *proxy;
+	const char *noproxy;
+
+	/* TLS */
+	const char *ca_file;
+	const char *ca_path;
+	bool insecure;
+	bool cert_check;
+	long cert_warn_days;
+	long cert_crit_days;
+
+	/* authentication; the secrets are owned and wiped */
+	const char *client_id;
+	char *client_secret;
+	const char *scope;
+	const char *token_url;
+	char *api_key;
+	const char *token_cache_dir;
+	bool no_token_cache;
+
+	/* thresholds and states */
+	struct pt_range warning;
+	struct pt_range critical;
+	double timeout;
+	enum pt_state timeout_state;
+	struct pt_expect expects[PT_EXPECT_MAX];
+	size_t nexpects;
+
+	int verbose;
+};
+
+void pt_config_init(struct pt_config *cfg, enum pt_endpoint endpoint);
+void pt_config_free(struct pt_config *cfg);
+
+/* "PING" or "STATUS", for the first output line. */
+const char *pt_config_service(const struct pt_config *cfg);
+
+#endif

@@ -1,0 +1,137 @@
+/* Sanitising of text that came from the server. */
+#include "config.h"
+
+#include "sanitize.h"
+
+#include <stdint.h>
+#include <string.h>
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid.
+ * Rejects overlong forms, surrogates and code points above U+10FFFF. */
+static size_t utf8_len(const unsigned char *s, size_t avail)
+{
+	size_t n;
+	uint32_t cp;
+	size_t i;
+
+	if (s[0] < 0x80) {
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (avail < n) {
+		return 0;
+	}
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80) {
+			return 0;
+		}
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff)) {
+		return 0;
+	}
+	/* C1 controls (U+0080..U+009F) are line-break-ish in some terminals. */
+	if (n == 2 && cp < 0xa0) {
+		return 0;
+	}
+	return n;
+}
+
+/* Start of the UTF-8 character that contains byte `at`. */
+static size_t char_start(const char *s, size_t at)
+{
+	while (at > 0 && ((unsigned char)s[at] & 0xc0) == 0x80) {
+		at--;
+	}
+	return at;
+}
+
+bool pt_sanitize_append(struct pt_buf *out, const char *src, size_t len, size_t max)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t start = out->len;
+	size_t i = 0;
+	bool space = false;
+	bool cut = false;
+
+	/* Bound the work for huge inputs: a bit more than max is enough to
+	 * know that the text must be cut. */
+	if (len > max * 4 + 16) {
+		len = max * 4 + 16;
+		cut = true;
+	}
+	while (i < len) {
+		size_t n = utf8_len(s + i, len - i);
+		const char *c = (const char *)s + i;
+
+		if (n == 1 && (s[i] <= 0x20 || s[i] == 0x7f)) {
+			space = true;
+			i++;
+			continue;
+		}
+		if (space && out->len > start && !pt_buf_append(out, " ", 1)) {
+			return false;
+		}
+		space = false;
+		if (n == 0) {
+			c = "?";
+			n = 1;
+			i++;
+		} else {
+			if (n == 1 && s[i] == '|') {
+				c = "/";
+			}
+			i += n;
+		}
+		if (!pt_buf_append(out, c, n)) {
+			return false;
+		}
+	}
+	if ((cut || out->len - start > max) && out->data) {
+		size_t keep = max > 3 ? max - 3 : 0;
+
+		if (keep > out->len - start) {
+			keep = out->len - start;
+		}
+
+		out->len = start + (keep ? char_start(out->data + start, keep) : 0);
+		while (out->len > start && out->data[out->len - 1] == ' ') {
+			out->len--;
+		}
+		out->data[out->len] = '\0';
+		return pt_buf_append(out, "...", 3);
+	}
+	return true;
+}
+
+bool pt_sanitize_lines(struct pt_buf *out, const char *src, size_t len)
+{
+	size_t start = 0;
+
+	while (start < len) {
+		const char *nl = memchr(src + start, '\n', len - start);
+		size_t end = nl ? (size_t)(nl - src) : len;
+
+		if (end > start && !pt_sanitize_append(out, src + start, end - start,
+						       PT_SANITIZE_LINE_MAX)) {
+			return false;
+		}
+		if (end > start && !pt_buf_append(out, "\n", 1)) {
+			return false;
+		}
+		start = end + 1;
+	}
+	return true;
+}

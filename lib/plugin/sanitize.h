@@ -1,0 +1,22 @@
+/* Server text made safe for plugin output: one line, no '|', valid
+ * UTF-8, bounded length. */
+#ifndef PT_SANITIZE_H
+#define PT_SANITIZE_H
+
+#include "util/buf.h"
+
+#include <stddef.h>
+
+/* Appends at most `max` bytes derived from src[0..len): control
+ * characters (line breaks, tabs, NUL, DEL) become one space per run,
+ * '|' becomes '/', invalid UTF-8 sequences become '?', leading and
+ * trailing spaces are dropped, and text cut at `max` ends in "...".
+ * Returns false on allocation failure. */
+bool pt_sanitize_append(struct pt_buf *out, const char *src, size_t len, size_t max);
+
+/* Sanitises text line by line (each cut at PT_SANITIZE_LINE_MAX) and
+ * appends each with a "\n": for multi-line server text such as headers. */
+#define PT_SANITIZE_LINE_MAX 1024
+bool pt_sanitize_lines(struct pt_buf *out, const char *src, size_t len);
+
+#endif

@@ -1,0 +1,23 @@
+/* The URLs a run talks to, derived from the environment, host, port,
+ * API version or base URL options. */
+#ifndef PT_TARGET_H
+#define PT_TARGET_H
+
+#include "run_config.h"
+#include "util/buf.h"
+
+struct pt_target {
+	struct pt_buf base;      /* https://host/v3.8/distributor */
+	struct pt_buf probe;     /* base + /system/ping, plus ?key= when a key is set */
+	struct pt_buf token;     /* token URL, plus ?key=; empty when anonymous */
+	struct pt_buf shown;     /* the probe URL without the key, for output */
+	struct pt_buf token_shown;
+};
+
+/* The host of an environment name, or NULL. */
+const char *pt_target_environment_host(const char *environment);
+
+bool pt_target_build(const struct pt_config *cfg, struct pt_target *t);
+void pt_target_free(struct pt_target *t);
+
+#endif

@@ -1,0 +1,45 @@
+/* A whole probe of the API: get a token when credentials are given,
+ * then GET the endpoint with it. Returns what happened; decides no
+ * state. */
+#ifndef PT_PROBE_H
+#define PT_PROBE_H
+
+#include "http.h"
+#include "prio_error.h"
+#include "token.h"
+
+#include <stdbool.h>
+
+enum pt_auth_source {
+	PT_AUTH_ANONYMOUS, /* no credentials: the probe went out without a token */
+	PT_AUTH_FETCHED,   /* a token was requested in this run */
+	PT_AUTH_CACHED,    /* a token from the cache was used */
+};
+
+struct pt_probe_config {
+	const char *url;       /* the endpoint, query included */
+	const char *token_url; /* NULL for an anonymous probe */
+	const char *client_id;
+	const char *client_secret;
+	const char *scope;
+	const char *const *headers; /* sent on every request, NULL-terminated */
+	struct pt_net_options net;
+	double deadline;
+	struct pt_buf *trace; /* headers sent and received, redacted; or NULL */
+};
+
+struct pt_probe_result {
+	enum pt_auth_source auth;
+	bool token_requested;        /* token describes a request made in this run */
+	struct pt_token_result token;
+	double time_auth;            /* seconds spent getting the token */
+	bool probed;                 /* http describes the probe request */
+	struct pt_http_response http;
+	struct pt_prio_error error;  /* parsed from a non-2xx probe answer */
+	bool retried;                /* the probe was repeated after a 401 */
+};
+
+void pt_probe_run(const struct pt_probe_config *cfg, struct pt_probe_result *res);
+void pt_probe_result_free(struct pt_probe_result *res);
+
+#endif

@@ -1,0 +1,177 @@
+/* OAuth2 client-credentials token request and response. */
+#include "config.h"
+
+#include "token.h"
+#include "json_body.h"
+
+#include <string.h>
+#include <strings.h>
+
+const char *pt_token_status_text(enum pt_token_status s)
+{
+	switch (s) {
+	case PT_TOKEN_OK:
+		return "token accepted";
+	case PT_TOKEN_NOT_JSON:
+		return "token response is not a JSON object";
+	case PT_TOKEN_NO_ACCESS_TOKEN:
+		return "token response has no access_token";
+	case PT_TOKEN_BAD_CHARS:
+		return "access_token has characters a bearer token cannot have";
+	case PT_TOKEN_NOT_BEARER:
+		return "token_type is not Bearer";
+	case PT_TOKEN_BAD_EXPIRY:
+		return "expires_in is not a positive number of seconds";
+	}
+	return "unknown token status";
+}
+
+/* RFC 6750 b64token: 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=" */
+static bool b64token(const char *s)
+{
+	static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				    "0123456789-._~+/";
+	size_t n = strspn(s, chars);
+
+	if (n == 0) {
+		return false;
+	}
+	return strspn(s + n, "=") == strlen(s + n);
+}
+
+static enum pt_token_status parse_expiry(struct json_object *obj, long *out)
+{
+	struct json_object *v;
+	int64_t n;
+
+	*out = 0;
+	if (!json_object_object_get_ex(obj, "expires_in", &v)) {
+		return PT_TOKEN_OK;
+	}
+	/* Some servers send the number as a string; accept digits only. */
+	if (json_object_is_type(v, json_type_string)) {
+		const char *s = json_object_get_string(v);
+
+		if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 9) {
+			return PT_TOKEN_BAD_EXPIRY;
+		}
+		n = json_object_get_int64(v);
+	} else if (json_object_is_type(v, json_type_int)) {
+		n = json_object_get_int64(v);
+	} else {
+		return PT_TOKEN_BAD_EXPIRY;
+	}
+	if (n <= 0 || n > 365L * 24 * 3600) {
+		return PT_TOKEN_BAD_EXPIRY;
+	}
+	*out = (long)n;
+	return PT_TOKEN_OK;
+}
+
+enum pt_token_status pt_token_parse(const char *body, size_t len, struct pt_token *t)
+{
+	struct json_object *obj;
+	char type[32] = "";
+	enum pt_token_status st;
+	struct json_object *v;
+
+	memset(t, 0, sizeof(*t));
+	obj = pt_json_parse(body, len);
+	if (!json_object_is_type(obj, json_type_object)) {
+		json_object_put(obj);
+		return PT_TOKEN_NOT_JSON;
+	}
+	if (!json_object_object_get_ex(obj, "access_token", &v) ||
+	    !json_object_is_type(v, json_type_string) || json_object_get_string_len(v) == 0) {
+		st = PT_TOKEN_NO_ACCESS_TOKEN;
+	} else if ((size_t)json_object_get_string_len(v) >= sizeof(t->access_token) ||
+		   !b64token(json_object_get_string(v))) {
+		st = PT_TOKEN_BAD_CHARS;
+	} else if (pt_json_get_string(obj, "token_type", type, sizeof(type)) &&
+		   strcasecmp(type, "Bearer") != 0) {
+		st = PT_TOKEN_NOT_BEARER;
+	} else {
+		st = parse_expiry(obj, &t->expires_in);
+	}
+	if (st == PT_TOKEN_OK) {
+		memcpy(t->access_token, json_object_get_string(v),
+		       (size_t)json_object_get_string_len(v) + 1);
+	}
+	/* The parsed copy of the token lives in json-c's memory. */
+	if (json_object_object_get_ex(obj, "access_token", &v) &&
+	    json_object_is_type(v, json_type_string)) {
+		pt_wipe((char *)json_object_get_string(v), (size_t)json_object_get_string_len(v));
+	}
+	json_object_put(obj);
+	return st;
+}
+
+bool pt_token_request_body(const char *scope, struct pt_buf *out)
+{
+	struct json_object *obj = json_object_new_object();
+	bool ok;
+
+	if (!obj) {
+		return false;
+	}
+	ok = json_object_object_add(obj, "grant_type", json_object_new_string("client_credentials")) ==
+	     0;
+	if (ok && scope) {
+		ok = json_object_object_add(obj, "scope", json_object_new_string(scope)) == 0;
+	}
+	if (ok) {
+		ok = pt_buf_puts(out, json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
+							       JSON_C_TO_STRING_NOSLASHESCAPE));
+	}
+	json_object_put(obj);
+	return ok;
+}
+
+void pt_token_fetch(const struct pt_token_request *req, struct pt_token_result *res)
+{
+	static const char *const json_type = "Content-Type: application/json";
+	const char *headers[16];
+	struct pt_buf body = {0};
+	struct pt_http_request http = {0};
+	size_t n = 0;
+
+	memset(res, 0, sizeof(*res));
+	for (const char *const *h = req->headers; h && *h && n < 14; h++) {
+		headers[n++] = *h;
+	}
+	headers[n++] = json_type;
+	headers[n] = NULL;
+	if (!pt_token_request_body(req->scope, &body)) {
+		res->http.outcome = PT_HTTP_INTERNAL;
+		pt_buf_free(&body);
+		return;
+	}
+	http.method = "POST";
+	http.url = req->token_url;
+	http.headers = headers;
+	http.username = req->client_id;
+	http.password = req->client_secret;
+	http.body = body.data;
+	http.body_len = body.len;
+	http.net = req->net;
+	http.deadline = req->deadline;
+	http.trace = req->trace;
+	pt_http_perform(&http, &res->http);
+	pt_buf_free(&body);
+	if (res->http.outcome == PT_HTTP_RESPONSE) {
+		if (res->http.status >= 200 && res->http.status < 300) {
+			res->parse = pt_token_parse(res->http.body.data, res->http.body.len, &res->token);
+			res->ok = res->parse == PT_TOKEN_OK;
+		} else {
+			pt_prio_error_parse(res->http.body.data, res->http.body.len, &res->error);
+		}
+	}
+	/* The body may hold the token: never keep it. */
+	pt_buf_wipe(&res->http.body);
+}
+
+void pt_token_result_clear(struct pt_token_result *res)
+{
+	pt_wipe(res->token.access_token, sizeof(res->token.access_token));
+	pt_http_response_free(&res->http);
+}

@@ -1,0 +1,59 @@
+/* OAuth2 client-credentials token: the request Prioticket expects
+ * (HTTP Basic client authentication, JSON body) and its response. */
+#ifndef PT_TOKEN_H
+#define PT_TOKEN_H
+
+#include "http.h"
+#include "prio_error.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define PT_TOKEN_MAX 4096
+
+enum pt_token_status {
+	PT_TOKEN_OK,
+	PT_TOKEN_NOT_JSON,
+	PT_TOKEN_NO_ACCESS_TOKEN, /* missing, not a string, or empty */
+	PT_TOKEN_BAD_CHARS,       /* not an RFC 6750 b64token, or too long */
+	PT_TOKEN_NOT_BEARER,      /* token_type other than Bearer */
+	PT_TOKEN_BAD_EXPIRY,      /* expires_in present but not a positive integer */
+};
+
+struct pt_token {
+	char access_token[PT_TOKEN_MAX];
+	long expires_in; /* seconds; 0 when the server did not say */
+};
+
+/* Parses a 200 response body of the token endpoint. */
+enum pt_token_status pt_token_parse(const char *body, size_t len, struct pt_token *t);
+const char *pt_token_status_text(enum pt_token_status s);
+
+/* The JSON request body, with the scope escaped. */
+bool pt_token_request_body(const char *scope, struct pt_buf *out);
+
+struct pt_token_request {
+	const char *token_url;
+	const char *client_id;
+	const char *client_secret;
+	const char *scope; /* may be NULL */
+	const char *const *headers;
+	const struct pt_net_options *net;
+	double deadline;
+	struct pt_buf *trace;
+};
+
+struct pt_token_result {
+	struct pt_http_response http; /* outcome, status and timings; body freed */
+	bool ok;                       /* a usable token is in token */
+	enum pt_token_status parse;    /* meaningful for a 2xx answer */
+	struct pt_prio_error error;    /* the error body of a non-2xx answer */
+	struct pt_token token;
+};
+
+/* Asks the token endpoint once. */
+void pt_token_fetch(const struct pt_token_request *req, struct pt_token_result *res);
+/* Wipes the token. */
+void pt_token_result_clear(struct pt_token_result *res);
+
+#endif

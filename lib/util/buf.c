@@ -1,0 +1,109 @@
+/* A growable byte buffer, always NUL-terminated. */
+#include "config.h"
+
+#include "buf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool grow(struct pt_buf *b, size_t extra)
+{
+	size_t need;
+	size_t cap;
+	char *p;
+
+	if (b->failed) {
+		return false;
+	}
+	if (extra > (size_t)-1 - b->len - 1) {
+		b->failed = true;
+		return false;
+	}
+	need = b->len + extra + 1;
+	if (need <= b->cap) {
+		return true;
+	}
+	cap = b->cap ? b->cap : 64;
+	while (cap < need) {
+		cap = (cap > (size_t)-1 / 2) ? need : cap * 2;
+	}
+	p = realloc(b->data, cap);
+	if (!p) {
+		b->failed = true;
+		return false;
+	}
+	b->data = p;
+	b->cap = cap;
+	return true;
+}
+
+bool pt_buf_append(struct pt_buf *b, const void *data, size_t len)
+{
+	if (!grow(b, len)) {
+		return false;
+	}
+	if (len) {
+		memcpy(b->data + b->len, data, len);
+	}
+	b->len += len;
+	b->data[b->len] = '\0';
+	return true;
+}
+
+bool pt_buf_puts(struct pt_buf *b, const char *s)
+{
+	return pt_buf_append(b, s, strlen(s));
+}
+
+bool pt_buf_printf(struct pt_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !grow(b, (size_t)n)) {
+		b->failed = true;
+		return false;
+	}
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return true;
+}
+
+const char *pt_buf_str(const struct pt_buf *b)
+{
+	return b->data ? b->data : "";
+}
+
+void pt_buf_free(struct pt_buf *b)
+{
+	free(b->data);
+	memset(b, 0, sizeof(*b));
+}
+
+void pt_wipe(void *p, size_t len)
+{
+	if (!p) {
+		return;
+	}
+#ifdef HAVE_EXPLICIT_BZERO
+	explicit_bzero(p, len);
+#else
+	volatile unsigned char *v = p;
+	while (len--) {
+		*v++ = 0;
+	}
+#endif
+}
+
+void pt_buf_wipe(struct pt_buf *b)
+{
+	pt_wipe(b->data, b->cap);
+	pt_buf_free(b);
+}

@@ -1,0 +1,26 @@
+/* A growable byte buffer, always NUL-terminated, used to build output
+ * and to collect response bodies. */
+#ifndef PT_BUF_H
+#define PT_BUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct pt_buf {
+	char *data; /* NUL-terminated; NULL until the first append */
+	size_t len;
+	size_t cap;
+	bool failed; /* an allocation failed; the content is incomplete */
+};
+
+bool pt_buf_append(struct pt_buf *b, const void *data, size_t len);
+bool pt_buf_puts(struct pt_buf *b, const char *s);
+bool pt_buf_printf(struct pt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The content, or "" when nothing was appended. */
+const char *pt_buf_str(const struct pt_buf *b);
+void pt_buf_free(struct pt_buf *b);
+/* Overwrites the content before freeing it: for buffers that held secrets. */
+void pt_buf_wipe(struct pt_buf *b);
+void pt_wipe(void *p, size_t len);
+
+#endif

@@ -1,0 +1,64 @@
+/* The last-resort stop. */
+#include "config.h"
+
+#include "hard_stop.h"
+#include "plugin/cli.h"
+#include "util/buf.h"
+#include "probe/clock.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+/* A signal handler can only reach static storage: the message and the
+ * state are prepared before the timer is armed. */
+static char stop_message[256];
+static size_t stop_length;
+static int stop_state;
+
+static void on_alarm(int sig)
+{
+	ssize_t rc;
+
+	(void)sig;
+	rc = write(STDOUT_FILENO, stop_message, stop_length);
+	(void)rc;
+	_exit(stop_state);
+}
+
+bool pt_hard_stop_arm(const struct pt_config *cfg, double started)
+{
+	struct pt_buf msg = {0};
+	struct sigaction sa;
+	struct itimerval it;
+	double left = started + cfg->timeout + PT_HARD_STOP_MARGIN - pt_now();
+
+	pt_cli_prefix(&msg, cfg->endpoint, cfg->timeout_state);
+	pt_buf_printf(&msg, "timeout: the run did not finish within its %g s budget "
+			    "(hard stop)\n",
+		      cfg->timeout);
+	if (msg.failed || msg.len >= sizeof(stop_message)) {
+		pt_buf_free(&msg);
+		return false;
+	}
+	memcpy(stop_message, msg.data, msg.len);
+	stop_length = msg.len;
+	stop_state = (int)cfg->timeout_state;
+	pt_buf_free(&msg);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGALRM, &sa, NULL) != 0) {
+		return false;
+	}
+	if (left < 0.001) {
+		left = 0.001;
+	}
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_sec = (time_t)left;
+	it.it_value.tv_usec = (suseconds_t)((left - (double)(time_t)left) * 1e6);
+	return setitimer(ITIMER_REAL, &it, NULL) == 0;
+}

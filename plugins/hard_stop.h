@@ -1,0 +1,17 @@
+/* The last-resort stop: whatever hangs (libcurl, a resolver, a lock),
+ * the process ends shortly after its time budget with the timeout state. */
+#ifndef PT_HARD_STOP_H
+#define PT_HARD_STOP_H
+
+#include "plugin/run_config.h"
+
+/* Seconds past the budget before the hard stop fires: the normal path
+ * ends on its own well inside it. */
+#define PT_HARD_STOP_MARGIN 0.5
+
+/* started is the pt_now() value when the run began. Returns false if
+ * the timer could not be set (the run then relies on libcurl's
+ * timeouts alone). */
+bool pt_hard_stop_arm(const struct pt_config *cfg, double started);
+
+#endif
