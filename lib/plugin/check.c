@@ -64,7 +64,7 @@ static void judge_transport(const struct pt_config *cfg, const struct pt_http_re
 	case PT_HTTP_TIMEOUT:
 		pt_report_judge(r, cfg->timeout_state, "timeout: no answer within the %g s budget%s",
 				cfg->timeout, during);
-		break;
+		return;
 	case PT_HTTP_DNS:
 		pt_report_judge(r, PT_CRITICAL, "cannot resolve host%s", during);
 		break;
@@ -146,6 +146,30 @@ static void judge_token(const struct pt_config *cfg, const struct pt_token_resul
 }
 
 /* Critical first, as the guidelines say. */
+static void clock_text(time_t t, char *out, size_t len)
+{
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm) || strftime(out, len, "%H:%M:%S", &tm) == 0) {
+		snprintf(out, len, "?");
+	}
+}
+
+/* A remembered refusal: say so, and when the next attempt happens. */
+static void judge_backoff(const struct pt_probe_result *res, struct pt_report *r)
+{
+	char when[16];
+	char next[16];
+
+	clock_text(res->refused_at, when, sizeof(when));
+	clock_text(res->backoff_until, next, sizeof(next));
+	pt_buf_printf(&r->summary, "; remembered from %s, back-off until %s", when, next);
+	pt_report_line(r, "Back-off: the token endpoint refused these credentials at %s; no new "
+			  "token request until %s (%d s), so a bad configuration cannot get this "
+			  "IP blocked by the API's limit of 60 4xx answers a minute",
+		       when, next, PT_CACHE_BACKOFF_SECONDS);
+}
+
 static void judge_thresholds(const struct pt_config *cfg, const struct pt_http_response *h,
 			     struct pt_report *r)
 {
@@ -195,9 +219,9 @@ static void judge_expectations(const struct pt_config *cfg, const struct pt_http
 					h->status, e->path);
 			pt_report_line(r, "Expected %s to be one of the --expect-json values", e->path);
 		} else if (!expect_matches(e, actual)) {
-			pt_report_judge(r, PT_CRITICAL, "HTTP %ld but %s is not as expected",
-					h->status, e->path);
-			pt_report_line(r, "JSON %s: expected one of the --expect-json values", e->path);
+			pt_report_judge(r, PT_CRITICAL, "HTTP %ld but %s is", h->status, e->path);
+			pt_report_summary_server_text(r, " ", actual);
+			pt_report_line(r, "JSON %s: not one of the --expect-json values", e->path);
 			pt_report_server_line(r, "JSON value found", actual, strlen(actual));
 		} else {
 			pt_report_server_line(r, e->path, actual, strlen(actual));
@@ -315,8 +339,29 @@ static void long_output(const struct pt_config *cfg, const struct pt_target *t,
 			       res->time_auth, res->token.ok ? "" : ", no token obtained");
 		break;
 	case PT_AUTH_CACHED:
-		pt_report_line(r, "Token: from the cache");
+		if (res->waited > 0.0005) {
+			pt_report_line(r, "Token: from the cache in %s, after waiting %.3f s for another "
+					  "run's request",
+				       res->cache_dir, res->waited);
+		} else {
+			pt_report_line(r, "Token: from the cache in %s", res->cache_dir);
+		}
 		break;
+	case PT_AUTH_BACKOFF:
+		pt_report_line(r, "Token: not requested; the token endpoint refused these credentials "
+				  "recently (remembered in %s)",
+			       res->cache_dir);
+		break;
+	}
+	if (res->retried) {
+		pt_report_line(r, "Token: the cached token was refused (HTTP 401); a new one was "
+				  "fetched and the probe repeated");
+	}
+	if (cfg->no_token_cache && res->auth != PT_AUTH_ANONYMOUS && cfg->verbose >= 1) {
+		pt_report_line(r, "Token cache: off (--no-token-cache)");
+	} else if (res->cache_note[0] && cfg->verbose >= 1) {
+		pt_report_line(r, "Token cache: not used, the run went on without it: %s",
+			       res->cache_note);
 	}
 	pt_report_line(r, "App-Reference: %s", reference);
 	if (cfg->verbose >= 1) {
@@ -393,6 +438,8 @@ enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct p
 			},
 		.deadline = started + cfg->timeout,
 		.trace = cfg->verbose >= 3 ? &trace : NULL,
+		.use_cache = !cfg->no_token_cache,
+		.cache_dir = cfg->token_cache_dir,
 	};
 
 	if (!pt_http_global_init()) {
@@ -400,7 +447,10 @@ enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct p
 	} else {
 		pt_probe_run(&pc, &res);
 		long_output(cfg, &target, &res, reference, &report);
-		if (res.token_requested && !res.token.ok) {
+		if (res.auth == PT_AUTH_BACKOFF) {
+			judge_token(cfg, &res.token, &report);
+			judge_backoff(&res, &report);
+		} else if (res.token_requested && !res.token.ok) {
 			judge_token(cfg, &res.token, &report);
 		} else {
 			judge_probe(cfg, &res, &report);

@@ -4,7 +4,9 @@
 #include "probe.h"
 #include "clock.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static bool get_token(const struct pt_probe_config *cfg, struct pt_probe_result *res)
 {
@@ -51,14 +53,133 @@ static void probe_once(const struct pt_probe_config *cfg, struct pt_probe_result
 	}
 }
 
+/* Fetches a token and records the outcome in the cache: the token, or a
+ * refusal (4xx) to back off from. Server errors and timeouts are not
+ * remembered: the next run should try again. */
+static bool fetch_and_store(const struct pt_probe_config *cfg, struct pt_cache *cache,
+			    struct pt_probe_result *res)
+{
+	bool ok = get_token(cfg, res);
+	long status = res->token.http.status;
+
+	if (ok) {
+		pt_cache_store_token(cache, res->token.token.access_token,
+				     res->token.token.expires_in, time(NULL));
+	} else if (res->token.http.outcome == PT_HTTP_RESPONSE && status >= 400 && status < 500) {
+		pt_cache_store_refusal(cache, status, res->token.error.error, time(NULL));
+	}
+	return ok;
+}
+
+static void use_entry(struct pt_probe_result *res, const struct pt_cache_entry *e)
+{
+	if (e->kind == PT_CACHE_TOKEN) {
+		res->auth = PT_AUTH_CACHED;
+		memcpy(res->token.token.access_token, e->token, sizeof(e->token));
+		res->token.ok = true;
+		return;
+	}
+	/* Replays the remembered refusal so that it is judged as before. */
+	res->auth = PT_AUTH_BACKOFF;
+	res->token.http.outcome = PT_HTTP_RESPONSE;
+	res->token.http.status = e->status;
+	memcpy(res->token.error.error, e->error, sizeof(e->error));
+	res->token.error.found = e->error[0] != '\0';
+	res->backoff_until = e->until;
+	res->refused_at = e->written;
+}
+
+/* A token for this run: from the cache, or fetched by this run while
+ * the others wait for it. `stale` is a token the API just refused. */
+static bool cached_token(const struct pt_probe_config *cfg, struct pt_cache *cache,
+			 struct pt_probe_result *res, const char *stale)
+{
+	struct pt_cache_entry e;
+	bool timed_out = false;
+	double start = pt_now();
+	bool ok;
+
+	if (!stale) {
+		pt_cache_read(cache, time(NULL), &e);
+		if (e.kind != PT_CACHE_MISS) {
+			ok = e.kind == PT_CACHE_TOKEN;
+			use_entry(res, &e);
+			pt_wipe(&e, sizeof(e));
+			return ok;
+		}
+	}
+	if (!pt_cache_lock(cache, cfg->deadline, &timed_out) && timed_out) {
+		res->waited = pt_now() - start;
+		res->time_auth = res->waited;
+		res->auth = PT_AUTH_FETCHED;
+		res->token_requested = true;
+		res->token.http.outcome = PT_HTTP_TIMEOUT;
+		snprintf(res->token.http.message, sizeof(res->token.http.message),
+			 "waited for another run's token request");
+		return false;
+	}
+	res->waited = pt_now() - start;
+	/* Whoever held the lock may have just stored what we need. */
+	pt_cache_read(cache, time(NULL), &e);
+	if (e.kind != PT_CACHE_MISS && !(stale && strcmp(e.token, stale) == 0)) {
+		pt_cache_unlock(cache);
+		ok = e.kind == PT_CACHE_TOKEN;
+		use_entry(res, &e);
+		res->time_auth = res->waited;
+		pt_wipe(&e, sizeof(e));
+		return ok;
+	}
+	pt_wipe(&e, sizeof(e));
+	res->time_auth = res->waited;
+	ok = fetch_and_store(cfg, cache, res);
+	pt_cache_unlock(cache);
+	return ok;
+}
+
+static void run_with_cache(const struct pt_probe_config *cfg, struct pt_probe_result *res)
+{
+	struct pt_cache cache;
+	char stale[PT_TOKEN_MAX];
+
+	pt_cache_open(&cache, cfg->cache_dir, cfg->token_url, cfg->client_id, cfg->scope,
+		      cfg->client_secret);
+	snprintf(res->cache_dir, sizeof(res->cache_dir), "%s", cache.dir);
+	if (!cached_token(cfg, &cache, res, NULL)) {
+		goto done;
+	}
+	probe_once(cfg, res, res->token.token.access_token);
+	/* A cached token the API refuses was revoked or expired early: drop
+	 * it, get one new token, and try once more. */
+	if (res->auth == PT_AUTH_CACHED && res->http.outcome == PT_HTTP_RESPONSE &&
+	    res->http.status == 401) {
+		memcpy(stale, res->token.token.access_token, sizeof(stale));
+		pt_cache_drop(&cache);
+		if (cached_token(cfg, &cache, res, stale)) {
+			res->retried = true;
+			probe_once(cfg, res, res->token.token.access_token);
+		}
+		pt_wipe(stale, sizeof(stale));
+	}
+done:
+	snprintf(res->cache_note, sizeof(res->cache_note), "%s", cache.note);
+	pt_cache_close(&cache);
+}
+
 void pt_probe_run(const struct pt_probe_config *cfg, struct pt_probe_result *res)
 {
 	memset(res, 0, sizeof(*res));
 	res->auth = PT_AUTH_ANONYMOUS;
-	if (cfg->token_url && !get_token(cfg, res)) {
+	if (!cfg->token_url) {
+		probe_once(cfg, res, NULL);
 		return;
 	}
-	probe_once(cfg, res, cfg->token_url ? res->token.token.access_token : NULL);
+	if (cfg->use_cache) {
+		run_with_cache(cfg, res);
+		return;
+	}
+	if (get_token(cfg, res)) {
+		probe_once(cfg, res, res->token.token.access_token);
+	}
 }
 
 void pt_probe_result_free(struct pt_probe_result *res)

@@ -7,6 +7,7 @@
 #include "http.h"
 #include "prio_error.h"
 #include "token.h"
+#include "token_cache.h"
 
 #include <stdbool.h>
 
@@ -14,6 +15,7 @@ enum pt_auth_source {
 	PT_AUTH_ANONYMOUS, /* no credentials: the probe went out without a token */
 	PT_AUTH_FETCHED,   /* a token was requested in this run */
 	PT_AUTH_CACHED,    /* a token from the cache was used */
+	PT_AUTH_BACKOFF,   /* a recent refusal is remembered: no request made */
 };
 
 struct pt_probe_config {
@@ -26,6 +28,8 @@ struct pt_probe_config {
 	struct pt_net_options net;
 	double deadline;
 	struct pt_buf *trace; /* headers sent and received, redacted; or NULL */
+	bool use_cache;
+	const char *cache_dir; /* NULL: the default directory */
 };
 
 struct pt_probe_result {
@@ -37,6 +41,11 @@ struct pt_probe_result {
 	struct pt_http_response http;
 	struct pt_prio_error error;  /* parsed from a non-2xx probe answer */
 	bool retried;                /* the probe was repeated after a 401 */
+	double waited;               /* seconds spent waiting for another run's request */
+	time_t backoff_until;        /* PT_AUTH_BACKOFF: when the next attempt may happen */
+	time_t refused_at;           /* PT_AUTH_BACKOFF: when the refusal happened */
+	char cache_dir[512];         /* the cache directory, "" without cache */
+	char cache_note[256];        /* why the cache was not used, or "" */
 };
 
 void pt_probe_run(const struct pt_probe_config *cfg, struct pt_probe_result *res);

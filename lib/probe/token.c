@@ -26,8 +26,7 @@ const char *pt_token_status_text(enum pt_token_status s)
 	return "unknown token status";
 }
 
-/* RFC 6750 b64token: 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=" */
-static bool b64token(const char *s)
+bool pt_token_chars_ok(const char *s)
 {
 	static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 				    "0123456789-._~+/";
@@ -85,7 +84,7 @@ enum pt_token_status pt_token_parse(const char *body, size_t len, struct pt_toke
 	    !json_object_is_type(v, json_type_string) || json_object_get_string_len(v) == 0) {
 		st = PT_TOKEN_NO_ACCESS_TOKEN;
 	} else if ((size_t)json_object_get_string_len(v) >= sizeof(t->access_token) ||
-		   !b64token(json_object_get_string(v))) {
+		   !pt_token_chars_ok(json_object_get_string(v))) {
 		st = PT_TOKEN_BAD_CHARS;
 	} else if (pt_json_get_string(obj, "token_type", type, sizeof(type)) &&
 		   strcasecmp(type, "Bearer") != 0) {

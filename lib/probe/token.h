@@ -25,6 +25,10 @@ struct pt_token {
 	long expires_in; /* seconds; 0 when the server did not say */
 };
 
+/* RFC 6750 b64token: 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" /
+ * "/" ) *"=". Anything else could break the Authorization header. */
+bool pt_token_chars_ok(const char *s);
+
 /* Parses a 200 response body of the token endpoint. */
 enum pt_token_status pt_token_parse(const char *body, size_t len, struct pt_token *t);
 const char *pt_token_status_text(enum pt_token_status s);
