@@ -36,9 +36,10 @@ bool pt_hard_stop_arm(const struct pt_config *cfg, double started)
 	double left = started + cfg->timeout + PT_HARD_STOP_MARGIN - pt_now();
 
 	pt_cli_prefix(&msg, cfg->endpoint, cfg->timeout_state);
-	pt_buf_printf(&msg, "timeout: the run did not finish within its %g s budget "
-			    "(hard stop)\n",
-		      cfg->timeout);
+	pt_buf_printf(&msg,
+	              "timeout: the run did not finish within its %g s budget "
+	              "(hard stop)\n",
+	              cfg->timeout);
 	if (msg.failed || msg.len >= sizeof(stop_message)) {
 		pt_buf_free(&msg);
 		return false;

@@ -24,10 +24,10 @@
 #define PT_MAX_BODY (1024 * 1024)
 
 static const char *const phase_labels[PT_PHASE_COUNT] = {
-	"time_resolve", "time_connect", "time_tls", "time_processing", "time_transfer",
+    "time_resolve", "time_connect", "time_tls", "time_processing", "time_transfer",
 };
 static const char *const phase_names[PT_PHASE_COUNT] = {
-	"resolve", "connect", "tls", "processing", "transfer",
+    "resolve", "connect", "tls", "processing", "transfer",
 };
 
 /* A fresh id per run, sent as App-Reference so that Prioticket's
@@ -49,21 +49,20 @@ static void app_reference(char *out, size_t len)
 	}
 	r[6] = (unsigned char)((r[6] & 0x0f) | 0x40);
 	r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);
-	snprintf(out, len,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", r[0],
-		 r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13],
-		 r[14], r[15]);
+	snprintf(out, len, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", r[0],
+	         r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13],
+	         r[14], r[15]);
 }
 
 static void judge_transport(const struct pt_config *cfg, const struct pt_http_response *h,
-			    const char *during, struct pt_report *r)
+                            const char *during, struct pt_report *r)
 {
 	switch (h->outcome) {
 	case PT_HTTP_RESPONSE:
 		return;
 	case PT_HTTP_TIMEOUT:
 		pt_report_judge(r, cfg->timeout_state, "timeout: no answer within the %g s budget%s",
-				cfg->timeout, during);
+		                cfg->timeout, during);
 		return;
 	case PT_HTTP_DNS:
 		pt_report_judge(r, PT_CRITICAL, "cannot resolve host%s", during);
@@ -76,8 +75,7 @@ static void judge_transport(const struct pt_config *cfg, const struct pt_http_re
 		break;
 	case PT_HTTP_TOO_LARGE:
 		pt_report_judge(r, pt_state_worse(PT_WARNING, pt_state_for_http(h->status)),
-				"HTTP %ld with a body over %d bytes%s", h->status, PT_MAX_BODY,
-				during);
+		                "HTTP %ld with a body over %d bytes%s", h->status, PT_MAX_BODY, during);
 		return;
 	case PT_HTTP_PROTOCOL:
 		pt_report_judge(r, PT_CRITICAL, "bad HTTP response%s", during);
@@ -93,8 +91,8 @@ static void judge_transport(const struct pt_config *cfg, const struct pt_http_re
  * which RFC 6749 lets a server send with 400 rather than 401. */
 static bool oauth_auth_error(const char *error)
 {
-	static const char *const codes[] = {"invalid_client", "unauthorized_client",
-					    "invalid_grant", "invalid_scope"};
+	static const char *const codes[] = {"invalid_client", "unauthorized_client", "invalid_grant",
+	                                    "invalid_scope"};
 
 	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
 		if (strcmp(error, codes[i]) == 0) {
@@ -115,7 +113,7 @@ static void error_lines(struct pt_report *r, const struct pt_prio_error *e)
 }
 
 static void judge_token(const struct pt_config *cfg, const struct pt_token_result *t,
-			struct pt_report *r)
+                        struct pt_report *r)
 {
 	long status = t->http.status;
 
@@ -125,21 +123,20 @@ static void judge_token(const struct pt_config *cfg, const struct pt_token_resul
 	}
 	if (status >= 200 && status < 300) {
 		pt_report_judge(r, PT_CRITICAL, "token endpoint answered HTTP %ld but %s", status,
-				pt_token_status_text(t->parse));
+		                pt_token_status_text(t->parse));
 		return;
 	}
 	if (pt_http_is_auth_failure(status) ||
 	    (status >= 400 && status < 500 && oauth_auth_error(t->error.error))) {
-		pt_report_judge(r, PT_CRITICAL,
-				"authentication failed: token endpoint answered HTTP %ld", status);
+		pt_report_judge(r, PT_CRITICAL, "authentication failed: token endpoint answered HTTP %ld",
+		                status);
 	} else {
-		pt_report_judge(r, pt_state_for_http(status), "token endpoint answered HTTP %ld",
-				status);
+		pt_report_judge(r, pt_state_for_http(status), "token endpoint answered HTTP %ld", status);
 	}
 	if (t->error.error[0]) {
 		pt_buf_puts(&r->summary, " (");
 		pt_sanitize_append(&r->summary, t->error.error, strlen(t->error.error),
-				   PT_SUMMARY_TEXT_MAX);
+		                   PT_SUMMARY_TEXT_MAX);
 		pt_buf_puts(&r->summary, ")");
 	}
 	error_lines(r, &t->error);
@@ -164,25 +161,26 @@ static void judge_backoff(const struct pt_probe_result *res, struct pt_report *r
 	clock_text(res->refused_at, when, sizeof(when));
 	clock_text(res->backoff_until, next, sizeof(next));
 	pt_buf_printf(&r->summary, "; remembered from %s, back-off until %s", when, next);
-	pt_report_line(r, "Back-off: the token endpoint refused these credentials at %s; no new "
-			  "token request until %s (%d s), so a bad configuration cannot get this "
-			  "IP blocked by the API's limit of 60 4xx answers a minute",
-		       when, next, PT_CACHE_BACKOFF_SECONDS);
+	pt_report_line(r,
+	               "Back-off: the token endpoint refused these credentials at %s; no new "
+	               "token request until %s (%d s), so a bad configuration cannot get this "
+	               "IP blocked by the API's limit of 60 4xx answers a minute",
+	               when, next, PT_CACHE_BACKOFF_SECONDS);
 }
 
 static void judge_thresholds(const struct pt_config *cfg, const struct pt_http_response *h,
-			     struct pt_report *r)
+                             struct pt_report *r)
 {
 	char range[256];
 
 	if (pt_range_alert(&cfg->critical, h->t.total)) {
 		pt_range_perfdata(&cfg->critical, range, sizeof(range));
 		pt_report_judge(r, PT_CRITICAL, "HTTP %ld in %.3f s (critical range %s)", h->status,
-				h->t.total, range);
+		                h->t.total, range);
 	} else if (pt_range_alert(&cfg->warning, h->t.total)) {
 		pt_range_perfdata(&cfg->warning, range, sizeof(range));
 		pt_report_judge(r, PT_WARNING, "HTTP %ld in %.3f s (warning range %s)", h->status,
-				h->t.total, range);
+		                h->t.total, range);
 	}
 }
 
@@ -197,7 +195,7 @@ static bool expect_matches(const struct pt_expect *e, const char *actual)
 }
 
 static void judge_expectations(const struct pt_config *cfg, const struct pt_http_response *h,
-			       struct pt_report *r)
+                               struct pt_report *r)
 {
 	struct json_object *root;
 	char actual[256];
@@ -208,15 +206,15 @@ static void judge_expectations(const struct pt_config *cfg, const struct pt_http
 	root = pt_json_parse(h->body.data, h->body.len);
 	if (!root) {
 		pt_report_judge(r, PT_CRITICAL, "HTTP %ld but the body is not JSON (--expect-json)",
-				h->status);
+		                h->status);
 		return;
 	}
 	for (size_t i = 0; i < cfg->nexpects; i++) {
 		const struct pt_expect *e = &cfg->expects[i];
 
 		if (!pt_json_path_text(root, e->path, actual, sizeof(actual))) {
-			pt_report_judge(r, PT_CRITICAL, "HTTP %ld but %s is missing from the body",
-					h->status, e->path);
+			pt_report_judge(r, PT_CRITICAL, "HTTP %ld but %s is missing from the body", h->status,
+			                e->path);
 			pt_report_line(r, "Expected %s to be one of the --expect-json values", e->path);
 		} else if (!expect_matches(e, actual)) {
 			pt_report_judge(r, PT_CRITICAL, "HTTP %ld but %s is", h->status, e->path);
@@ -231,7 +229,7 @@ static void judge_expectations(const struct pt_config *cfg, const struct pt_http
 }
 
 static void judge_probe(const struct pt_config *cfg, const struct pt_probe_result *res,
-			struct pt_report *r)
+                        struct pt_report *r)
 {
 	const struct pt_http_response *h = &res->http;
 	long status = h->status;
@@ -248,7 +246,7 @@ static void judge_probe(const struct pt_config *cfg, const struct pt_probe_resul
 	}
 	if (pt_http_is_auth_failure(status)) {
 		pt_report_judge(r, PT_CRITICAL, "authentication failed: HTTP %ld%s", status,
-				res->auth == PT_AUTH_ANONYMOUS ? " (no credentials given)" : "");
+		                res->auth == PT_AUTH_ANONYMOUS ? " (no credentials given)" : "");
 	} else if (status == 429) {
 		pt_report_judge(r, PT_WARNING, "HTTP 429 rate limited (the API answers)");
 	} else {
@@ -262,19 +260,19 @@ static void judge_probe(const struct pt_config *cfg, const struct pt_probe_resul
 }
 
 static void add_time(struct pt_report *r, const char *label, double v, const struct pt_config *cfg,
-		     bool thresholds)
+                     bool thresholds)
 {
 	struct pt_perf p = {
-		.label = label,
-		.value = v,
-		.uom = "s",
-		.decimals = 6,
-		.warn = thresholds ? &cfg->warning : NULL,
-		.crit = thresholds ? &cfg->critical : NULL,
-		.has_min = true,
-		.min = 0,
-		.has_max = true,
-		.max = cfg->timeout,
+	    .label = label,
+	    .value = v,
+	    .uom = "s",
+	    .decimals = 6,
+	    .warn = thresholds ? &cfg->warning : NULL,
+	    .crit = thresholds ? &cfg->critical : NULL,
+	    .has_min = true,
+	    .min = 0,
+	    .has_max = true,
+	    .max = cfg->timeout,
 	};
 
 	pt_perf_append(&r->perf, &p);
@@ -283,7 +281,7 @@ static void add_time(struct pt_report *r, const char *label, double v, const str
 /* Perfdata for whatever was measured, on failure too: graphs without
  * gaps. */
 static void perfdata(const struct pt_config *cfg, const struct pt_probe_result *res,
-		     struct pt_report *r)
+                     struct pt_report *r)
 {
 	const struct pt_http_response *h = &res->http;
 
@@ -300,7 +298,10 @@ static void perfdata(const struct pt_config *cfg, const struct pt_probe_result *
 	}
 	if (res->probed && h->outcome == PT_HTTP_RESPONSE) {
 		struct pt_perf size = {
-			.label = "size", .value = (double)h->body.len, .uom = "B", .has_min = true,
+		    .label = "size",
+		    .value = (double)h->body.len,
+		    .uom = "B",
+		    .has_min = true,
 		};
 
 		pt_perf_append(&r->perf, &size);
@@ -316,15 +317,15 @@ static void timing_line(struct pt_report *r, const char *what, const struct pt_t
 	for (int i = 0; i < PT_PHASE_COUNT && n < sizeof(line); i++) {
 		if (t->reached[i]) {
 			n += (size_t)snprintf(line + n, sizeof(line) - n, ", %s %.6f s", phase_names[i],
-					      t->phase[i]);
+			                      t->phase[i]);
 		}
 	}
 	pt_report_line(r, "%s", line);
 }
 
 static void long_output(const struct pt_config *cfg, const struct pt_target *t,
-			const struct pt_probe_result *res, const char *reference,
-			struct pt_report *r)
+                        const struct pt_probe_result *res, const char *reference,
+                        struct pt_report *r)
 {
 	pt_report_line(r, "URL: %s", pt_buf_str(&t->shown));
 	if (res->probed && res->http.status) {
@@ -336,32 +337,33 @@ static void long_output(const struct pt_config *cfg, const struct pt_target *t,
 		break;
 	case PT_AUTH_FETCHED:
 		pt_report_line(r, "Token: requested from %s in %.3f s%s", pt_buf_str(&t->token_shown),
-			       res->time_auth, res->token.ok ? "" : ", no token obtained");
+		               res->time_auth, res->token.ok ? "" : ", no token obtained");
 		break;
 	case PT_AUTH_CACHED:
 		if (res->waited > 0.0005) {
-			pt_report_line(r, "Token: from the cache in %s, after waiting %.3f s for another "
-					  "run's request",
-				       res->cache_dir, res->waited);
+			pt_report_line(r,
+			               "Token: from the cache in %s, after waiting %.3f s for another "
+			               "run's request",
+			               res->cache_dir, res->waited);
 		} else {
 			pt_report_line(r, "Token: from the cache in %s", res->cache_dir);
 		}
 		break;
 	case PT_AUTH_BACKOFF:
-		pt_report_line(r, "Token: not requested; the token endpoint refused these credentials "
-				  "recently (remembered in %s)",
-			       res->cache_dir);
+		pt_report_line(r,
+		               "Token: not requested; the token endpoint refused these credentials "
+		               "recently (remembered in %s)",
+		               res->cache_dir);
 		break;
 	}
 	if (res->retried) {
 		pt_report_line(r, "Token: the cached token was refused (HTTP 401); a new one was "
-				  "fetched and the probe repeated");
+		                  "fetched and the probe repeated");
 	}
 	if (cfg->no_token_cache && res->auth != PT_AUTH_ANONYMOUS && cfg->verbose >= 1) {
 		pt_report_line(r, "Token cache: off (--no-token-cache)");
 	} else if (res->cache_note[0] && cfg->verbose >= 1) {
-		pt_report_line(r, "Token cache: not used, the run went on without it: %s",
-			       res->cache_note);
+		pt_report_line(r, "Token cache: not used, the run went on without it: %s", res->cache_note);
 	}
 	pt_report_line(r, "App-Reference: %s", reference);
 	if (cfg->verbose >= 1) {
@@ -374,12 +376,12 @@ static void long_output(const struct pt_config *cfg, const struct pt_target *t,
 	}
 	if (cfg->verbose >= 2) {
 		pt_report_line(r, "TLS verification: %s",
-			       cfg->insecure ? "off (--insecure)"
-			       : cfg->ca_file ? cfg->ca_file
-			       : cfg->ca_path ? cfg->ca_path
-					      : "on, system trust store");
+		               cfg->insecure  ? "off (--insecure)"
+		               : cfg->ca_file ? cfg->ca_file
+		               : cfg->ca_path ? cfg->ca_path
+		                              : "on, system trust store");
 		pt_report_line(r, "Timeout: %g s for the whole run, on timeout %s", cfg->timeout,
-			       pt_state_name(cfg->timeout_state));
+		               pt_state_name(cfg->timeout_state));
 	}
 	if (cfg->verbose >= 3 && res->probed && res->http.body.len) {
 		pt_report_server_line(r, "Body", res->http.body.data, res->http.body.len);
@@ -421,25 +423,25 @@ enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct p
 	request_headers(reference, store, headers);
 	snprintf(agent, sizeof(agent), "%s/%s", PACKAGE_NAME, PACKAGE_VERSION);
 	struct pt_probe_config pc = {
-		.url = pt_buf_str(&target.probe),
-		.token_url = cfg->client_id ? pt_buf_str(&target.token) : NULL,
-		.client_id = cfg->client_id,
-		.client_secret = cfg->client_secret,
-		.scope = cfg->scope,
-		.headers = headers,
-		.net =
-			{
-				.ip_version = cfg->ip_version,
-				.proxy = cfg->proxy,
-				.noproxy = cfg->noproxy,
-				.tls = {cfg->ca_file, cfg->ca_path, cfg->insecure, cfg->cert_check},
-				.user_agent = agent,
-				.max_body = PT_MAX_BODY,
-			},
-		.deadline = started + cfg->timeout,
-		.trace = cfg->verbose >= 3 ? &trace : NULL,
-		.use_cache = !cfg->no_token_cache,
-		.cache_dir = cfg->token_cache_dir,
+	    .url = pt_buf_str(&target.probe),
+	    .token_url = cfg->client_id ? pt_buf_str(&target.token) : NULL,
+	    .client_id = cfg->client_id,
+	    .client_secret = cfg->client_secret,
+	    .scope = cfg->scope,
+	    .headers = headers,
+	    .net =
+	        {
+	            .ip_version = cfg->ip_version,
+	            .proxy = cfg->proxy,
+	            .noproxy = cfg->noproxy,
+	            .tls = {cfg->ca_file, cfg->ca_path, cfg->insecure, cfg->cert_check},
+	            .user_agent = agent,
+	            .max_body = PT_MAX_BODY,
+	        },
+	    .deadline = started + cfg->timeout,
+	    .trace = cfg->verbose >= 3 ? &trace : NULL,
+	    .use_cache = !cfg->no_token_cache,
+	    .cache_dir = cfg->token_cache_dir,
 	};
 
 	if (!pt_http_global_init()) {

@@ -12,12 +12,12 @@ const char *pt_progname = "check_prioticket";
 
 void pt_cli_prefix(struct pt_buf *out, enum pt_endpoint endpoint, enum pt_state state)
 {
-	pt_buf_printf(out, "PRIOTICKET %s %s - ",
-		      endpoint == PT_ENDPOINT_STATUS ? "STATUS" : "PING", pt_state_name(state));
+	pt_buf_printf(out, "PRIOTICKET %s %s - ", endpoint == PT_ENDPOINT_STATUS ? "STATUS" : "PING",
+	              pt_state_name(state));
 }
 
 static bool fail(struct pt_buf *out, enum pt_endpoint endpoint, const struct pt_buf *why,
-		 enum pt_state *state)
+                 enum pt_state *state)
 {
 	*state = PT_UNKNOWN;
 	pt_cli_prefix(out, endpoint, PT_UNKNOWN);
@@ -26,7 +26,7 @@ static bool fail(struct pt_buf *out, enum pt_endpoint endpoint, const struct pt_
 }
 
 bool pt_cli_load(struct pt_cli *cli, enum pt_endpoint endpoint, int argc, char **argv,
-		 struct pt_buf *out, enum pt_state *state)
+                 struct pt_buf *out, enum pt_state *state)
 {
 	struct pt_buf err = {0};
 	enum pt_options_result r;

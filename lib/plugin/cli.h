@@ -22,7 +22,7 @@ struct pt_cli {
  * complete output (help, version, or a one-line UNKNOWN) and *state the
  * exit state. */
 bool pt_cli_load(struct pt_cli *cli, enum pt_endpoint endpoint, int argc, char **argv,
-		 struct pt_buf *out, enum pt_state *state);
+                 struct pt_buf *out, enum pt_state *state);
 void pt_cli_free(struct pt_cli *cli);
 
 /* "PRIOTICKET PING" / "PRIOTICKET STATUS" */

@@ -36,7 +36,7 @@ char *pt_extra_opts_default_file(void);
  * On error returns false and writes a one-line reason (with file and
  * line number) to err. */
 bool pt_extra_opts_read(const char *path, const char *section, char ***args, int *nargs,
-			struct pt_buf *err);
+                        struct pt_buf *err);
 
 /* Rebuilds argv: every --extra-opts[=spec] argument (also the
  * "--extra-opts spec" two-argument form is NOT accepted: the value is
@@ -51,7 +51,7 @@ bool pt_extra_opts_read(const char *path, const char *section, char ***args, int
  * no --extra-opts it is still a copy. On error returns false with a
  * one-line reason in err. */
 bool pt_extra_opts_apply(int argc, char **argv, const char *progname, int *out_argc,
-			 char ***out_argv, struct pt_buf *err);
+                         char ***out_argv, struct pt_buf *err);
 void pt_extra_opts_free(int argc, char **argv);
 
 #endif

@@ -32,37 +32,37 @@ enum {
 };
 
 static const struct option long_options[] = {
-	{"environment", required_argument, NULL, 'E'},
-	{"hostname", required_argument, NULL, 'H'},
-	{"port", required_argument, NULL, 'p'},
-	{"api-version", required_argument, NULL, 'A'},
-	{"base-url", required_argument, NULL, 'u'},
-	{"ipv4", no_argument, NULL, '4'},
-	{"ipv6", no_argument, NULL, '6'},
-	{"proxy", required_argument, NULL, OPT_PROXY},
-	{"noproxy", required_argument, NULL, OPT_NOPROXY},
-	{"ca-file", required_argument, NULL, OPT_CA_FILE},
-	{"ca-path", required_argument, NULL, OPT_CA_PATH},
-	{"insecure", no_argument, NULL, OPT_INSECURE},
-	{"certificate", required_argument, NULL, 'C'},
-	{"client-id", required_argument, NULL, OPT_CLIENT_ID},
-	{"client-secret-file", required_argument, NULL, OPT_CLIENT_SECRET_FILE},
-	{"client-secret", required_argument, NULL, OPT_CLIENT_SECRET},
-	{"scope", required_argument, NULL, OPT_SCOPE},
-	{"token-url", required_argument, NULL, OPT_TOKEN_URL},
-	{"api-key-file", required_argument, NULL, OPT_API_KEY_FILE},
-	{"token-cache", required_argument, NULL, OPT_TOKEN_CACHE},
-	{"no-token-cache", no_argument, NULL, OPT_NO_TOKEN_CACHE},
-	{"warning", required_argument, NULL, 'w'},
-	{"critical", required_argument, NULL, 'c'},
-	{"timeout", required_argument, NULL, 't'},
-	{"timeout-result", required_argument, NULL, OPT_TIMEOUT_RESULT},
-	{"expect-json", required_argument, NULL, OPT_EXPECT_JSON},
-	{"verbose", no_argument, NULL, 'v'},
-	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, 'V'},
-	{"extra-opts", optional_argument, NULL, OPT_EXTRA_OPTS},
-	{NULL, 0, NULL, 0},
+    {"environment", required_argument, NULL, 'E'},
+    {"hostname", required_argument, NULL, 'H'},
+    {"port", required_argument, NULL, 'p'},
+    {"api-version", required_argument, NULL, 'A'},
+    {"base-url", required_argument, NULL, 'u'},
+    {"ipv4", no_argument, NULL, '4'},
+    {"ipv6", no_argument, NULL, '6'},
+    {"proxy", required_argument, NULL, OPT_PROXY},
+    {"noproxy", required_argument, NULL, OPT_NOPROXY},
+    {"ca-file", required_argument, NULL, OPT_CA_FILE},
+    {"ca-path", required_argument, NULL, OPT_CA_PATH},
+    {"insecure", no_argument, NULL, OPT_INSECURE},
+    {"certificate", required_argument, NULL, 'C'},
+    {"client-id", required_argument, NULL, OPT_CLIENT_ID},
+    {"client-secret-file", required_argument, NULL, OPT_CLIENT_SECRET_FILE},
+    {"client-secret", required_argument, NULL, OPT_CLIENT_SECRET},
+    {"scope", required_argument, NULL, OPT_SCOPE},
+    {"token-url", required_argument, NULL, OPT_TOKEN_URL},
+    {"api-key-file", required_argument, NULL, OPT_API_KEY_FILE},
+    {"token-cache", required_argument, NULL, OPT_TOKEN_CACHE},
+    {"no-token-cache", no_argument, NULL, OPT_NO_TOKEN_CACHE},
+    {"warning", required_argument, NULL, 'w'},
+    {"critical", required_argument, NULL, 'c'},
+    {"timeout", required_argument, NULL, 't'},
+    {"timeout-result", required_argument, NULL, OPT_TIMEOUT_RESULT},
+    {"expect-json", required_argument, NULL, OPT_EXPECT_JSON},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {"extra-opts", optional_argument, NULL, OPT_EXTRA_OPTS},
+    {NULL, 0, NULL, 0},
 };
 
 static const char short_options[] = "E:H:p:A:u:46C:w:c:t:vhV";
@@ -142,8 +142,7 @@ static bool valid_host(const char *s)
 	}
 	if (strchr(s, ':')) {
 		if (s[0] == '[') {
-			return s[n - 1] == ']' && n > 2 &&
-			       strspn(s + 1, "0123456789abcdefABCDEF:.") == n - 2;
+			return s[n - 1] == ']' && n > 2 && strspn(s + 1, "0123456789abcdefABCDEF:.") == n - 2;
 		}
 		return strspn(s, "0123456789abcdefABCDEF:.") == n;
 	}
@@ -395,9 +394,8 @@ static bool apply_environment(struct pt_config *cfg, struct pt_buf *err)
 		}
 		cfg->client_id = id;
 	}
-	if (!cfg->client_secret && !pt_secret_from_env("PRIOTICKET_CLIENT_SECRET",
-						       &cfg->client_secret, err) &&
-	    err->len) {
+	if (!cfg->client_secret &&
+	    !pt_secret_from_env("PRIOTICKET_CLIENT_SECRET", &cfg->client_secret, err) && err->len) {
 		return false;
 	}
 	if (!cfg->api_key && !pt_secret_from_env("PRIOTICKET_API_KEY", &cfg->api_key, err) &&
@@ -411,12 +409,12 @@ static bool check_consistency(const struct pt_config *cfg, struct pt_buf *err)
 {
 	if (cfg->client_id && !cfg->client_secret) {
 		pt_buf_puts(err, "a client id is set but no client secret "
-				 "(--client-secret-file or PRIOTICKET_CLIENT_SECRET)");
+		                 "(--client-secret-file or PRIOTICKET_CLIENT_SECRET)");
 		return false;
 	}
 	if (cfg->client_secret && !cfg->client_id) {
 		pt_buf_puts(err, "a client secret is set but no client id "
-				 "(--client-id or PRIOTICKET_CLIENT_ID)");
+		                 "(--client-id or PRIOTICKET_CLIENT_ID)");
 		return false;
 	}
 	if (cfg->token_url && !cfg->client_id) {
@@ -427,7 +425,7 @@ static bool check_consistency(const struct pt_config *cfg, struct pt_buf *err)
 }
 
 enum pt_options_result pt_options_parse(int argc, char **argv, struct pt_config *cfg,
-					struct pt_buf *err)
+                                        struct pt_buf *err)
 {
 	bool help = false;
 	bool version = false;
@@ -451,7 +449,7 @@ enum pt_options_result pt_options_parse(int argc, char **argv, struct pt_config 
 
 			/* Never echo what follows '=': it may be a mistyped secret. */
 			pt_buf_printf(err, "option '%.*s' is not known or needs a value (see --help)",
-				      (int)strcspn(arg, "="), arg);
+			              (int)strcspn(arg, "="), arg);
 			return PT_OPTIONS_ERROR;
 		} else if (!apply(c, optarg, cfg, err)) {
 			return PT_OPTIONS_ERROR;
@@ -489,8 +487,7 @@ void pt_options_scrub_argv(int argc, char **argv)
 		if (strcmp(argv[i], opt) == 0 && i + 1 < argc) {
 			scrub(argv[i + 1]);
 			i++;
-		} else if (strncmp(argv[i], opt, sizeof(opt) - 1) == 0 &&
-			   argv[i][sizeof(opt) - 1] == '=') {
+		} else if (strncmp(argv[i], opt, sizeof(opt) - 1) == 0 && argv[i][sizeof(opt) - 1] == '=') {
 			scrub(argv[i] + sizeof(opt));
 		}
 	}

@@ -17,7 +17,7 @@ enum pt_options_result {
  * argv, so argv must outlive cfg. Reads secret files and the
  * PRIOTICKET_* environment variables. */
 enum pt_options_result pt_options_parse(int argc, char **argv, struct pt_config *cfg,
-					struct pt_buf *err);
+                                        struct pt_buf *err);
 
 /* Overwrites the values of --client-secret in argv so that `ps` stops
  * showing them. */

@@ -42,7 +42,7 @@ bool pt_perf_append(struct pt_buf *out, const struct pt_perf *p)
 		return false;
 	}
 	if (!pt_buf_printf(out, "%s%s=%s%s;%s;%s;%s;%s", out->len ? " " : "", p->label, value,
-			   p->uom ? p->uom : "", warn, crit, min, max)) {
+	                   p->uom ? p->uom : "", warn, crit, min, max)) {
 		return false;
 	}
 	/* The grammar lets trailing empty fields go. */

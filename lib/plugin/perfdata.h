@@ -12,8 +12,8 @@
 struct pt_perf {
 	const char *label;
 	double value;
-	const char *uom;  /* "s", "B" or "" */
-	int decimals;     /* 6 for seconds, 0 for counts */
+	const char *uom;             /* "s", "B" or "" */
+	int decimals;                /* 6 for seconds, 0 for counts */
 	const struct pt_range *warn; /* may be NULL */
 	const struct pt_range *crit; /* may be NULL */
 	bool has_min;

@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 /* How much server text may reach one line. */
-#define PT_SERVER_TEXT_MAX 200
+#define PT_SERVER_TEXT_MAX  200
 #define PT_SUMMARY_TEXT_MAX 80
 
 struct pt_report {
@@ -23,11 +23,12 @@ struct pt_report {
 /* Raises the state to s if s is worse, and when it does (or when the
  * summary is still empty) makes text the summary. */
 void pt_report_judge(struct pt_report *r, enum pt_state s, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Appends to the summary, e.g. server text after a judgement. */
 void pt_report_summary_server_text(struct pt_report *r, const char *sep, const char *text);
 /* One long-output line. */
-void pt_report_line(struct pt_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void pt_report_line(struct pt_report *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* One long-output line "label: text" with text from the server,
  * sanitised; nothing when text is empty. */
 void pt_report_server_line(struct pt_report *r, const char *label, const char *text, size_t len);

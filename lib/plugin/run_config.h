@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define PT_EXPECT_MAX 16
-#define PT_DEFAULT_TIMEOUT 10.0
+#define PT_EXPECT_MAX          16
+#define PT_DEFAULT_TIMEOUT     10.0
 #define PT_DEFAULT_API_VERSION "v3.8"
 
 enum pt_endpoint {

@@ -9,10 +9,10 @@ static const struct {
 	const char *name;
 	const char *host;
 } environments[] = {
-	{"production", "distributor-api.prioticket.com"},
-	{"sandbox", "sandbox-distributor-api.prioticket.com"},
-	{"staging", "staging-distributor-api.prioticket.com"},
-	{"internal", "internal-distributor-api.prioticket.com"},
+    {"production", "distributor-api.prioticket.com"},
+    {"sandbox", "sandbox-distributor-api.prioticket.com"},
+    {"staging", "staging-distributor-api.prioticket.com"},
+    {"internal", "internal-distributor-api.prioticket.com"},
 };
 
 const char *pt_target_environment_host(const char *environment)
@@ -57,7 +57,7 @@ static bool append_escaped(struct pt_buf *out, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	static const char unreserved[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-					 "0123456789-._~";
+	                                 "0123456789-._~";
 
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;

@@ -7,10 +7,10 @@
 #include "util/buf.h"
 
 struct pt_target {
-	struct pt_buf base;      /* https://host/v3.8/distributor */
-	struct pt_buf probe;     /* base + /system/ping, plus ?key= when a key is set */
-	struct pt_buf token;     /* token URL, plus ?key=; empty when anonymous */
-	struct pt_buf shown;     /* the probe URL without the key, for output */
+	struct pt_buf base;  /* https://host/v3.8/distributor */
+	struct pt_buf probe; /* base + /system/ping, plus ?key= when a key is set */
+	struct pt_buf token; /* token URL, plus ?key=; empty when anonymous */
+	struct pt_buf shown; /* the probe URL without the key, for output */
 	struct pt_buf token_shown;
 };
 

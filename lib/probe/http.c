@@ -35,7 +35,7 @@ const char *pt_http_library_version(void)
 	const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
 
 	snprintf(text, sizeof(text), "libcurl/%s%s%s", v->version, v->ssl_version ? " " : "",
-		 v->ssl_version ? v->ssl_version : "");
+	         v->ssl_version ? v->ssl_version : "");
 	return text;
 }
 
@@ -94,8 +94,8 @@ static void trace_line(struct pt_buf *out, const char *dir, const char *line, si
 		size_t rest = strcspn(key + 4, "& \r\n");
 		size_t after = pre + rest;
 
-		pt_buf_printf(out, "%s %.*s<redacted>%.*s\n", dir, (int)pre, line,
-			      (int)(len - after), line + after);
+		pt_buf_printf(out, "%s %.*s<redacted>%.*s\n", dir, (int)pre, line, (int)(len - after),
+		              line + after);
 		return;
 	}
 	pt_buf_printf(out, "%s %.*s\n", dir, (int)len, line);
@@ -266,8 +266,7 @@ static void pt_http_cert_expiry(CURL *h, struct pt_http_response *resp)
 	struct curl_certinfo *ci = NULL;
 	static const char field[] = "Expire date:";
 
-	if (curl_easy_getinfo(h, CURLINFO_CERTINFO, &ci) != CURLE_OK || !ci ||
-	    ci->num_of_certs < 1) {
+	if (curl_easy_getinfo(h, CURLINFO_CERTINFO, &ci) != CURLE_OK || !ci || ci->num_of_certs < 1) {
 		return;
 	}
 	for (struct curl_slist *s = ci->certinfo[0]; s; s = s->next) {
@@ -331,16 +330,16 @@ static struct curl_slist *build_headers(const struct pt_http_request *req, bool 
 
 /* Applies every option; returns the first failure. */
 static CURLcode setup(CURL *h, const struct pt_http_request *req, struct curl_slist *headers,
-		      struct body_sink *body, struct trace_sink *trace, char *errbuf, long ms)
+                      struct body_sink *body, struct trace_sink *trace, char *errbuf, long ms)
 {
 	const struct pt_net_options *net = req->net;
 	CURLcode rc;
 
 #define SET(opt, val)                                                                              \
-	do {                                                                                       \
-		if (!rc) {                                                                         \
-			rc = curl_easy_setopt(h, opt, val);                                        \
-		}                                                                                  \
+	do {                                                                                           \
+		if (!rc) {                                                                                 \
+			rc = curl_easy_setopt(h, opt, val);                                                    \
+		}                                                                                          \
 	} while (0)
 
 	rc = curl_easy_setopt(h, CURLOPT_URL, req->url);
@@ -436,7 +435,7 @@ void pt_http_perform(const struct pt_http_request *req, struct pt_http_response 
 	}
 	if (rc) {
 		snprintf(resp->message, sizeof(resp->message), "%s",
-			 errbuf[0] ? errbuf : curl_easy_strerror(rc));
+		         errbuf[0] ? errbuf : curl_easy_strerror(rc));
 	}
 	if (req->net->tls.want_cert_expiry) {
 		pt_http_cert_expiry(h, resp);

@@ -62,7 +62,7 @@ struct pt_http_request {
 	const char *body; /* POST body */
 	size_t body_len;
 	const struct pt_net_options *net;
-	double deadline;     /* pt_now() value after which the request is abandoned */
+	double deadline;      /* pt_now() value after which the request is abandoned */
 	struct pt_buf *trace; /* when set, headers sent and received, secrets redacted */
 };
 

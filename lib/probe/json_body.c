@@ -49,8 +49,8 @@ bool pt_json_get_string(struct json_object *obj, const char *key, char *out, siz
 	const char *s;
 	size_t n;
 
-	if (!json_object_is_type(obj, json_type_object) ||
-	    !json_object_object_get_ex(obj, key, &v) || !json_object_is_type(v, json_type_string)) {
+	if (!json_object_is_type(obj, json_type_object) || !json_object_object_get_ex(obj, key, &v) ||
+	    !json_object_is_type(v, json_type_string)) {
 		return false;
 	}
 	s = json_object_get_string(v);

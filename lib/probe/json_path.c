@@ -69,7 +69,7 @@ static bool step(struct json_object **cur, const char *seg)
 			return false;
 		}
 	} else if (json_object_is_type(*cur, json_type_array) && is_index(seg, &idx) &&
-		   idx < json_object_array_length(*cur)) {
+	           idx < json_object_array_length(*cur)) {
 		next = json_object_array_get_idx(*cur, idx);
 	} else {
 		return false;
@@ -112,7 +112,7 @@ bool pt_json_path_text(struct json_object *root, const char *path, char *out, si
 	} else {
 		/* Also gives "null" for a JSON null (cur == NULL). */
 		text = json_object_to_json_string_ext(cur, JSON_C_TO_STRING_PLAIN |
-							      JSON_C_TO_STRING_NOSLASHESCAPE);
+		                                               JSON_C_TO_STRING_NOSLASHESCAPE);
 		n = strlen(text);
 	}
 	if (n >= outlen) {

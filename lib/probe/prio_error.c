@@ -20,11 +20,11 @@ void pt_prio_error_parse(const char *body, size_t len, struct pt_prio_error *e)
 		return;
 	}
 	e->found |= pt_json_get_string(obj, "error", e->error, sizeof(e->error));
-	e->found |= pt_json_get_string(obj, "error_description", e->description,
-				       sizeof(e->description));
+	e->found |=
+	    pt_json_get_string(obj, "error_description", e->description, sizeof(e->description));
 	if (!e->description[0]) {
-		e->found |= pt_json_get_string(obj, "error_message", e->description,
-					       sizeof(e->description));
+		e->found |=
+		    pt_json_get_string(obj, "error_message", e->description, sizeof(e->description));
 	}
 	e->found |= pt_json_get_string(obj, "error_reference", e->reference, sizeof(e->reference));
 	if (json_object_object_get_ex(obj, "errors", &list) &&

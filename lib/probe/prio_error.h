@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define PT_ERROR_FIELD_MAX 512
+#define PT_ERROR_FIELD_MAX   512
 #define PT_ERROR_DETAILS_MAX 3
 
 struct pt_prio_error {

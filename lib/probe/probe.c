@@ -11,14 +11,14 @@
 static bool get_token(const struct pt_probe_config *cfg, struct pt_probe_result *res)
 {
 	struct pt_token_request req = {
-		.token_url = cfg->token_url,
-		.client_id = cfg->client_id,
-		.client_secret = cfg->client_secret,
-		.scope = cfg->scope,
-		.headers = cfg->headers,
-		.net = &cfg->net,
-		.deadline = cfg->deadline,
-		.trace = cfg->trace,
+	    .token_url = cfg->token_url,
+	    .client_id = cfg->client_id,
+	    .client_secret = cfg->client_secret,
+	    .scope = cfg->scope,
+	    .headers = cfg->headers,
+	    .net = &cfg->net,
+	    .deadline = cfg->deadline,
+	    .trace = cfg->trace,
 	};
 	double start = pt_now();
 
@@ -31,16 +31,16 @@ static bool get_token(const struct pt_probe_config *cfg, struct pt_probe_result 
 }
 
 static void probe_once(const struct pt_probe_config *cfg, struct pt_probe_result *res,
-		       const char *bearer)
+                       const char *bearer)
 {
 	struct pt_http_request req = {
-		.method = "GET",
-		.url = cfg->url,
-		.headers = cfg->headers,
-		.bearer = bearer,
-		.net = &cfg->net,
-		.deadline = cfg->deadline,
-		.trace = cfg->trace,
+	    .method = "GET",
+	    .url = cfg->url,
+	    .headers = cfg->headers,
+	    .bearer = bearer,
+	    .net = &cfg->net,
+	    .deadline = cfg->deadline,
+	    .trace = cfg->trace,
 	};
 
 	pt_http_response_free(&res->http);
@@ -57,14 +57,14 @@ static void probe_once(const struct pt_probe_config *cfg, struct pt_probe_result
  * refusal (4xx) to back off from. Server errors and timeouts are not
  * remembered: the next run should try again. */
 static bool fetch_and_store(const struct pt_probe_config *cfg, struct pt_cache *cache,
-			    struct pt_probe_result *res)
+                            struct pt_probe_result *res)
 {
 	bool ok = get_token(cfg, res);
 	long status = res->token.http.status;
 
 	if (ok) {
-		pt_cache_store_token(cache, res->token.token.access_token,
-				     res->token.token.expires_in, time(NULL));
+		pt_cache_store_token(cache, res->token.token.access_token, res->token.token.expires_in,
+		                     time(NULL));
 	} else if (res->token.http.outcome == PT_HTTP_RESPONSE && status >= 400 && status < 500) {
 		pt_cache_store_refusal(cache, status, res->token.error.error, time(NULL));
 	}
@@ -92,7 +92,7 @@ static void use_entry(struct pt_probe_result *res, const struct pt_cache_entry *
 /* A token for this run: from the cache, or fetched by this run while
  * the others wait for it. `stale` is a token the API just refused. */
 static bool cached_token(const struct pt_probe_config *cfg, struct pt_cache *cache,
-			 struct pt_probe_result *res, const char *stale)
+                         struct pt_probe_result *res, const char *stale)
 {
 	struct pt_cache_entry e;
 	bool timed_out = false;
@@ -115,7 +115,7 @@ static bool cached_token(const struct pt_probe_config *cfg, struct pt_cache *cac
 		res->token_requested = true;
 		res->token.http.outcome = PT_HTTP_TIMEOUT;
 		snprintf(res->token.http.message, sizeof(res->token.http.message),
-			 "waited for another run's token request");
+		         "waited for another run's token request");
 		return false;
 	}
 	res->waited = pt_now() - start;
@@ -142,7 +142,7 @@ static void run_with_cache(const struct pt_probe_config *cfg, struct pt_probe_re
 	char stale[PT_TOKEN_MAX];
 
 	pt_cache_open(&cache, cfg->cache_dir, cfg->token_url, cfg->client_id, cfg->scope,
-		      cfg->client_secret);
+	              cfg->client_secret);
 	snprintf(res->cache_dir, sizeof(res->cache_dir), "%s", cache.dir);
 	if (!cached_token(cfg, &cache, res, NULL)) {
 		goto done;

@@ -34,18 +34,18 @@ struct pt_probe_config {
 
 struct pt_probe_result {
 	enum pt_auth_source auth;
-	bool token_requested;        /* token describes a request made in this run */
+	bool token_requested; /* token describes a request made in this run */
 	struct pt_token_result token;
-	double time_auth;            /* seconds spent getting the token */
-	bool probed;                 /* http describes the probe request */
+	double time_auth; /* seconds spent getting the token */
+	bool probed;      /* http describes the probe request */
 	struct pt_http_response http;
-	struct pt_prio_error error;  /* parsed from a non-2xx probe answer */
-	bool retried;                /* the probe was repeated after a 401 */
-	double waited;               /* seconds spent waiting for another run's request */
-	time_t backoff_until;        /* PT_AUTH_BACKOFF: when the next attempt may happen */
-	time_t refused_at;           /* PT_AUTH_BACKOFF: when the refusal happened */
-	char cache_dir[512];         /* the cache directory, "" without cache */
-	char cache_note[256];        /* why the cache was not used, or "" */
+	struct pt_prio_error error; /* parsed from a non-2xx probe answer */
+	bool retried;               /* the probe was repeated after a 401 */
+	double waited;              /* seconds spent waiting for another run's request */
+	time_t backoff_until;       /* PT_AUTH_BACKOFF: when the next attempt may happen */
+	time_t refused_at;          /* PT_AUTH_BACKOFF: when the refusal happened */
+	char cache_dir[512];        /* the cache directory, "" without cache */
+	char cache_note[256];       /* why the cache was not used, or "" */
 };
 
 void pt_probe_run(const struct pt_probe_config *cfg, struct pt_probe_result *res);

@@ -29,7 +29,7 @@ const char *pt_token_status_text(enum pt_token_status s)
 bool pt_token_chars_ok(const char *s)
 {
 	static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-				    "0123456789-._~+/";
+	                            "0123456789-._~+/";
 	size_t n = strspn(s, chars);
 
 	if (n == 0) {
@@ -84,10 +84,10 @@ enum pt_token_status pt_token_parse(const char *body, size_t len, struct pt_toke
 	    !json_object_is_type(v, json_type_string) || json_object_get_string_len(v) == 0) {
 		st = PT_TOKEN_NO_ACCESS_TOKEN;
 	} else if ((size_t)json_object_get_string_len(v) >= sizeof(t->access_token) ||
-		   !pt_token_chars_ok(json_object_get_string(v))) {
+	           !pt_token_chars_ok(json_object_get_string(v))) {
 		st = PT_TOKEN_BAD_CHARS;
 	} else if (pt_json_get_string(obj, "token_type", type, sizeof(type)) &&
-		   strcasecmp(type, "Bearer") != 0) {
+	           strcasecmp(type, "Bearer") != 0) {
 		st = PT_TOKEN_NOT_BEARER;
 	} else {
 		st = parse_expiry(obj, &t->expires_in);
@@ -119,8 +119,8 @@ bool pt_token_request_body(const char *scope, struct pt_buf *out)
 		ok = json_object_object_add(obj, "scope", json_object_new_string(scope)) == 0;
 	}
 	if (ok) {
-		ok = pt_buf_puts(out, json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
-							       JSON_C_TO_STRING_NOSLASHESCAPE));
+		ok = pt_buf_puts(out, json_object_to_json_string_ext(
+		                          obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	}
 	json_object_put(obj);
 	return ok;

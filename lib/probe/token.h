@@ -49,9 +49,9 @@ struct pt_token_request {
 
 struct pt_token_result {
 	struct pt_http_response http; /* outcome, status and timings; body freed */
-	bool ok;                       /* a usable token is in token */
-	enum pt_token_status parse;    /* meaningful for a 2xx answer */
-	struct pt_prio_error error;    /* the error body of a non-2xx answer */
+	bool ok;                      /* a usable token is in token */
+	enum pt_token_status parse;   /* meaningful for a 2xx answer */
+	struct pt_prio_error error;   /* the error body of a non-2xx answer */
 	struct pt_token token;
 };
 

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #define ENTRY_MAX 8192
-#define MAGIC "check_prioticket-token-cache 1"
+#define MAGIC     "check_prioticket-token-cache 1"
 
 #ifndef PT_STATE_DIR
 #	define PT_STATE_DIR "/var/lib/monitoring-plugins"
@@ -120,7 +120,7 @@ static void hash_field(struct pt_sha256 *h, const char *s)
 }
 
 void pt_cache_open(struct pt_cache *c, const char *dir, const char *token_url,
-		   const char *client_id, const char *scope, const char *client_secret)
+                   const char *client_id, const char *scope, const char *client_secret)
 {
 	struct pt_sha256 h;
 	unsigned char digest[32];
@@ -198,13 +198,13 @@ static bool parse_entry(char *text, struct pt_cache_entry *e)
 			e->until = (time_t)strtoll(value, NULL, 10);
 			have_until = true;
 		} else if (strcmp(line, "token") == 0 && pt_token_chars_ok(value) &&
-			   strlen(value) < sizeof(e->token)) {
+		           strlen(value) < sizeof(e->token)) {
 			memcpy(e->token, value, strlen(value) + 1);
 		} else if (strcmp(line, "status") == 0 && all_digits(value) && strlen(value) == 3) {
 			e->status = strtol(value, NULL, 10);
 		} else if (strcmp(line, "error") == 0 &&
-			   strspn(value, "abcdefghijklmnopqrstuvwxyz_") == strlen(value) &&
-			   strlen(value) < sizeof(e->error)) {
+		           strspn(value, "abcdefghijklmnopqrstuvwxyz_") == strlen(value) &&
+		           strlen(value) < sizeof(e->error)) {
 			memcpy(e->error, value, strlen(value) + 1);
 		} else {
 			return false;
@@ -359,8 +359,7 @@ static bool store(struct pt_cache *c, const struct pt_buf *text)
 	if (fd < 0 && errno == EEXIST) {
 		/* Left by a run that died with our pid. */
 		unlinkat(c->dirfd, tmp, 0);
-		fd = openat(c->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-			    0600);
+		fd = openat(c->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	}
 	if (fd < 0) {
 		snprintf(c->note, sizeof(c->note), "cannot write an entry: %s", strerror(errno));
@@ -386,8 +385,8 @@ bool pt_cache_store_token(struct pt_cache *c, const char *token, long expires_in
 	if (expires_in <= 0) {
 		expires_in = PT_CACHE_DEFAULT_LIFETIME;
 	}
-	pt_buf_printf(&text, MAGIC "\nkind token\nwritten %lld\nuntil %lld\ntoken %s\n",
-		      (long long)now, (long long)(now + expires_in), token);
+	pt_buf_printf(&text, MAGIC "\nkind token\nwritten %lld\nuntil %lld\ntoken %s\n", (long long)now,
+	              (long long)(now + expires_in), token);
 	ok = store(c, &text);
 	pt_buf_wipe(&text);
 	return ok;
@@ -405,8 +404,8 @@ bool pt_cache_store_refusal(struct pt_cache *c, long status, const char *error, 
 		memcpy(code, error, strlen(error) + 1);
 	}
 	pt_buf_printf(&text, MAGIC "\nkind refusal\nwritten %lld\nuntil %lld\nstatus %ld\n%s%s%s",
-		      (long long)now, (long long)(now + PT_CACHE_BACKOFF_SECONDS), status,
-		      code[0] ? "error " : "", code, code[0] ? "\n" : "");
+	              (long long)now, (long long)(now + PT_CACHE_BACKOFF_SECONDS), status,
+	              code[0] ? "error " : "", code, code[0] ? "\n" : "");
 	ok = store(c, &text);
 	pt_buf_free(&text);
 	return ok;

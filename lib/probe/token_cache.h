@@ -30,18 +30,18 @@ enum pt_cache_kind {
 struct pt_cache_entry {
 	enum pt_cache_kind kind;
 	time_t written;
-	time_t until;  /* token: expiry; back-off: end of the back-off */
+	time_t until; /* token: expiry; back-off: end of the back-off */
 	char token[PT_TOKEN_MAX];
-	long status;     /* back-off: the refusal's HTTP status */
-	char error[64];  /* back-off: its OAuth error code, [a-z_] only */
+	long status;    /* back-off: the refusal's HTTP status */
+	char error[64]; /* back-off: its OAuth error code, [a-z_] only */
 };
 
 struct pt_cache {
-	int dirfd;           /* -1: no cache in this run */
-	int lockfd;          /* -1: not locked */
-	char name[65];       /* the entry's file name */
-	char dir[512];       /* for messages */
-	char note[256];      /* why the cache is not used, or "" */
+	int dirfd;      /* -1: no cache in this run */
+	int lockfd;     /* -1: not locked */
+	char name[65];  /* the entry's file name */
+	char dir[512];  /* for messages */
+	char note[256]; /* why the cache is not used, or "" */
 };
 
 /* The directory used without --token-cache: $MP_STATE_PATH/<euid>/
@@ -53,7 +53,7 @@ struct pt_cache {
  * names the entry for this identity. Never fails the run: on trouble
  * c->dirfd is -1 and c->note says why. */
 void pt_cache_open(struct pt_cache *c, const char *dir, const char *token_url,
-		   const char *client_id, const char *scope, const char *client_secret);
+                   const char *client_id, const char *scope, const char *client_secret);
 void pt_cache_close(struct pt_cache *c);
 
 /* Reads the entry; a missing, corrupt, foreign or expired one is a miss. */
