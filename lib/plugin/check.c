@@ -228,6 +228,38 @@ static void judge_expectations(const struct pt_config *cfg, const struct pt_http
 	json_object_put(root);
 }
 
+static long cert_days(const struct pt_http_response *h)
+{
+	double left = difftime(h->cert_expiry, time(NULL));
+
+	return (long)(left >= 0 ? left / 86400 : -((-left + 86399) / 86400));
+}
+
+/* --certificate: the leaf's remaining validity, judged beside the probe
+ * (the worse state wins). */
+static void judge_certificate(const struct pt_config *cfg, const struct pt_http_response *h,
+                              struct pt_report *r)
+{
+	long days;
+
+	if (!cfg->cert_check || h->outcome != PT_HTTP_RESPONSE) {
+		return;
+	}
+	if (!h->cert_expiry_known) {
+		pt_report_judge(r, PT_UNKNOWN, "cannot read the server certificate's expiry date");
+		return;
+	}
+	days = cert_days(h);
+	pt_report_line(r, "Certificate: expires in %ld days", days);
+	if (days < cfg->cert_crit_days) {
+		pt_report_judge(r, PT_CRITICAL, "certificate expires in %ld days (critical below %ld)",
+		                days, cfg->cert_crit_days);
+	} else if (days < cfg->cert_warn_days) {
+		pt_report_judge(r, PT_WARNING, "certificate expires in %ld days (warning below %ld)",
+		                days, cfg->cert_warn_days);
+	}
+}
+
 static void judge_probe(const struct pt_config *cfg, const struct pt_probe_result *res,
                         struct pt_report *r)
 {
@@ -242,8 +274,10 @@ static void judge_probe(const struct pt_config *cfg, const struct pt_probe_resul
 		pt_report_judge(r, PT_OK, "HTTP %ld in %.3f s", status, h->t.total);
 		judge_thresholds(cfg, h, r);
 		judge_expectations(cfg, h, r);
+		judge_certificate(cfg, h, r);
 		return;
 	}
+	judge_certificate(cfg, h, r);
 	if (pt_http_is_auth_failure(status)) {
 		pt_report_judge(r, PT_CRITICAL, "authentication failed: HTTP %ld%s", status,
 		                res->auth == PT_AUTH_ANONYMOUS ? " (no credentials given)" : "");
@@ -305,6 +339,18 @@ static void perfdata(const struct pt_config *cfg, const struct pt_probe_result *
 		};
 
 		pt_perf_append(&r->perf, &size);
+	}
+	if (cfg->cert_check && res->probed && h->cert_expiry_known) {
+		/* Alert below the limits: the ranges are "W:" and "C:". */
+		struct pt_range warn = {.start = (double)cfg->cert_warn_days, .end_infinite = true,
+		                        .set = true};
+		struct pt_range crit = {.start = (double)cfg->cert_crit_days, .end_infinite = true,
+		                        .set = true};
+		struct pt_perf days = {
+		    .label = "cert_days", .value = (double)cert_days(h), .warn = &warn, .crit = &crit,
+		};
+
+		pt_perf_append(&r->perf, &days);
 	}
 }
 

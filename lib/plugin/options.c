@@ -417,6 +417,10 @@ static bool check_consistency(const struct pt_config *cfg, struct pt_buf *err)
 		                 "(--client-id or PRIOTICKET_CLIENT_ID)");
 		return false;
 	}
+	if (cfg->cert_check && cfg->base_url && strncasecmp(cfg->base_url, "https://", 8) != 0) {
+		pt_buf_puts(err, "--certificate needs an https:// URL");
+		return false;
+	}
 	if (cfg->token_url && !cfg->client_id) {
 		pt_buf_puts(err, "--token-url needs credentials (--client-id and a secret)");
 		return false;

@@ -11,7 +11,7 @@
 
 /* How much server text may reach one line. */
 #define PT_SERVER_TEXT_MAX  200
-#define PT_SUMMARY_TEXT_MAX 80
+#define PT_SUMMARY_TEXT_MAX 100
 
 struct pt_report {
 	enum pt_state state;
