@@ -8,6 +8,7 @@
 #include "probe/clock.h"
 
 #include <stdio.h>
+#include <unistd.h>
 
 int pt_plugin_main(enum pt_endpoint endpoint, int argc, char **argv)
 {
@@ -29,5 +30,10 @@ int pt_plugin_main(enum pt_endpoint endpoint, int argc, char **argv)
 	fwrite(pt_buf_str(&out), 1, out.len, stdout);
 	pt_cli_free(&cli);
 	pt_buf_free(&out);
-	return (int)state;
+	if (fflush(stdout) != 0) {
+		state = PT_UNKNOWN;
+	}
+	/* Everything is written and released: skip the libraries' exit
+	 * handlers (OpenSSL's cleanup alone costs 4% of a run). */
+	_exit((int)state);
 }
