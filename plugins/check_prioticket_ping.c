@@ -8,5 +8,5 @@
 int main(int argc, char **argv)
 {
 	pt_progname = "check_prioticket_ping";
-	return pt_plugin_main(PT_ENDPOINT_PING, argc, argv);
+	pt_plugin_main(PT_ENDPOINT_PING, argc, argv);
 }

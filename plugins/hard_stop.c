@@ -63,3 +63,11 @@ bool pt_hard_stop_arm(const struct pt_config *cfg, double started)
 	it.it_value.tv_usec = (suseconds_t)((left - (double)(time_t)left) * 1e6);
 	return setitimer(ITIMER_REAL, &it, NULL) == 0;
 }
+
+void pt_hard_stop_disarm(void)
+{
+	struct itimerval it;
+
+	memset(&it, 0, sizeof(it));
+	setitimer(ITIMER_REAL, &it, NULL);
+}

@@ -13,5 +13,7 @@
  * the timer could not be set (the run then relies on libcurl's
  * timeouts alone). */
 bool pt_hard_stop_arm(const struct pt_config *cfg, double started);
+/* Called before the output is written, so that it is written once. */
+void pt_hard_stop_disarm(void);
 
 #endif

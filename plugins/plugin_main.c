@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-int pt_plugin_main(enum pt_endpoint endpoint, int argc, char **argv)
+void pt_plugin_main(enum pt_endpoint endpoint, int argc, char **argv)
 {
 	double started = pt_now();
 	struct pt_buf out = {0};
@@ -18,8 +18,10 @@ int pt_plugin_main(enum pt_endpoint endpoint, int argc, char **argv)
 	enum pt_state state;
 
 	if (pt_cli_load(&cli, endpoint, argc, argv, &out, &state)) {
-		pt_hard_stop_arm(&cli.cfg, started);
+		/* Should the timer fail, libcurl's own timeouts still bound the run. */
+		(void)pt_hard_stop_arm(&cli.cfg, started);
 		state = pt_check_run(&cli.cfg, started, &out);
+		pt_hard_stop_disarm();
 	}
 	if (out.failed) {
 		state = PT_UNKNOWN;

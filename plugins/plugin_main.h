@@ -4,7 +4,8 @@
 
 #include "plugin/run_config.h"
 
-/* Returns the exit code: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. */
-int pt_plugin_main(enum pt_endpoint endpoint, int argc, char **argv);
+/* Runs the plugin and exits with its state: 0 OK, 1 WARNING,
+ * 2 CRITICAL, 3 UNKNOWN. */
+__attribute__((noreturn)) void pt_plugin_main(enum pt_endpoint endpoint, int argc, char **argv);
 
 #endif
