@@ -438,7 +438,7 @@ enum pt_options_result pt_options_parse(int argc, char **argv, struct pt_config 
 	opterr = 0;
 	optind = 0; /* 0 makes glibc reinitialise, so parsing can run twice */
 	for (;;) {
-		int before = optind;
+		int before = optind > 0 ? optind : 1; /* 0 means "start again" */
 
 		c = getopt_long(argc, argv, short_options, long_options, NULL);
 		if (c == -1) {

@@ -1,0 +1,404 @@
+/* Unit tests for lib/plugin/options.c: the shared option table. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "plugin/options.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_ARGS 16
+
+/* Parses a NULL-terminated list of arguments (argv[0] added). */
+static enum pt_options_result parse(struct pt_config *cfg, struct pt_buf *err, char **argv)
+{
+	char *args[MAX_ARGS + 2] = {"check_prioticket_ping"};
+	int argc = 1;
+
+	for (; argv && argv[argc - 1]; argc++) {
+		args[argc] = argv[argc - 1];
+	}
+	pt_config_init(cfg, PT_ENDPOINT_PING);
+	memset(err, 0, sizeof(*err));
+	return pt_options_parse(argc, args, cfg, err);
+}
+
+static void clear_env(void)
+{
+	unsetenv("PRIOTICKET_CLIENT_ID");
+	unsetenv("PRIOTICKET_CLIENT_SECRET");
+	unsetenv("PRIOTICKET_API_KEY");
+}
+
+static void test_defaults(void **state)
+{
+	struct pt_config cfg;
+	struct pt_buf err;
+
+	(void)state;
+	clear_env();
+	assert_int_equal(parse(&cfg, &err, NULL), PT_OPTIONS_RUN);
+	assert_string_equal(cfg.environment, "production");
+	assert_string_equal(cfg.api_version, "v3.8");
+	assert_true(cfg.timeout == 10.0);
+	assert_int_equal(cfg.timeout_state, PT_CRITICAL);
+	assert_false(cfg.warning.set);
+	assert_null(cfg.client_id);
+	assert_int_equal(cfg.verbose, 0);
+	pt_config_free(&cfg);
+}
+
+static void test_every_option_parses(void **state)
+{
+	char *argv[] = {"-E",   "staging", "-H",   "[::1]", "-p",
+	                "8443", "-A",      "v3.5", "-w",    "~:1.5",
+	                "-c",   "@2:3",    "-t",   "2.5",   "--timeout-result=unknown",
+	                NULL};
+	struct pt_config cfg;
+	struct pt_buf err;
+
+	(void)state;
+	clear_env();
+	assert_int_equal(parse(&cfg, &err, argv), PT_OPTIONS_RUN);
+	assert_string_equal(cfg.environment, "staging");
+	assert_string_equal(cfg.hostname, "[::1]");
+	assert_int_equal(cfg.port, 8443);
+	assert_string_equal(cfg.api_version, "v3.5");
+	assert_true(cfg.warning.set && cfg.warning.start_infinite && cfg.warning.end == 1.5);
+	assert_true(cfg.critical.alert_inside && cfg.critical.start == 2 && cfg.critical.end == 3);
+	assert_true(cfg.timeout == 2.5);
+	assert_int_equal(cfg.timeout_state, PT_UNKNOWN);
+	pt_config_free(&cfg);
+}
+
+static void test_flags_and_verbosity(void **state)
+{
+	char *argv[] = {"-4", "--insecure", "--no-token-cache", "-vvvv", "-6", NULL};
+	struct pt_config cfg;
+	struct pt_buf err;
+
+	(void)state;
+	clear_env();
+	assert_int_equal(parse(&cfg, &err, argv), PT_OPTIONS_RUN);
+	assert_int_equal(cfg.ip_version, 6); /* the last one wins */
+	assert_true(cfg.insecure);
+	assert_true(cfg.no_token_cache);
+	assert_int_equal(cfg.verbose, 3); /* capped */
+	pt_config_free(&cfg);
+}
+
+static void test_help_and_version(void **state)
+{
+	char *help[] = {"-w", "1", "--help", NULL};
+	char *version[] = {"-V", NULL};
+	char *both[] = {"-V", "-h", NULL};
+	struct pt_config cfg;
+	struct pt_buf err;
+
+	(void)state;
+	assert_int_equal(parse(&cfg, &err, help), PT_OPTIONS_HELP);
+	pt_config_free(&cfg);
+	assert_int_equal(parse(&cfg, &err, version), PT_OPTIONS_VERSION);
+	pt_config_free(&cfg);
+	assert_int_equal(parse(&cfg, &err, both), PT_OPTIONS_HELP);
+	pt_config_free(&cfg);
+}
+
+struct bad_case {
+	const char *opt;
+	const char *value;
+	const char *reason; /* a fragment of the one-line reason */
+};
+
+static void test_bad_values_give_one_line_reasons(void **state)
+{
+	static const struct bad_case cases[] = {
+	    {"--environment", "prod", "--environment"},
+	    {"--hostname", "a b", "--hostname"},
+	    {"--hostname", "host/path", "--hostname"},
+	    {"--hostname", "-x", "--hostname"},
+	    {"--port", "0", "--port"},
+	    {"--port", "65536", "--port"},
+	    {"--port", "80a", "--port"},
+	    {"--port", "-1", "--port"},
+	    {"--api-version", "3.8", "--api-version"},
+	    {"--api-version", "v3", "--api-version"},
+	    {"--api-version", "v3.8x", "--api-version"},
+	    {"--base-url", "ftp://x/", "--base-url"},
+	    {"--base-url", "http://", "--base-url"},
+	    {"--base-url", "http://a b/", "--base-url"},
+	    {"--base-url", "https://x/#frag", "--base-url"},
+	    {"--warning", "abc", "--warning"},
+	    {"--warning", "5:1", "--warning"},
+	    {"--critical", "", "--critical"},
+	    {"--critical", "1e3", "--critical"},
+	    {"--timeout", "0", "--timeout"},
+	    {"--timeout", "-1", "--timeout"},
+	    {"--timeout", "3601", "--timeout"},
+	    {"--timeout", "1.2.3", "--timeout"},
+	    {"--timeout", "nan", "--timeout"},
+	    {"--timeout-result", "bad", "--timeout-result"},
+	    {"--timeout-result", "4", "--timeout-result"},
+	    {"--certificate", "7,30", "--certificate"},
+	    {"--certificate", "x", "--certificate"},
+	    {"--certificate", "30,", "--certificate"},
+	    {"--client-id", "a:b", "--client-id"},
+	    {"--client-id", "", "--client-id"},
+	    {"--token-cache", "relative/dir", "--token-cache"},
+	    {"--expect-json", "nopath", "--expect-json"},
+	    {"--expect-json", "=value", "--expect-json"},
+	    {"--ca-file", "/nonexistent/ca.pem", "--ca-file"},
+	    {"--ca-path", "/etc/passwd", "--ca-path"},
+	    {"--scope", "", "--scope"},
+	    {"--proxy", "http://a b", "--proxy"},
+	};
+	struct pt_config cfg;
+	struct pt_buf err;
+
+	(void)state;
+	clear_env();
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *argv[] = {(char *)cases[i].opt, (char *)cases[i].value, NULL};
+		enum pt_options_result r = parse(&cfg, &err, argv);
+
+		if (r != PT_OPTIONS_ERROR || !strstr(pt_buf_str(&err), cases[i].reason) ||
+		    strchr(pt_buf_str(&err), '\n')) {
+			fail_msg("row %zu: %s '%s' gave %d, '%s'", i, cases[i].opt, cases[i].value, r,
+			         pt_buf_str(&err));
+		}
+		pt_buf_free(&err);
+		pt_config_free(&cfg);
+	}
+}
+
+static void test_unknown_options_and_positional_arguments(void **state)
+{
+	char *unknown[] = {"--no-such-option", NULL};
+	char *missing[] = {"-w", NULL};
+	char *positional[] = {"stray", NULL};
+	char *typo[] = {"--client-secre=hunter2-secret", NULL};
+	struct pt_config cfg;
+	struct pt_buf err;
+
+	(void)state;
+	clear_env();
+	assert_int_equal(parse(&cfg, &err, unknown), PT_OPTIONS_ERROR);
+	assert_non_null(strstr(pt_buf_str(&err), "--no-such-option"));
+	pt_buf_free(&err);
+	pt_config_free(&cfg);
+	assert_int_equal(parse(&cfg, &err, missing), PT_OPTIONS_ERROR);
+	pt_buf_free(&err);
+	pt_config_free(&cfg);
+	assert_int_equal(parse(&cfg, &err, positional), PT_OPTIONS_ERROR);
+	assert_null(strstr(pt_buf_str(&err), "stray"));
+	pt_buf_free(&err);
+	pt_config_free(&cfg);
+	/* A mistyped option never echoes what followed '=': it may be a secret. */
+	assert_int_equal(parse(&cfg, &err, typo), PT_OPTIONS_ERROR);
+	assert_null(strstr(pt_buf_str(&err), "hunter2"));
+	pt_buf_free(&err);
+	pt_config_free(&cfg);
+}
+
+static void test_credentials_from_the_environment(void **state)
+{
+	char *none[] = {NULL};
+	char *cli[] = {"--client-id", "from-cli", "--client-secret", "cli-secret", NULL};
+	struct pt_config cfg;
+	struct pt_buf err;
+
+	(void)state;
+	clear_env();
+	setenv("PRIOTICKET_CLIENT_ID", "env-id", 1);
+	setenv("PRIOTICKET_CLIENT_SECRET", "env-secret", 1);
+	setenv("PRIOTICKET_API_KEY", "env-key", 1);
+	assert_int_equal(parse(&cfg, &err, none), PT_OPTIONS_RUN);
+	assert_string_equal(cfg.client_id, "env-id");
+	assert_string_equal(cfg.client_secret, "env-secret");
+	assert_string_equal(cfg.api_key, "env-key");
+	pt_config_free(&cfg);
+	/* The command line wins over the environment. */
+	assert_int_equal(parse(&cfg, &err, cli), PT_OPTIONS_RUN);
+	assert_string_equal(cfg.client_id, "from-cli");
+	assert_string_equal(cfg.client_secret, "cli-secret");
+	pt_config_free(&cfg);
+	clear_env();
+}
+
+static void test_half_credentials_are_refused(void **state)
+{
+	char *id_only[] = {"--client-id", "x", NULL};
+	char *secret_only[] = {"--client-secret", "s", NULL};
+	char *token_url_only[] = {"--token-url", "https://x/oauth2/token", NULL};
+	struct pt_config cfg;
+	struct pt_buf err;
+
+	(void)state;
+	clear_env();
+	assert_int_equal(parse(&cfg, &err, id_only), PT_OPTIONS_ERROR);
+	assert_non_null(strstr(pt_buf_str(&err), "no client secret"));
+	pt_buf_free(&err);
+	pt_config_free(&cfg);
+	assert_int_equal(parse(&cfg, &err, secret_only), PT_OPTIONS_ERROR);
+	assert_non_null(strstr(pt_buf_str(&err), "no client id"));
+	assert_null(strstr(pt_buf_str(&err), "s'"));
+	pt_buf_free(&err);
+	pt_config_free(&cfg);
+	assert_int_equal(parse(&cfg, &err, token_url_only), PT_OPTIONS_ERROR);
+	pt_buf_free(&err);
+	pt_config_free(&cfg);
+}
+
+static void test_secret_file_is_read(void **state)
+{
+	char path[] = "/tmp/pt-test-secret-XXXXXX";
+	int fd = mkstemp(path);
+	char *argv[] = {"--client-id", "id", "--client-secret-file", path, NULL};
+	struct pt_config cfg;
+	struct pt_buf err;
+
+	(void)state;
+	clear_env();
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "file-secret\n", 12), 12);
+	close(fd);
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_int_equal(parse(&cfg, &err, argv), PT_OPTIONS_RUN);
+	assert_string_equal(cfg.client_secret, "file-secret");
+	pt_config_free(&cfg);
+	/* Readable by others: refused, and the reason does not quote it. */
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(parse(&cfg, &err, argv), PT_OPTIONS_ERROR);
+	assert_null(strstr(pt_buf_str(&err), "file-secret"));
+	pt_buf_free(&err);
+	pt_config_free(&cfg);
+	unlink(path);
+}
+
+static void test_expect_json(void **state)
+{
+	char *argv[] = {"--expect-json", "status=OK,DEGRADED", "--expect-json", "a.b.0=", NULL};
+	struct pt_config cfg;
+	struct pt_buf err;
+
+	(void)state;
+	clear_env();
+	assert_int_equal(parse(&cfg, &err, argv), PT_OPTIONS_RUN);
+	assert_int_equal(cfg.nexpects, 2);
+	assert_string_equal(cfg.expects[0].path, "status");
+	assert_int_equal(cfg.expects[0].nvalues, 2);
+	assert_string_equal(cfg.expects[0].values[0], "OK");
+	assert_string_equal(cfg.expects[0].values[1], "DEGRADED");
+	assert_string_equal(cfg.expects[1].path, "a.b.0");
+	assert_int_equal(cfg.expects[1].nvalues, 1);
+	assert_string_equal(cfg.expects[1].values[0], "");
+	pt_config_free(&cfg);
+}
+
+static void test_too_many_expectations(void **state)
+{
+	char *argv[2 * (PT_EXPECT_MAX + 1) + 1];
+	struct pt_config cfg;
+	struct pt_buf err;
+	int n = 0;
+
+	(void)state;
+	clear_env();
+	for (int i = 0; i <= PT_EXPECT_MAX; i++) {
+		argv[n++] = "--expect-json";
+		argv[n++] = "a=b";
+	}
+	argv[n] = NULL;
+	/* parse() holds MAX_ARGS arguments; call the parser directly. */
+	{
+		char *args[2 * (PT_EXPECT_MAX + 1) + 2] = {"check_prioticket_ping"};
+
+		memcpy(args + 1, argv, (size_t)(n + 1) * sizeof(argv[0]));
+		pt_config_init(&cfg, PT_ENDPOINT_PING);
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(pt_options_parse(n + 1, args, &cfg, &err), PT_OPTIONS_ERROR);
+	}
+	pt_buf_free(&err);
+	pt_config_free(&cfg);
+}
+
+static void test_certificate_needs_https(void **state)
+{
+	char *http[] = {"-u", "http://127.0.0.1/v3.8/distributor", "-C", "30,7", NULL};
+	char *https[] = {"-u", "https://127.0.0.1/v3.8/distributor", "-C", "30", NULL};
+	struct pt_config cfg;
+	struct pt_buf err;
+
+	(void)state;
+	clear_env();
+	assert_int_equal(parse(&cfg, &err, http), PT_OPTIONS_ERROR);
+	pt_buf_free(&err);
+	pt_config_free(&cfg);
+	assert_int_equal(parse(&cfg, &err, https), PT_OPTIONS_RUN);
+	assert_true(cfg.cert_check);
+	assert_int_equal(cfg.cert_warn_days, 30);
+	assert_int_equal(cfg.cert_crit_days, 0);
+	pt_config_free(&cfg);
+}
+
+static void test_scrub_argv_hides_the_secret(void **state)
+{
+	char a0[] = "check_prioticket_ping";
+	char a1[] = "--client-secret=topsecret";
+	char a2[] = "--client-secret";
+	char a3[] = "second";
+	char a4[] = "--client-secret-file=/x";
+	char *argv[] = {a0, a1, a2, a3, a4, NULL};
+
+	(void)state;
+	pt_options_scrub_argv(5, argv);
+	assert_string_equal(argv[1], "--client-secret=xxxxxxxxx");
+	assert_string_equal(argv[3], "xxxxxx");
+	assert_string_equal(argv[4], "--client-secret-file=/x");
+}
+
+static void test_parsing_twice_resets_getopt(void **state)
+{
+	char *argv[] = {"-w", "1", NULL};
+	struct pt_config cfg;
+	struct pt_buf err;
+
+	(void)state;
+	clear_env();
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(parse(&cfg, &err, argv), PT_OPTIONS_RUN);
+		assert_true(cfg.warning.set);
+		pt_config_free(&cfg);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_every_option_parses),
+	    cmocka_unit_test(test_flags_and_verbosity),
+	    cmocka_unit_test(test_help_and_version),
+	    cmocka_unit_test(test_bad_values_give_one_line_reasons),
+	    cmocka_unit_test(test_unknown_options_and_positional_arguments),
+	    cmocka_unit_test(test_credentials_from_the_environment),
+	    cmocka_unit_test(test_half_credentials_are_refused),
+	    cmocka_unit_test(test_secret_file_is_read),
+	    cmocka_unit_test(test_expect_json),
+	    cmocka_unit_test(test_too_many_expectations),
+	    cmocka_unit_test(test_certificate_needs_https),
+	    cmocka_unit_test(test_scrub_argv_hides_the_secret),
+	    cmocka_unit_test(test_parsing_twice_resets_getopt),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
