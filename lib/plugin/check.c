@@ -255,8 +255,8 @@ static void judge_certificate(const struct pt_config *cfg, const struct pt_http_
 		pt_report_judge(r, PT_CRITICAL, "certificate expires in %ld days (critical below %ld)",
 		                days, cfg->cert_crit_days);
 	} else if (days < cfg->cert_warn_days) {
-		pt_report_judge(r, PT_WARNING, "certificate expires in %ld days (warning below %ld)",
-		                days, cfg->cert_warn_days);
+		pt_report_judge(r, PT_WARNING, "certificate expires in %ld days (warning below %ld)", days,
+		                cfg->cert_warn_days);
 	}
 }
 
@@ -342,12 +342,15 @@ static void perfdata(const struct pt_config *cfg, const struct pt_probe_result *
 	}
 	if (cfg->cert_check && res->probed && h->cert_expiry_known) {
 		/* Alert below the limits: the ranges are "W:" and "C:". */
-		struct pt_range warn = {.start = (double)cfg->cert_warn_days, .end_infinite = true,
-		                        .set = true};
-		struct pt_range crit = {.start = (double)cfg->cert_crit_days, .end_infinite = true,
-		                        .set = true};
+		struct pt_range warn = {
+		    .start = (double)cfg->cert_warn_days, .end_infinite = true, .set = true};
+		struct pt_range crit = {
+		    .start = (double)cfg->cert_crit_days, .end_infinite = true, .set = true};
 		struct pt_perf days = {
-		    .label = "cert_days", .value = (double)cert_days(h), .warn = &warn, .crit = &crit,
+		    .label = "cert_days",
+		    .value = (double)cert_days(h),
+		    .warn = &warn,
+		    .crit = &crit,
 		};
 
 		pt_perf_append(&r->perf, &days);

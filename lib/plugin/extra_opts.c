@@ -644,6 +644,12 @@ bool pt_extra_opts_apply(int argc, char **argv, const char *progname, int *out_a
 		pt_buf_puts(err, "extra-opts: no argument vector");
 		return false;
 	}
+	for (i = 0; i < argc; i++) {
+		if (!argv[i]) {
+			pt_buf_puts(err, "extra-opts: argument vector with a hole");
+			return false;
+		}
+	}
 	for (i = 1; ok && i < argc; i++) {
 		const char *spec;
 

@@ -22,7 +22,7 @@ char *pt_extra_opts_default_file(void);
 
 /* Reads `section` of the ini file `path` ("-" is stdin) and appends one
  * argument per option to *args / *nargs (realloc'ed; each string
- * malloc'ed): "key=value" gives "--key=value", a bare "key" or "key="
+ * malloc'ed): "key=value" gives "--key=value", an empty value ("key=")
  * gives "--key"; a one-letter key gives "-k" and "-k<value>"
  * (so getopt sees the value itself, not "=value").
  * Ini grammar: "[section]" headers; "key = value" with blanks around

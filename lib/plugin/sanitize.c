@@ -42,11 +42,16 @@ static size_t utf8_len(const unsigned char *s, size_t avail)
 	    (cp >= 0xd800 && cp <= 0xdfff)) {
 		return 0;
 	}
-	/* C1 controls (U+0080..U+009F) are line-break-ish in some terminals. */
-	if (n == 2 && cp < 0xa0) {
-		return 0;
-	}
 	return n;
+}
+
+/* C0 and C1 controls (U+0085 is a line break), DEL, and the space. */
+static bool is_blank(const unsigned char *s, size_t n)
+{
+	if (n == 1) {
+		return s[0] <= 0x20 || s[0] == 0x7f;
+	}
+	return n == 2 && s[0] == 0xc2 && s[1] < 0xa0;
 }
 
 /* Start of the UTF-8 character that contains byte `at`. */
@@ -68,7 +73,7 @@ bool pt_sanitize_append(struct pt_buf *out, const char *src, size_t len, size_t 
 
 	/* Bound the work for huge inputs: a bit more than max is enough to
 	 * know that the text must be cut. */
-	if (len > max * 4 + 16) {
+	if (max < (size_t)-1 / 8 && len > max * 4 + 16) {
 		len = max * 4 + 16;
 		cut = true;
 	}
@@ -76,9 +81,9 @@ bool pt_sanitize_append(struct pt_buf *out, const char *src, size_t len, size_t 
 		size_t n = utf8_len(s + i, len - i);
 		const char *c = (const char *)s + i;
 
-		if (n == 1 && (s[i] <= 0x20 || s[i] == 0x7f)) {
+		if (n > 0 && is_blank(s + i, n)) {
 			space = true;
-			i++;
+			i += n;
 			continue;
 		}
 		if (space && out->len > start && !pt_buf_append(out, " ", 1)) {
@@ -92,6 +97,10 @@ bool pt_sanitize_append(struct pt_buf *out, const char *src, size_t len, size_t 
 		} else {
 			if (n == 1 && s[i] == '|') {
 				c = "/";
+			} else if (n == 1 && s[i] == '=') {
+				/* Sensu reads every "label=number" after the '|',
+				 * long output included, as a metric. */
+				c = ":";
 			}
 			i += n;
 		}
@@ -99,19 +108,22 @@ bool pt_sanitize_append(struct pt_buf *out, const char *src, size_t len, size_t 
 			return false;
 		}
 	}
-	if ((cut || out->len - start > max) && out->data) {
-		size_t keep = max > 3 ? max - 3 : 0;
+	if (cut || out->len - start > max) {
+		/* "..." marks the cut, where there is room for it. */
+		size_t dots = max >= 3 ? 3 : 0;
+		size_t keep = max - dots;
 
 		if (keep > out->len - start) {
 			keep = out->len - start;
 		}
-
-		out->len = start + (keep ? char_start(out->data + start, keep) : 0);
-		while (out->len > start && out->data[out->len - 1] == ' ') {
-			out->len--;
+		if (out->data) {
+			out->len = start + (keep ? char_start(out->data + start, keep) : 0);
+			while (out->len > start && out->data[out->len - 1] == ' ') {
+				out->len--;
+			}
+			out->data[out->len] = '\0';
 		}
-		out->data[out->len] = '\0';
-		return pt_buf_append(out, "...", 3);
+		return pt_buf_append(out, "...", dots);
 	}
 	return true;
 }

@@ -9,7 +9,9 @@
 
 /* Appends at most `max` bytes derived from src[0..len): control
  * characters (line breaks, tabs, NUL, DEL) become one space per run,
- * '|' becomes '/', invalid UTF-8 sequences become '?', leading and
+ * '|' becomes '/' and '=' becomes ':' (so that no
+ * text can pass for perfdata, even to parsers that read past the first
+ * line), invalid UTF-8 sequences become '?', leading and
  * trailing spaces are dropped, and text cut at `max` ends in "...".
  * Returns false on allocation failure. */
 bool pt_sanitize_append(struct pt_buf *out, const char *src, size_t len, size_t max);

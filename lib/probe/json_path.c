@@ -85,8 +85,11 @@ bool pt_json_path_text(struct json_object *root, const char *path, char *out, si
 	const char *text;
 	size_t n;
 
+	if (outlen == 0) {
+		return false;
+	}
 	out[0] = '\0';
-	if (!root || !path || outlen == 0) {
+	if (!root || !path) {
 		return false;
 	}
 	while (*p) {
@@ -120,5 +123,11 @@ bool pt_json_path_text(struct json_object *root, const char *path, char *out, si
 	}
 	memcpy(out, text, n);
 	out[n] = '\0';
+	/* A \u0000 inside a string must not shorten it into a match. */
+	for (size_t i = 0; i < n; i++) {
+		if (out[i] == '\0') {
+			out[i] = '?';
+		}
+	}
 	return true;
 }

@@ -67,10 +67,26 @@ static enum pt_token_status parse_expiry(struct json_object *obj, long *out)
 	return PT_TOKEN_OK;
 }
 
+/* token_type may be missing (Bearer is then assumed), but when present
+ * it must be exactly the string "Bearer", in any case. */
+static bool token_type_ok(struct json_object *obj)
+{
+	struct json_object *v;
+	const char *s;
+
+	if (!json_object_object_get_ex(obj, "token_type", &v)) {
+		return true;
+	}
+	if (!json_object_is_type(v, json_type_string)) {
+		return false;
+	}
+	s = json_object_get_string(v);
+	return strlen(s) == (size_t)json_object_get_string_len(v) && strcasecmp(s, "Bearer") == 0;
+}
+
 enum pt_token_status pt_token_parse(const char *body, size_t len, struct pt_token *t)
 {
 	struct json_object *obj;
-	char type[32] = "";
 	enum pt_token_status st;
 	struct json_object *v;
 
@@ -84,10 +100,11 @@ enum pt_token_status pt_token_parse(const char *body, size_t len, struct pt_toke
 	    !json_object_is_type(v, json_type_string) || json_object_get_string_len(v) == 0) {
 		st = PT_TOKEN_NO_ACCESS_TOKEN;
 	} else if ((size_t)json_object_get_string_len(v) >= sizeof(t->access_token) ||
+	           strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v) ||
 	           !pt_token_chars_ok(json_object_get_string(v))) {
+		/* The length check catches a \u0000 inside the token. */
 		st = PT_TOKEN_BAD_CHARS;
-	} else if (pt_json_get_string(obj, "token_type", type, sizeof(type)) &&
-	           strcasecmp(type, "Bearer") != 0) {
+	} else if (!token_type_ok(obj)) {
 		st = PT_TOKEN_NOT_BEARER;
 	} else {
 		st = parse_expiry(obj, &t->expires_in);

@@ -242,13 +242,13 @@ def test_the_cache_file_holds_no_secret(sim, state):
 
 
 def test_a_short_lived_token_is_not_reused_near_its_end(sim, state):
-    # expires_in=2: a quarter of the lifetime is the margin; after 1.6 s the
-    # token is too close to its end to be sent again.
-    assert status(sim, state, scenario="expires_in=2").rc == OK
-    assert status(sim, state, scenario="expires_in=2").rc == OK
+    # expires_in=4: a quarter of the lifetime (1 s) is the margin, so 3.1 s
+    # later the token is too close to its end to be sent again.
+    assert status(sim, state, scenario="expires_in=4").rc == OK
+    assert status(sim, state, scenario="expires_in=4").rc == OK
     assert tokens(sim) == 1
-    time.sleep(1.6)
-    assert status(sim, state, scenario="expires_in=2").rc == OK
+    time.sleep(3.1)
+    assert status(sim, state, scenario="expires_in=4").rc == OK
     assert tokens(sim) == 2
 
 
