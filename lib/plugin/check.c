@@ -288,7 +288,8 @@ static void judge_probe(const struct pt_config *cfg, const struct pt_probe_resul
 	}
 	pt_report_summary_server_text(r, ": ", res->error.error);
 	error_lines(r, &res->error);
-	if (!res->error.found && h->body.len) {
+	/* -vvv prints the body anyway. */
+	if (!res->error.found && h->body.len && cfg->verbose < 3) {
 		pt_report_server_line(r, "Body", h->body.data, h->body.len);
 	}
 }
@@ -351,6 +352,7 @@ static void perfdata(const struct pt_config *cfg, const struct pt_probe_result *
 		    .value = (double)cert_days(h),
 		    .warn = &warn,
 		    .crit = &crit,
+		    .has_min = true,
 		};
 
 		pt_perf_append(&r->perf, &days);

@@ -280,7 +280,12 @@ static bool take_secret_file(const char *path, char **slot, struct pt_buf *err)
 static bool bad(struct pt_buf *err, const char *opt, const char *why, const char *value)
 {
 	if (value) {
-		pt_buf_printf(err, "--%s: %s: '%.80s'", opt, why, value);
+		/* What follows a '=' may be a secret glued to a mistyped
+		 * option (-client-secret=S parses as -c): never echo it. */
+		int shown = (int)strcspn(value, "=");
+
+		pt_buf_printf(err, "--%s: %s: '%.*s%s'", opt, why, shown < 80 ? shown : 80, value,
+		              value[shown] || shown > 80 ? "..." : "");
 	} else {
 		pt_buf_printf(err, "--%s: %s", opt, why);
 	}

@@ -78,27 +78,37 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
 }
 
 /* Appends one trace line with anything that could carry a secret (the
- * Authorization header, the key query parameter) replaced. */
+ * Authorization header, every key= query parameter) replaced. The line
+ * is not NUL-terminated. */
 static void trace_line(struct pt_buf *out, const char *dir, const char *line, size_t len)
 {
 	static const char auth[] = "authorization:";
-	const char *key;
+	size_t i = 0;
+	size_t from = 0;
 
 	if (len >= sizeof(auth) - 1 && strncasecmp(line, auth, sizeof(auth) - 1) == 0) {
 		pt_buf_printf(out, "%s Authorization: <redacted>\n", dir);
 		return;
 	}
-	key = memmem(line, len, "key=", 4);
-	if (key && (key == line || key[-1] == '?' || key[-1] == '&')) {
-		size_t pre = (size_t)(key - line) + 4;
-		size_t rest = strcspn(key + 4, "& \r\n");
-		size_t after = pre + rest;
+	pt_buf_printf(out, "%s ", dir);
+	while (i + 4 <= len) {
+		if ((line[i] == '?' || line[i] == '&') && i + 5 <= len &&
+		    memcmp(line + i + 1, "key=", 4) == 0) {
+			size_t end = i + 5;
 
-		pt_buf_printf(out, "%s %.*s<redacted>%.*s\n", dir, (int)pre, line, (int)(len - after),
-		              line + after);
-		return;
+			while (end < len && line[end] != '&' && line[end] != ' ' && line[end] != '#') {
+				end++;
+			}
+			pt_buf_append(out, line + from, i + 5 - from);
+			pt_buf_puts(out, "<redacted>");
+			from = end;
+			i = end;
+			continue;
+		}
+		i++;
 	}
-	pt_buf_printf(out, "%s %.*s\n", dir, (int)len, line);
+	pt_buf_append(out, line + from, len - from);
+	pt_buf_puts(out, "\n");
 }
 
 static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *userp)
@@ -183,10 +193,34 @@ static double secs(CURL *h, CURLINFO what)
 	return (double)us / 1e6;
 }
 
+/* A transfer that failed stopped in the phase after the last one it
+ * finished: that phase gets the rest of the time, so that the phases
+ * still add up to the total. */
+static void charge_remainder(struct pt_timings *t, bool tls_used)
+{
+	double used = 0;
+	int next = 0;
+
+	for (int i = 0; i < PT_PHASE_COUNT; i++) {
+		if (t->reached[i]) {
+			used += t->phase[i];
+			next = i + 1;
+		}
+	}
+	if (next == PT_PHASE_TLS && !tls_used) {
+		next = PT_PHASE_PROCESSING;
+	}
+	if (next >= PT_PHASE_COUNT) {
+		return;
+	}
+	t->phase[next] = t->total > used ? t->total - used : 0;
+	t->reached[next] = true;
+}
+
 /* libcurl reports absolute marks since the start; turn them into deltas
  * that add up to the total. A mark of 0 means the phase was not reached
  * (the TLS mark is also 0 on plain HTTP). */
-static void fill_timings(CURL *h, struct pt_timings *t)
+static void fill_timings(CURL *h, bool tls_used, bool complete, struct pt_timings *t)
 {
 	double dns = secs(h, CURLINFO_NAMELOOKUP_TIME_T);
 	double tcp = secs(h, CURLINFO_CONNECT_TIME_T);
@@ -218,6 +252,9 @@ static void fill_timings(CURL *h, struct pt_timings *t)
 		if (t->phase[i] < 0) {
 			t->phase[i] = 0;
 		}
+	}
+	if (!complete) {
+		charge_remainder(t, tls_used);
 	}
 }
 
@@ -428,7 +465,7 @@ void pt_http_perform(const struct pt_http_request *req, struct pt_http_response 
 	if (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status) != CURLE_OK) {
 		resp->status = 0;
 	}
-	fill_timings(h, &resp->t);
+	fill_timings(h, strncasecmp(req->url, "https:", 6) == 0, rc == CURLE_OK, &resp->t);
 	resp->outcome = classify(rc, body.too_large);
 	if (resp->outcome == PT_HTTP_RESPONSE && resp->body.failed) {
 		resp->outcome = PT_HTTP_INTERNAL;

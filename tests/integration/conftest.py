@@ -1,0 +1,64 @@
+"""Fixtures of the integration tests: one simulator per test module, reset
+before each test that uses it, and the credential files the plugins read."""
+
+import os
+import socket
+
+import pytest
+
+import plugin
+from plugin import CLIENT_SECRET, API_KEY, new_simulator
+
+
+def pytest_sessionstart(session):
+    missing = plugin.missing_binaries()
+    if missing:
+        pytest.exit(f"plugin binaries missing in {plugin.PLUGIN_DIR}: {', '.join(missing)}; "
+                    "build first (autoreconf -fi && ./configure && make) or set PT_BUILDDIR",
+                    returncode=1)
+
+
+@pytest.fixture(scope="module")
+def sim():
+    """HTTP, every TLS listener and the blackhole port, for this module alone."""
+    with new_simulator() as simulator:
+        yield simulator
+
+
+@pytest.fixture(autouse=True)
+def _reset_sim(request):
+    if "sim" in request.fixturenames:
+        request.getfixturevalue("sim").reset()
+
+
+@pytest.fixture(scope="session")
+def files(tmp_path_factory):
+    """Credential files: name -> path (secret: the right secret, mode 0600)."""
+    directory = tmp_path_factory.mktemp("credentials")
+    os.chmod(directory, 0o755)
+    specs = {
+        "secret": (CLIENT_SECRET, 0o600),
+        "secret_newline": (CLIENT_SECRET + "\n", 0o600),
+        "secret_wrong": ("not-the-secret", 0o600),
+        "secret_world": (CLIENT_SECRET, 0o644),
+        "secret_world_writable": (CLIENT_SECRET, 0o602),
+        "secret_empty": ("", 0o600),
+        "api_key": (API_KEY, 0o600),
+    }
+    paths = {}
+    for name, (content, mode) in specs.items():
+        path = directory / name
+        path.write_text(content)
+        os.chmod(path, mode)
+        paths[name] = path
+    paths["missing"] = directory / "does-not-exist"
+    paths["directory"] = directory
+    return paths
+
+
+@pytest.fixture(scope="session")
+def closed_port():
+    """A loopback TCP port nobody listens on (bound, then released)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
