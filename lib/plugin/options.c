@@ -399,7 +399,9 @@ static bool apply_environment(struct pt_config *cfg, struct pt_buf *err)
 		}
 		cfg->client_id = id;
 	}
-	if (!cfg->client_secret &&
+	/* A secret in the environment without any client id is not for us
+	 * (a shared environment): the probe then goes out anonymously. */
+	if (cfg->client_id && !cfg->client_secret &&
 	    !pt_secret_from_env("PRIOTICKET_CLIENT_SECRET", &cfg->client_secret, err) && err->len) {
 		return false;
 	}

@@ -13,6 +13,7 @@ struct body_sink {
 	struct pt_buf *body;
 	size_t max;
 	bool too_large;
+	CURL *handle;
 };
 
 struct trace_sink {
@@ -70,6 +71,18 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
 	if (n > sink->max - sink->body->len) {
 		sink->too_large = true;
 		return 0; /* anything but n aborts the transfer */
+	}
+	if (!sink->body->data) {
+		curl_off_t announced = -1;
+
+		/* One allocation for the whole body when its size is announced
+		 * (and allowed): no copying as it grows. */
+		if (curl_easy_getinfo(sink->handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced) ==
+		        CURLE_OK &&
+		    announced > 0 && (curl_off_t)n <= announced && (size_t)announced <= sink->max &&
+		    !pt_buf_reserve(sink->body, (size_t)announced)) {
+			return 0;
+		}
 	}
 	if (!pt_buf_append(sink->body, data, n)) {
 		return 0;
@@ -436,7 +449,7 @@ static CURLcode setup(CURL *h, const struct pt_http_request *req, struct curl_sl
 void pt_http_perform(const struct pt_http_request *req, struct pt_http_response *resp)
 {
 	char errbuf[CURL_ERROR_SIZE] = "";
-	struct body_sink body = {&resp->body, req->net->max_body, false};
+	struct body_sink body = {&resp->body, req->net->max_body, false, NULL};
 	struct trace_sink trace = {req->trace};
 	struct curl_slist *headers;
 	CURL *h;
@@ -457,6 +470,7 @@ void pt_http_perform(const struct pt_http_request *req, struct pt_http_response 
 		snprintf(resp->message, sizeof(resp->message), "curl_easy_init failed");
 		return;
 	}
+	body.handle = h;
 	headers = build_headers(req, &ok);
 	rc = ok ? setup(h, req, headers, &body, &trace, errbuf, ms) : CURLE_OUT_OF_MEMORY;
 	if (!rc) {

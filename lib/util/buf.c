@@ -39,6 +39,11 @@ static bool grow(struct pt_buf *b, size_t extra)
 	return true;
 }
 
+bool pt_buf_reserve(struct pt_buf *b, size_t extra)
+{
+	return grow(b, extra);
+}
+
 bool pt_buf_append(struct pt_buf *b, const void *data, size_t len)
 {
 	if (!grow(b, len)) {

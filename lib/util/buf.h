@@ -13,6 +13,8 @@ struct pt_buf {
 	bool failed; /* an allocation failed; the content is incomplete */
 };
 
+/* Makes room for `extra` more bytes in one allocation. */
+bool pt_buf_reserve(struct pt_buf *b, size_t extra);
 bool pt_buf_append(struct pt_buf *b, const void *data, size_t len);
 bool pt_buf_puts(struct pt_buf *b, const char *s);
 bool pt_buf_printf(struct pt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

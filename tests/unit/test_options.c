@@ -226,6 +226,13 @@ static void test_credentials_from_the_environment(void **state)
 	assert_string_equal(cfg.client_secret, "env-secret");
 	assert_string_equal(cfg.api_key, "env-key");
 	pt_config_free(&cfg);
+	/* A secret in the environment alone is not used: anonymous probe. */
+	unsetenv("PRIOTICKET_CLIENT_ID");
+	assert_int_equal(parse(&cfg, &err, none), PT_OPTIONS_RUN);
+	assert_null(cfg.client_id);
+	assert_null(cfg.client_secret);
+	pt_config_free(&cfg);
+	setenv("PRIOTICKET_CLIENT_ID", "env-id", 1);
 	/* The command line wins over the environment. */
 	assert_int_equal(parse(&cfg, &err, cli), PT_OPTIONS_RUN);
 	assert_string_equal(cfg.client_id, "from-cli");
