@@ -48,7 +48,8 @@ PERF_ITEM = re.compile(
     rf"^(?P<label>[^='\s]+|'[^=']+')=(?P<value>{NUMBER}|U)(?P<uom>s|ms|us|%|B|KB|MB|TB|c)?"
     rf"(?:;(?P<warn>{RANGE})(?:;(?P<crit>{RANGE})(?:;(?P<min>{NUMBER})?(?:;(?P<max>{NUMBER})?)?)?)?)?$")
 
-_PASSED_ENV = ("PATH",)
+# The sanitizer build reports through these (see .ci/run).
+_PASSED_ENV = ("PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS")
 
 
 @dataclass
@@ -154,14 +155,15 @@ def clean_env(home, extra=None):
     return env
 
 
-def run(plugin, args, *, env=None, timeout=30, stdin=subprocess.DEVNULL, preexec_fn=None):
+def run(plugin, args, *, env=None, timeout=30, stdin=subprocess.DEVNULL, preexec_fn=None,
+        wrapper=()):
     """Run a plugin to its end; env adds to (or with None removes from) the clean
     environment.  timeout bounds the test, not the plugin: expiry is a failure."""
     home = tempfile.mkdtemp(prefix="pt-itest-home-")
     os.chmod(home, 0o755)  # readable by a dropped-privilege run too
     try:
         full_env = clean_env(home, env)
-        argv = [binary(plugin)] + [str(a) for a in args]
+        argv = list(wrapper) + [binary(plugin)] + [str(a) for a in args]
         start = time.monotonic()
         proc = subprocess.run(argv, stdin=stdin, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, env=full_env, timeout=timeout,
