@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "extra_opts.h"
+#include "sanitize.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -70,23 +71,11 @@ struct ini {
 	int *nargs;
 };
 
-/* Names come from the command line and the file system: keep the
- * message on one line whatever they hold. */
+/* Names come from the command line and the file system: they go into
+ * one-line messages sanitised and bounded. */
 static void append_name(struct pt_buf *err, const char *s)
 {
-	size_t i;
-
-	for (i = 0; s[i] && i < NAME_SHOWN; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c == 0x7f) {
-			c = '?';
-		}
-		pt_buf_append(err, &c, 1);
-	}
-	if (s[i]) {
-		pt_buf_puts(err, "...");
-	}
+	pt_sanitize_append(err, s, strlen(s), NAME_SHOWN);
 }
 
 static void line_error(const struct ini *st, struct pt_buf *err, const char *why)

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "secret.h"
+#include "sanitize.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,22 +17,11 @@
 /* How much of a file name an error message repeats. */
 #define NAME_SHOWN 200
 
-/* File and variable names go into one-line messages. */
+/* Names come from the command line and the file system: they go into
+ * one-line messages sanitised and bounded. */
 static void append_name(struct pt_buf *err, const char *s)
 {
-	size_t i;
-
-	for (i = 0; s[i] && i < NAME_SHOWN; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c == 0x7f) {
-			c = '?';
-		}
-		pt_buf_append(err, &c, 1);
-	}
-	if (s[i]) {
-		pt_buf_puts(err, "...");
-	}
+	pt_sanitize_append(err, s, strlen(s), NAME_SHOWN);
 }
 
 static void file_error(struct pt_buf *err, const char *path, const char *why)
