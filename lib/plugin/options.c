@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "options.h"
+#include "sanitize.h"
 #include "secret.h"
 
 #include <errno.h>
@@ -150,6 +151,81 @@ static bool valid_host(const char *s)
 	       s[0] != '-' && s[0] != '.';
 }
 
+/* [scheme://][user:pass@]host[:port][/], scheme one libcurl proxies
+ * through. Never echoed: it may carry a password. */
+static bool valid_proxy(const char *s)
+{
+	static const char *const schemes[] = {"http://",    "https://",  "socks4://",
+	                                      "socks4a://", "socks5://", "socks5h://"};
+	char host[256];
+	const char *p = strstr(s, "://");
+	const char *at;
+	const char *port = NULL;
+	const char *end;
+	long n;
+
+	if (!printable(s, 2048, false)) {
+		return false;
+	}
+	if (p) {
+		bool known = false;
+
+		for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
+			known |= strncasecmp(s, schemes[i], strlen(schemes[i])) == 0;
+		}
+		if (!known) {
+			return false;
+		}
+		s = p + 3;
+	}
+	at = strrchr(s, '@');
+	if (at) {
+		s = at + 1;
+	}
+	end = s + strcspn(s, "/");
+	if (*end && strcmp(end, "/") != 0) {
+		return false;
+	}
+	if (s[0] == '[') {
+		const char *close = memchr(s, ']', (size_t)(end - s));
+
+		if (!close) {
+			return false;
+		}
+		if (close + 1 < end) {
+			if (close[1] != ':') {
+				return false;
+			}
+			port = close + 2;
+		}
+		end = close + 1;
+	} else {
+		port = memchr(s, ':', (size_t)(end - s));
+		if (port) {
+			end = port++;
+		}
+	}
+	if (end - s <= 0 || (size_t)(end - s) >= sizeof(host)) {
+		return false;
+	}
+	memcpy(host, s, (size_t)(end - s));
+	host[end - s] = '\0';
+	if (port) {
+		char digits[8];
+		size_t len = strcspn(port, "/");
+
+		if (len == 0 || len >= sizeof(digits)) {
+			return false;
+		}
+		memcpy(digits, port, len);
+		digits[len] = '\0';
+		if (!parse_long(digits, 1, 65535, &n)) {
+			return false;
+		}
+	}
+	return valid_host(host);
+}
+
 static bool valid_api_version(const char *s)
 {
 	size_t major = 0;
@@ -277,17 +353,24 @@ static bool take_secret_file(const char *path, char **slot, struct pt_buf *err)
 	return true;
 }
 
+/* Echoes a value the user gave: sanitised (it may hold line breaks or
+ * escapes) and only up to a '=', since what follows may be a secret glued
+ * to a mistyped option (-client-secret=S parses as -c). */
+static void echo(struct pt_buf *err, const char *value)
+{
+	size_t shown = strcspn(value, "=");
+
+	pt_buf_puts(err, "'");
+	pt_sanitize_append(err, value, shown, 80);
+	pt_buf_puts(err, value[shown] ? "...'" : "'");
+}
+
 static bool bad(struct pt_buf *err, const char *opt, const char *why, const char *value)
 {
+	pt_buf_printf(err, "--%s: %s", opt, why);
 	if (value) {
-		/* What follows a '=' may be a secret glued to a mistyped
-		 * option (-client-secret=S parses as -c): never echo it. */
-		int shown = (int)strcspn(value, "=");
-
-		pt_buf_printf(err, "--%s: %s: '%.*s%s'", opt, why, shown < 80 ? shown : 80, value,
-		              value[shown] || shown > 80 ? "..." : "");
-	} else {
-		pt_buf_printf(err, "--%s: %s", opt, why);
+		pt_buf_puts(err, ": ");
+		echo(err, value);
 	}
 	return false;
 }
@@ -320,7 +403,8 @@ static bool apply(int c, const char *arg, struct pt_config *cfg, struct pt_buf *
 		return true;
 	case OPT_PROXY:
 		cfg->proxy = arg;
-		return printable(arg, 2048, false) || bad(err, "proxy", "not a proxy URL", arg);
+		return valid_proxy(arg) ||
+		       bad(err, "proxy", "want [SCHEME://][USER:PASS@]HOST[:PORT]", NULL);
 	case OPT_NOPROXY:
 		cfg->noproxy = arg;
 		return printable(arg, 4096, false) || bad(err, "noproxy", "not a host list", arg);
@@ -458,9 +542,9 @@ enum pt_options_result pt_options_parse(int argc, char **argv, struct pt_config 
 		} else if (c == '?' || c == ':') {
 			const char *arg = argv[before < argc ? before : argc - 1];
 
-			/* Never echo what follows '=': it may be a mistyped secret. */
-			pt_buf_printf(err, "option '%.*s' is not known or needs a value (see --help)",
-			              (int)strcspn(arg, "="), arg);
+			pt_buf_puts(err, "option ");
+			echo(err, arg);
+			pt_buf_puts(err, " is not known or needs a value (see --help)");
 			return PT_OPTIONS_ERROR;
 		} else if (!apply(c, optarg, cfg, err)) {
 			return PT_OPTIONS_ERROR;

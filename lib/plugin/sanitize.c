@@ -45,13 +45,21 @@ static size_t utf8_len(const unsigned char *s, size_t avail)
 	return n;
 }
 
-/* C0 and C1 controls (U+0085 is a line break), DEL, and the space. */
+/* C0 and C1 controls (U+0085 is a line break), DEL, the space, and the
+ * format characters that break or reorder a line: U+2028, U+2029 and
+ * the bidirectional controls U+202A..U+202E, U+2066..U+2069. */
 static bool is_blank(const unsigned char *s, size_t n)
 {
 	if (n == 1) {
 		return s[0] <= 0x20 || s[0] == 0x7f;
 	}
-	return n == 2 && s[0] == 0xc2 && s[1] < 0xa0;
+	if (n == 2) {
+		return s[0] == 0xc2 && s[1] < 0xa0;
+	}
+	if (n == 3 && s[0] == 0xe2 && s[1] == 0x80) {
+		return s[2] >= 0xa8 && s[2] <= 0xae;
+	}
+	return n == 3 && s[0] == 0xe2 && s[1] == 0x81 && s[2] >= 0xa6 && s[2] <= 0xa9;
 }
 
 /* Start of the UTF-8 character that contains byte `at`. */

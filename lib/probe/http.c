@@ -481,6 +481,11 @@ void pt_http_perform(const struct pt_http_request *req, struct pt_http_response 
 	}
 	fill_timings(h, strncasecmp(req->url, "https:", 6) == 0, rc == CURLE_OK, &resp->t);
 	resp->outcome = classify(rc, body.too_large);
+	/* libcurl also says "out of memory" when it rejects an oversized
+	 * header: once connected, that is the server's fault. */
+	if (rc == CURLE_OUT_OF_MEMORY && resp->t.reached[PT_PHASE_CONNECT]) {
+		resp->outcome = PT_HTTP_PROTOCOL;
+	}
 	if (resp->outcome == PT_HTTP_RESPONSE && resp->body.failed) {
 		resp->outcome = PT_HTTP_INTERNAL;
 	}

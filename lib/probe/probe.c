@@ -113,6 +113,7 @@ static bool cached_token(const struct pt_probe_config *cfg, struct pt_cache *cac
 		res->time_auth = res->waited;
 		res->auth = PT_AUTH_FETCHED;
 		res->token_requested = true;
+		res->waited_out = true;
 		res->token.http.outcome = PT_HTTP_TIMEOUT;
 		snprintf(res->token.http.message, sizeof(res->token.http.message),
 		         "waited for another run's token request");

@@ -1,0 +1,52 @@
+"""Fixtures of the hardening suite: the session's copy of the plugins, one
+simulator per module (reset before each test that uses it), a raw HTTP
+server, credential files."""
+
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import hardening_util as hu  # noqa: E402
+
+
+def pytest_sessionstart(session):
+    try:
+        hu.binaries()
+    except RuntimeError as exc:
+        pytest.exit(str(exc), returncode=1)
+
+
+@pytest.fixture(scope="module")
+def sim():
+    with hu.new_simulator() as simulator:
+        yield simulator
+
+
+@pytest.fixture(autouse=True)
+def _reset_sim(request):
+    if "sim" in request.fixturenames:
+        request.getfixturevalue("sim").reset()
+
+
+@pytest.fixture(scope="module")
+def raw():
+    with hu.RawServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def secret_file(tmp_path_factory):
+    """The right client secret, mode 0600."""
+    directory = tmp_path_factory.mktemp("hardening-credentials")
+    path = directory / "client-secret"
+    path.write_text(hu.CLIENT_SECRET + "\n")
+    os.chmod(path, 0o600)
+    return path
+
+
+@pytest.fixture(scope="session")
+def closed_port():
+    return hu.closed_port()
