@@ -210,7 +210,7 @@ static bool parse_entry(char *text, struct pt_cache_entry *e)
 			return false;
 		}
 	}
-	if (!have_kind || !have_until) {
+	if (!have_kind || !have_until || e->until < e->written) {
 		return false;
 	}
 	if (e->kind == PT_CACHE_TOKEN) {
