@@ -353,16 +353,12 @@ static bool take_secret_file(const char *path, char **slot, struct pt_buf *err)
 	return true;
 }
 
-/* Echoes a value the user gave: sanitised (it may hold line breaks or
- * escapes) and only up to a '=', since what follows may be a secret glued
- * to a mistyped option (-client-secret=S parses as -c). */
+/* Echoes a value the user gave, quoted. */
 static void echo(struct pt_buf *err, const char *value)
 {
-	size_t shown = strcspn(value, "=");
-
 	pt_buf_puts(err, "'");
-	pt_sanitize_append(err, value, shown, 80);
-	pt_buf_puts(err, value[shown] ? "...'" : "'");
+	pt_sanitize_user_value(err, value, 80);
+	pt_buf_puts(err, "'");
 }
 
 static bool bad(struct pt_buf *err, const char *opt, const char *why, const char *value)

@@ -43,7 +43,9 @@ static bool parse_number(const char *s, size_t len, double *out)
 	tmp[len] = '\0';
 	errno = 0;
 	*out = strtod(tmp, &end);
-	if (errno == ERANGE || *end != '\0' || !isfinite(*out)) {
+	/* Far beyond any time or day count, and so large that its fixed-point
+	 * text would no longer read back as the same number. */
+	if (errno == ERANGE || *end != '\0' || !isfinite(*out) || fabs(*out) >= 1e15) {
 		return false;
 	}
 	return true;

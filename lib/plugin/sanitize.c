@@ -155,3 +155,13 @@ bool pt_sanitize_lines(struct pt_buf *out, const char *src, size_t len)
 	}
 	return true;
 }
+
+bool pt_sanitize_user_value(struct pt_buf *out, const char *value, size_t max)
+{
+	size_t shown = strcspn(value, "=");
+
+	if (!pt_sanitize_append(out, value, shown, max)) {
+		return false;
+	}
+	return value[shown] ? pt_buf_puts(out, "...") : true;
+}

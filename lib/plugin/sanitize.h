@@ -16,6 +16,11 @@
  * Returns false on allocation failure. */
 bool pt_sanitize_append(struct pt_buf *out, const char *src, size_t len, size_t max);
 
+/* Appends a value the user gave, for an error message: sanitised, and
+ * only up to its first '=' (then "..."), since what follows a '=' may be
+ * a secret glued to a mistyped option. */
+bool pt_sanitize_user_value(struct pt_buf *out, const char *value, size_t max);
+
 /* Sanitises text line by line (each cut at PT_SANITIZE_LINE_MAX) and
  * appends each with a "\n": for multi-line server text such as headers. */
 #define PT_SANITIZE_LINE_MAX 1024

@@ -18,10 +18,11 @@
 #define NAME_SHOWN 200
 
 /* Names come from the command line and the file system: they go into
- * one-line messages sanitised and bounded. */
+ * one-line messages sanitised, bounded, and cut at a '=' (a path that
+ * holds one is more likely a secret typed in the wrong place). */
 static void append_name(struct pt_buf *err, const char *s)
 {
-	pt_sanitize_append(err, s, strlen(s), NAME_SHOWN);
+	pt_sanitize_user_value(err, s, NAME_SHOWN);
 }
 
 static void file_error(struct pt_buf *err, const char *path, const char *why)
