@@ -1,0 +1,19 @@
+/* From what the probe saw to a state and a summary. */
+#ifndef PT_JUDGE_H
+#define PT_JUDGE_H
+
+#include "report.h"
+#include "run_config.h"
+#include "probe/probe.h"
+
+/* Responses from /system/ping and /system/status are tiny; anything this
+ * big is not the API talking. */
+#define PT_MAX_BODY (1024 * 1024)
+
+/* Sets r's state and summary, and adds the API's error lines. */
+void pt_judge(const struct pt_config *cfg, const struct pt_probe_result *res, struct pt_report *r);
+
+/* Whole days the server certificate has left (negative once expired). */
+long pt_cert_days_left(const struct pt_http_response *h);
+
+#endif
