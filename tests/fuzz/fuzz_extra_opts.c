@@ -1,0 +1,178 @@
+/* Fuzzes the --extra-opts ini reader: the input is the ini file, kept in
+ * a memfd and opened by the library through /proc/self/fd/N (a regular
+ * file as far as fstat is concerned; nothing touches the disk).
+ *
+ * Each input goes through
+ * 1. pt_extra_opts_read(FILE, "fuzz") appending to a vector that already
+ *    holds one argument, and
+ * 2. pt_extra_opts_apply on {"check_prioticket_ping",
+ *    "--extra-opts=fuzz@FILE", "-t", "5"}, whose result is then given to
+ *    pt_options_parse.
+ *
+ * Invariants:
+ * - read: on failure the vector is back to its one argument and err
+ *   holds a one-line reason (no control characters, no '|'); on
+ *   success every new argument is "-k..." or "--key[=value]" with a key
+ *   of [A-Za-z0-9_-], without line breaks;
+ * - apply succeeds exactly when read did and no read argument names
+ *   --extra-opts (or an abbreviation of it); its vector is argv[0], the
+ *   file's arguments in order, then "-t" "5", NULL-terminated; on
+ *   failure err is a one-line reason as above;
+ * - no leak, no memory error. */
+#include "config.h"
+
+#include "plugin/extra_opts.h"
+#include "plugin/options.h"
+#include "plugin/run_config.h"
+#include "util/buf.h"
+
+#include "fuzz_util.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define SECTION  "fuzz"
+#define PROGNAME "check_prioticket_ping"
+/* Above the reader's 4096-byte line limit, far below its 1 MiB cap. */
+#define INPUT_MAX (64 * 1024)
+
+static int memfd = -1;
+static char path[64];
+static char spec[96];
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	memfd = memfd_create("fuzz_extra_opts.ini", MFD_CLOEXEC);
+	if (memfd < 0) {
+		perror("memfd_create");
+		abort();
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", memfd);
+	snprintf(spec, sizeof(spec), "--extra-opts=" SECTION "@%s", path);
+	unsetenv("PRIOTICKET_CLIENT_ID");
+	unsetenv("PRIOTICKET_CLIENT_SECRET");
+	unsetenv("PRIOTICKET_API_KEY");
+	return 0;
+}
+
+static void set_file(const uint8_t *data, size_t size)
+{
+	size_t done = 0;
+
+	if (memfd < 0) {
+		LLVMFuzzerInitialize(NULL, NULL);
+	}
+	FUZZ_CHECK(ftruncate(memfd, 0) == 0);
+	while (done < size) {
+		ssize_t n = pwrite(memfd, data + done, size - done, (off_t)done);
+
+		FUZZ_CHECK(n > 0);
+		done += (size_t)n;
+	}
+}
+
+/* What extra_opts.c refuses inside a file: "--" then 2 to 10 characters
+ * that start "extra-opts" (getopt_long accepts abbreviations). */
+static bool names_extra_opts(const char *a)
+{
+	size_t n;
+
+	if (strncmp(a, "--", 2) != 0) {
+		return false;
+	}
+	a += 2;
+	n = strcspn(a, "=");
+	return n >= 2 && n <= 10 && strncmp(a, "extra-opts", n) == 0;
+}
+
+static void check_arg(const char *a)
+{
+	static const char key_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	                                "0123456789_-";
+
+	FUZZ_CHECK(a != NULL);
+	FUZZ_CHECK(!fuzz_has_line_break(a, strlen(a)));
+	FUZZ_CHECK(a[0] == '-' && a[1] != '\0');
+	/* "-k", "-kVALUE", "--key", "--key=VALUE". The one-letter key "-" is
+	 * allowed too and gives "--" or "--VALUE", so past a[1] nothing is
+	 * certain. */
+	FUZZ_CHECK(strchr(key_chars, a[1]) != NULL);
+}
+
+static void free_vec(char **v, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(v[i]);
+	}
+	free(v);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char **args;
+	int nargs = 1;
+	struct pt_buf err = {0};
+	bool read_ok;
+	bool any_extra = false;
+	char *argv[] = {(char *)PROGNAME, spec, (char *)"-t", (char *)"5", NULL};
+	int out_argc = -1;
+	char **out_argv = NULL;
+	bool apply_ok;
+
+	if (size > INPUT_MAX) {
+		return 0;
+	}
+	set_file(data, size);
+
+	/* 1. pt_extra_opts_read */
+	args = malloc(2 * sizeof(*args));
+	FUZZ_CHECK(args != NULL);
+	args[0] = fuzz_strndup((const uint8_t *)"--pre", 5);
+	args[1] = NULL;
+	read_ok = pt_extra_opts_read(path, SECTION, &args, &nargs, &err);
+	FUZZ_CHECK(strcmp(args[0], "--pre") == 0);
+	if (read_ok) {
+		FUZZ_CHECK(nargs >= 1);
+		FUZZ_CHECK(args[nargs] == NULL);
+		for (int i = 1; i < nargs; i++) {
+			check_arg(args[i]);
+			any_extra |= names_extra_opts(args[i]);
+		}
+	} else {
+		FUZZ_CHECK(nargs == 1);
+		FUZZ_CHECK(err.len > 0 && fuzz_status_line_safe(err.data, err.len));
+	}
+	pt_buf_free(&err);
+
+	/* 2. pt_extra_opts_apply, then the option parser on its result. */
+	apply_ok = pt_extra_opts_apply(4, argv, PROGNAME, &out_argc, &out_argv, &err);
+	FUZZ_CHECK(apply_ok == (read_ok && !any_extra));
+	if (apply_ok) {
+		struct pt_config cfg;
+		struct pt_buf perr = {0};
+		int nfile = nargs - 1;
+
+		FUZZ_CHECK(out_argc == 1 + nfile + 2);
+		FUZZ_CHECK(out_argv[out_argc] == NULL);
+		FUZZ_CHECK(strcmp(out_argv[0], PROGNAME) == 0);
+		for (int i = 0; i < nfile; i++) {
+			FUZZ_CHECK(strcmp(out_argv[1 + i], args[1 + i]) == 0);
+		}
+		FUZZ_CHECK(strcmp(out_argv[out_argc - 2], "-t") == 0);
+		FUZZ_CHECK(strcmp(out_argv[out_argc - 1], "5") == 0);
+
+		pt_config_init(&cfg, PT_ENDPOINT_PING);
+		(void)pt_options_parse(out_argc, out_argv, &cfg, &perr);
+		pt_config_free(&cfg);
+		pt_buf_free(&perr);
+		pt_extra_opts_free(out_argc, out_argv);
+	} else {
+		FUZZ_CHECK(out_argv == NULL && out_argc == 0);
+		FUZZ_CHECK(err.len > 0 && fuzz_status_line_safe(err.data, err.len));
+	}
+	pt_buf_free(&err);
+	free_vec(args, nargs);
+	return 0;
+}
