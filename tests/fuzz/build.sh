@@ -48,7 +48,7 @@ if [ ! -f "$stamp" ] || ! cmp -s "$flags_file" "$flags_file.new" ||
 	rm -f "$out"/obj/*.o "$stamp"
 	mv "$flags_file.new" "$flags_file"
 	echo "build.sh: compiling lib/ with $CC"
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2016 # the sh -c script expands its own variables
 	(cd "$root" && find lib -name '*.c' | sort) |
 		CC="$CC" FLAGS="$lib_cflags" ROOT="$root" OUT="$out/obj" \
 			xargs -P "$JOBS" -I{} sh -c \
@@ -63,7 +63,7 @@ n=0
 for src in "$here"/fuzz_*.c; do
 	name=$(basename "$src" .c)
 	echo "build.sh: $name"
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # flag lists are meant to split
 	$CC $fuzz_cflags "$src" $objs $deps_libs -lm -o "$out/$name"
 	n=$((n + 1))
 done

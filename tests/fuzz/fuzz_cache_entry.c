@@ -19,7 +19,7 @@
 #include "probe/token.h"
 #include "probe/token_cache.h"
 
-#include "fuzz_util.h"
+#include "harness.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -33,7 +33,14 @@ static char file[512];
 static char lockfile[512];
 
 static const time_t nows[] = {
-    0, 1, 59, 1000, 1700000000, 1700000240, 1700000300, 2000000000,
+    0,
+    1,
+    59,
+    1000,
+    1700000000,
+    1700000240,
+    1700000300,
+    2000000000,
     (time_t)4102444800LL, /* 2100 */
     (time_t)999999999999999999LL,
 };

@@ -26,7 +26,7 @@
 #include "plugin/run_config.h"
 #include "util/buf.h"
 
-#include "fuzz_util.h"
+#include "harness.h"
 
 #include <sys/mman.h>
 #include <unistd.h>

@@ -18,7 +18,7 @@
 #include "probe/json_body.h"
 #include "probe/json_path.h"
 
-#include "fuzz_util.h"
+#include "harness.h"
 
 #define INPUT_MAX (64 * 1024)
 #define BIG       (64 * 1024)
@@ -46,8 +46,8 @@ static bool lookup(struct json_object *root, const char *path, struct json_objec
 			if (!json_object_object_get_ex(cur, seg, &cur)) {
 				return false;
 			}
-		} else if (json_object_is_type(cur, json_type_array) &&
-		           strspn(seg, "0123456789") == n && n <= 9) {
+		} else if (json_object_is_type(cur, json_type_array) && strspn(seg, "0123456789") == n &&
+		           n <= 9) {
 			size_t idx = (size_t)strtoul(seg, NULL, 10);
 
 			if (idx >= json_object_array_length(cur)) {

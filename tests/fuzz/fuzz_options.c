@@ -25,7 +25,7 @@
 #include "plugin/run_config.h"
 #include "util/buf.h"
 
-#include "fuzz_util.h"
+#include "harness.h"
 
 #include <math.h>
 
@@ -149,9 +149,10 @@ static void check_no_secret(int argc, char **argv, const char *err)
 		}
 		other = reason_with(argc, argv, at, from, strlen(argv[at]) - from);
 		if (strcmp(err, other) != 0) {
-			fprintf(stderr,
-			        "fuzz: the reason depends on the secret \"%s\" of argument %d: \"%s\" vs \"%s\"\n",
-			        argv[at] + from, at, err, other);
+			fprintf(
+			    stderr,
+			    "fuzz: the reason depends on the secret \"%s\" of argument %d: \"%s\" vs \"%s\"\n",
+			    argv[at] + from, at, err, other);
 			FUZZ_CHECK(!"no secret in the reason");
 		}
 		free(other);

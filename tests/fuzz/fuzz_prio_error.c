@@ -9,7 +9,7 @@
 
 #include "probe/prio_error.h"
 
-#include "fuzz_util.h"
+#include "harness.h"
 
 #define INPUT_MAX (64 * 1024)
 
@@ -41,8 +41,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	if (!e->found) {
-		FUZZ_CHECK(e->error[0] == '\0' && e->description[0] == '\0' &&
-		           e->reference[0] == '\0' && e->ndetails == 0);
+		FUZZ_CHECK(e->error[0] == '\0' && e->description[0] == '\0' && e->reference[0] == '\0' &&
+		           e->ndetails == 0);
 	}
 	free(e);
 	return 0;

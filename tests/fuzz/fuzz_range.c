@@ -18,7 +18,7 @@
 #include "plugin/range.h"
 #include "util/buf.h"
 
-#include "fuzz_util.h"
+#include "harness.h"
 
 #include <float.h>
 #include <math.h>
@@ -158,8 +158,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The perfdata text is a range again, and an equivalent one. */
 	why = NULL;
 	if (!pt_range_parse(full, &r2, &why)) {
-		fprintf(stderr, "fuzz: perfdata text '%s' of range '%s' does not re-parse: %s\n", full, text,
-		        why ? why : "(no reason)");
+		fprintf(stderr, "fuzz: perfdata text '%s' of range '%s' does not re-parse: %s\n", full,
+		        text, why ? why : "(no reason)");
 		FUZZ_CHECK(!"perfdata text re-parses");
 	}
 	check_equivalent(&r, &r2);

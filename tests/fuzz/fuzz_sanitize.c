@@ -22,7 +22,7 @@
 #include "plugin/sanitize.h"
 #include "util/buf.h"
 
-#include "fuzz_util.h"
+#include "harness.h"
 
 #define INPUT_MAX (64 * 1024)
 #define PREFIX    "prefix | \n"
@@ -120,7 +120,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (value[shown]) {
 			FUZZ_CHECK(pt_buf_puts(&want, "..."));
 		}
-		FUZZ_CHECK(out.len == want.len && memcmp(pt_buf_str(&out), pt_buf_str(&want), out.len) == 0);
+		FUZZ_CHECK(out.len == want.len &&
+		           memcmp(pt_buf_str(&out), pt_buf_str(&want), out.len) == 0);
 		check_clean(pt_buf_str(&out), out.len - (value[shown] ? 3 : 0), max);
 		pt_buf_free(&want);
 		pt_buf_free(&out);

@@ -13,7 +13,7 @@
 #include "probe/json_body.h"
 #include "probe/token.h"
 
-#include "fuzz_util.h"
+#include "harness.h"
 
 #define INPUT_MAX (64 * 1024)
 
