@@ -224,10 +224,13 @@ static char *trim(char *s, size_t *len)
 	return s;
 }
 
+/* A key starts with a letter or digit: "-" would become "--", which ends
+ * option parsing. */
 static bool valid_key(const char *k)
 {
-	return strspn(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") ==
-	       strlen(k);
+	return *k && *k != '-' && *k != '_' &&
+	       strspn(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") ==
+	           strlen(k);
 }
 
 /* "key"/"key=" -> "--key", "key=v" -> "--key=v"; one letter: "-k", "-kv". */
@@ -321,7 +324,7 @@ static bool key_value(struct ini *st, char *s, struct pt_buf *err)
 		return false;
 	}
 	if (!valid_key(key)) {
-		line_error(st, err, "key has characters outside [A-Za-z0-9_-]");
+		line_error(st, err, "key must be a letter or digit then [A-Za-z0-9_-]");
 		return false;
 	}
 	value = eq + 1;
