@@ -66,7 +66,7 @@ def _snapshot(directory):
     for name in PLUGINS.values():
         try:
             p = subprocess.run([str(Path(directory) / name), "--version"], capture_output=True,
-                               timeout=10, env={"PATH": "/usr/bin:/bin"})
+                               timeout=10, env=clean_env("/", "/nonexistent"))
         except (OSError, subprocess.TimeoutExpired):
             return False
         if p.returncode != UNKNOWN or not p.stdout.startswith(name.encode() + b" "):
@@ -172,9 +172,14 @@ class Result:
                 f"stdout:\n{out}\nstderr:\n{self.stderr[:limit]}")
 
 
+# The sanitizer build reports through these (see .ci/run).
+SANITIZER_ENV = ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS")
+
+
 def clean_env(home, state_dir, extra=None):
     env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "MP_STATE_PATH": str(state_dir),
            "XDG_CACHE_HOME": str(Path(home) / "cache"), "TZ": "UTC", "LC_ALL": "C"}
+    env.update({k: os.environ[k] for k in SANITIZER_ENV if k in os.environ})
     for name, value in (extra or {}).items():
         if value is None:
             env.pop(name, None)
