@@ -88,6 +88,7 @@ enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct p
 	            .tls = {cfg->ca_file, cfg->ca_path, cfg->insecure, cfg->cert_check},
 	            .user_agent = agent,
 	            .max_body = PT_MAX_BODY,
+	            .follow_redirects = cfg->follow_redirects,
 	        },
 	    .deadline = started + cfg->timeout,
 	    .trace = cfg->verbose >= 3 ? &trace : NULL,

@@ -41,6 +41,8 @@ void pt_help(struct pt_buf *out, enum pt_endpoint endpoint)
 	    "     --ca-file=FILE       trust the CA certificates in FILE\n"
 	    "     --ca-path=DIR        trust the hashed CA directory DIR\n"
 	    "     --insecure           do not verify the server certificate (not advised)\n"
+	    "     --follow-redirects   follow up to 5 redirects (the token is never sent\n"
+	    "                          to another host, nor https downgraded to http)\n"
 	    " -C, --certificate=W[,C]  also WARN (CRIT) when the certificate expires in\n"
 	    "                          fewer than W (C) days\n"
 	    "\n"

@@ -30,6 +30,7 @@ enum {
 	OPT_TIMEOUT_RESULT,
 	OPT_EXPECT_JSON,
 	OPT_EXTRA_OPTS,
+	OPT_FOLLOW_REDIRECTS,
 };
 
 static const struct option long_options[] = {
@@ -45,6 +46,7 @@ static const struct option long_options[] = {
     {"ca-file", required_argument, NULL, OPT_CA_FILE},
     {"ca-path", required_argument, NULL, OPT_CA_PATH},
     {"insecure", no_argument, NULL, OPT_INSECURE},
+    {"follow-redirects", no_argument, NULL, OPT_FOLLOW_REDIRECTS},
     {"certificate", required_argument, NULL, 'C'},
     {"client-id", required_argument, NULL, OPT_CLIENT_ID},
     {"client-secret-file", required_argument, NULL, OPT_CLIENT_SECRET_FILE},
@@ -412,6 +414,9 @@ static bool apply(int c, const char *arg, struct pt_config *cfg, struct pt_buf *
 		return is_type(arg, S_IFDIR) || bad(err, "ca-path", "not a directory", arg);
 	case OPT_INSECURE:
 		cfg->insecure = true;
+		return true;
+	case OPT_FOLLOW_REDIRECTS:
+		cfg->follow_redirects = true;
 		return true;
 	case 'C':
 		return parse_certificate(arg, cfg) ||

@@ -42,6 +42,7 @@ struct pt_config {
 	const char *ca_file;
 	const char *ca_path;
 	bool insecure;
+	bool follow_redirects;
 	bool cert_check;
 	long cert_warn_days;
 	long cert_crit_days;

@@ -152,6 +152,9 @@ static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *
 	return 0;
 }
 
+/* Our own URLs are checked before the request: an unsupported protocol
+ * or too many redirects come from a server's redirect, hence the default
+ * "bad HTTP response". */
 static enum pt_http_outcome classify(CURLcode rc, bool too_large)
 {
 	switch (rc) {
@@ -188,7 +191,6 @@ static enum pt_http_outcome classify(CURLcode rc, bool too_large)
 	case CURLE_UNKNOWN_OPTION:
 	case CURLE_NOT_BUILT_IN:
 	case CURLE_BAD_FUNCTION_ARGUMENT:
-	case CURLE_UNSUPPORTED_PROTOCOL:
 	case CURLE_URL_MALFORMAT:
 		return PT_HTTP_INTERNAL;
 	default:
@@ -397,7 +399,23 @@ static CURLcode setup(CURL *h, const struct pt_http_request *req, struct curl_sl
 	SET(CURLOPT_NOSIGNAL, 1L);
 	SET(CURLOPT_TIMEOUT_MS, ms);
 	SET(CURLOPT_CONNECTTIMEOUT_MS, ms);
-	SET(CURLOPT_FOLLOWLOCATION, 0L);
+	if (net->follow_redirects) {
+		/* libcurl sends our Authorization header only to the host it
+		 * was given for (CURLOPT_UNRESTRICTED_AUTH stays off), and an
+		 * https probe may only be redirected to https. */
+		SET(CURLOPT_FOLLOWLOCATION, 1L);
+		SET(CURLOPT_MAXREDIRS, (long)PT_MAX_REDIRECTS);
+#if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85.0 */
+		SET(CURLOPT_REDIR_PROTOCOLS_STR,
+		    strncasecmp(req->url, "https:", 6) == 0 ? "https" : "http,https");
+#else
+		SET(CURLOPT_REDIR_PROTOCOLS, strncasecmp(req->url, "https:", 6) == 0
+		                                 ? (long)CURLPROTO_HTTPS
+		                                 : (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+	} else {
+		SET(CURLOPT_FOLLOWLOCATION, 0L);
+	}
 #if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85.0 */
 	SET(CURLOPT_PROTOCOLS_STR, "http,https");
 #else

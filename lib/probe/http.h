@@ -50,7 +50,10 @@ struct pt_net_options {
 	struct pt_tls_options tls;
 	const char *user_agent;
 	size_t max_body;
+	bool follow_redirects; /* up to PT_MAX_REDIRECTS, never from https to http */
 };
+
+#define PT_MAX_REDIRECTS 5
 
 struct pt_http_request {
 	const char *method; /* "GET" or "POST" */
