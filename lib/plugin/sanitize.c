@@ -159,9 +159,14 @@ bool pt_sanitize_lines(struct pt_buf *out, const char *src, size_t len)
 bool pt_sanitize_user_value(struct pt_buf *out, const char *value, size_t max)
 {
 	size_t shown = strcspn(value, "=");
+	size_t before = out->len;
 
 	if (!pt_sanitize_append(out, value, shown, max)) {
 		return false;
 	}
-	return value[shown] ? pt_buf_puts(out, "...") : true;
+	/* One "..." even when the part before '=' was cut already. */
+	if (!value[shown] || (out->len - before >= 3 && strcmp(out->data + out->len - 3, "...") == 0)) {
+		return true;
+	}
+	return pt_buf_puts(out, "...");
 }

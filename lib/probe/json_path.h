@@ -13,8 +13,10 @@ bool pt_json_path_valid(const char *path, const char **why);
 
 /* Looks the path up in root and writes the value's text to out: a
  * string's own characters, or the JSON text of any other value
- * (true, false, null, 42, 1.5, {...}). Returns false when the path does
- * not exist; out is then "". Text longer than outlen - 1 is cut. */
+ * (true, false, null, 42, 1.5, {...}). A NUL inside a string comes out
+ * as '?', so that it cannot shorten the string into a match. Returns
+ * false when the path does not exist; out is then "". Text longer than
+ * outlen - 1 is cut. */
 bool pt_json_path_text(struct json_object *root, const char *path, char *out, size_t outlen);
 
 #endif

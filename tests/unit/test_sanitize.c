@@ -270,6 +270,32 @@ static void test_random_input(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/* Values the user gave are echoed only up to a '=' (a secret may follow
+ * it), with one "..." however they were cut. */
+static void test_user_value(void **state)
+{
+	static const struct {
+		const char *in;
+		size_t max;
+		const char *out;
+	} rows[] = {
+	    {"plain", 80, "plain"},   {"lient-secret=S3CRET", 80, "lient-secret..."},
+	    {"a\nb=c", 80, "a b..."}, {"0123456789=x", 8, "01234..."},
+	    {"=secret", 80, "..."},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct pt_buf out = {0};
+
+		assert_true(pt_sanitize_user_value(&out, rows[i].in, rows[i].max));
+		if (strcmp(pt_buf_str(&out), rows[i].out) != 0) {
+			fail_msg("row %zu: got '%s', want '%s'", i, pt_buf_str(&out), rows[i].out);
+		}
+		pt_buf_free(&out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,6 +304,7 @@ int main(void)
 	    cmocka_unit_test(test_cut_after_long_run),
 	    cmocka_unit_test(test_huge_input),
 	    cmocka_unit_test(test_random_input),
+	    cmocka_unit_test(test_user_value),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
