@@ -109,7 +109,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* A value the user gave: what pt_sanitize_append makes of the part
 	 * before the first '=', then "..." when there was a '=' (what
-	 * follows may be a secret and must not show at all). */
+	 * follows may be a secret and must not show at all) and that part
+	 * was not already cut with a "..." of its own. */
 	{
 		struct pt_buf want = {0};
 		char *value = fuzz_strndup(text, len);
@@ -117,12 +118,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		FUZZ_CHECK(pt_sanitize_user_value(&out, value, max));
 		FUZZ_CHECK(pt_sanitize_append(&want, value, shown, max));
-		if (value[shown]) {
+		bool cut = want.len >= 3 && strcmp(want.data + want.len - 3, "...") == 0;
+
+		if (value[shown] && !cut) {
 			FUZZ_CHECK(pt_buf_puts(&want, "..."));
 		}
 		FUZZ_CHECK(out.len == want.len &&
 		           memcmp(pt_buf_str(&out), pt_buf_str(&want), out.len) == 0);
-		check_clean(pt_buf_str(&out), out.len - (value[shown] ? 3 : 0), max);
+		check_clean(pt_buf_str(&out), out.len - (value[shown] && !cut ? 3 : 0), max);
 		pt_buf_free(&want);
 		pt_buf_free(&out);
 		free(value);
