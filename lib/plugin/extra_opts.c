@@ -4,9 +4,9 @@
 
 #include "extra_opts.h"
 #include "sanitize.h"
+#include "util/file.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -400,36 +400,34 @@ static bool ini_line(struct ini *st, char *line, size_t len, struct pt_buf *err)
 	return key_value(st, s, err);
 }
 
-/* Opens path for reading; it must be a regular file. O_NONBLOCK keeps a
- * FIFO from blocking the open. */
+/* Opens path for reading; it must be a regular file. */
 static int open_regular(const char *path, struct pt_buf *err)
 {
 	struct stat sb;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	int e;
+	enum pt_open_failure why;
+	int fd = pt_open_regular(path, &sb, &why);
+	int e = errno;
 
-	if (fd < 0) {
-		e = errno;
+	if (fd >= 0) {
+		return fd;
+	}
+	switch (why) {
+	case PT_OPEN_FAILED:
 		pt_buf_puts(err, "cannot open ");
 		append_name(err, path);
 		pt_buf_printf(err, ": %s", strerror(e));
-		return -1;
-	}
-	if (fstat(fd, &sb) != 0) {
-		e = errno;
-		close(fd);
+		break;
+	case PT_STAT_FAILED:
 		pt_buf_puts(err, "cannot stat ");
 		append_name(err, path);
 		pt_buf_printf(err, ": %s", strerror(e));
-		return -1;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		close(fd);
+		break;
+	case PT_NOT_REGULAR:
 		append_name(err, path);
 		pt_buf_puts(err, ": not a regular file");
-		return -1;
+		break;
 	}
-	return fd;
+	return -1;
 }
 
 static void drop_args(char **args, int from, int to)

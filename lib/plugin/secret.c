@@ -5,9 +5,9 @@
 
 #include "secret.h"
 #include "sanitize.h"
+#include "util/file.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -118,6 +118,7 @@ bool pt_secret_read_file(const char *path, char **out, struct pt_buf *err)
 	/* One byte more than allowed tells an over-size file apart. */
 	char buf[SECRET_MAX + 1];
 	struct stat sb;
+	enum pt_open_failure why;
 	size_t len = 0;
 	bool ok = false;
 	int fd;
@@ -128,23 +129,21 @@ bool pt_secret_read_file(const char *path, char **out, struct pt_buf *err)
 		pt_buf_puts(err, "no secret file name given");
 		return false;
 	}
-	/* O_NONBLOCK: opening a FIFO must not wait for a writer. The checks
-	 * run on the opened descriptor, so the file cannot be swapped in
-	 * between. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	fd = pt_open_regular(path, &sb, &why);
 	if (fd < 0) {
 		e = errno;
-		file_error(err, path, "cannot be opened: ");
-		pt_buf_puts(err, strerror(e));
+		if (why == PT_OPEN_FAILED) {
+			file_error(err, path, "cannot be opened: ");
+			pt_buf_puts(err, strerror(e));
+		} else if (why == PT_STAT_FAILED) {
+			file_error(err, path, "cannot be examined: ");
+			pt_buf_puts(err, strerror(e));
+		} else {
+			file_error(err, path, "is not a regular file");
+		}
 		return false;
 	}
-	if (fstat(fd, &sb) != 0) {
-		e = errno;
-		file_error(err, path, "cannot be examined: ");
-		pt_buf_puts(err, strerror(e));
-	} else if (!S_ISREG(sb.st_mode)) {
-		file_error(err, path, "is not a regular file");
-	} else if (sb.st_mode & 007) {
+	if (sb.st_mode & 007) {
 		file_error(err, path, "");
 		pt_buf_printf(err, "is accessible by others (mode %04o): chmod o-rwx it",
 		              (unsigned int)(sb.st_mode & 07777));

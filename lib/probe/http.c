@@ -90,6 +90,11 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
 	return n;
 }
 
+static bool is_https(const char *url)
+{
+	return strncasecmp(url, "https:", 6) == 0;
+}
+
 /* Appends one trace line with anything that could carry a secret (the
  * Authorization header, every key= query parameter) replaced. The line
  * is not NUL-terminated. */
@@ -406,12 +411,10 @@ static CURLcode setup(CURL *h, const struct pt_http_request *req, struct curl_sl
 		SET(CURLOPT_FOLLOWLOCATION, 1L);
 		SET(CURLOPT_MAXREDIRS, (long)PT_MAX_REDIRECTS);
 #if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85.0 */
-		SET(CURLOPT_REDIR_PROTOCOLS_STR,
-		    strncasecmp(req->url, "https:", 6) == 0 ? "https" : "http,https");
+		SET(CURLOPT_REDIR_PROTOCOLS_STR, is_https(req->url) ? "https" : "http,https");
 #else
-		SET(CURLOPT_REDIR_PROTOCOLS, strncasecmp(req->url, "https:", 6) == 0
-		                                 ? (long)CURLPROTO_HTTPS
-		                                 : (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+		SET(CURLOPT_REDIR_PROTOCOLS,
+		    is_https(req->url) ? (long)CURLPROTO_HTTPS : (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
 	} else {
 		SET(CURLOPT_FOLLOWLOCATION, 0L);
@@ -497,7 +500,7 @@ void pt_http_perform(const struct pt_http_request *req, struct pt_http_response 
 	if (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status) != CURLE_OK) {
 		resp->status = 0;
 	}
-	fill_timings(h, strncasecmp(req->url, "https:", 6) == 0, rc == CURLE_OK, &resp->t);
+	fill_timings(h, is_https(req->url), rc == CURLE_OK, &resp->t);
 	resp->outcome = classify(rc, body.too_large);
 	/* libcurl also says "out of memory" when it rejects an oversized
 	 * header: once connected, that is the server's fault. */

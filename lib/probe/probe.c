@@ -71,22 +71,28 @@ static bool fetch_and_store(const struct pt_probe_config *cfg, struct pt_cache *
 	return ok;
 }
 
-static void use_entry(struct pt_probe_result *res, const struct pt_cache_entry *e)
+/* Takes a cache hit into the result, wipes the entry, and says whether
+ * it was a usable token (true) or a remembered refusal (false). */
+static bool use_entry(struct pt_probe_result *res, struct pt_cache_entry *e)
 {
-	if (e->kind == PT_CACHE_TOKEN) {
+	bool token = e->kind == PT_CACHE_TOKEN;
+
+	if (token) {
 		res->auth = PT_AUTH_CACHED;
 		memcpy(res->token.token.access_token, e->token, sizeof(e->token));
 		res->token.ok = true;
-		return;
+	} else {
+		/* Replays the remembered refusal so that it is judged as before. */
+		res->auth = PT_AUTH_BACKOFF;
+		res->token.http.outcome = PT_HTTP_RESPONSE;
+		res->token.http.status = e->status;
+		memcpy(res->token.error.error, e->error, sizeof(e->error));
+		res->token.error.found = e->error[0] != '\0';
+		res->backoff_until = e->until;
+		res->refused_at = e->written;
 	}
-	/* Replays the remembered refusal so that it is judged as before. */
-	res->auth = PT_AUTH_BACKOFF;
-	res->token.http.outcome = PT_HTTP_RESPONSE;
-	res->token.http.status = e->status;
-	memcpy(res->token.error.error, e->error, sizeof(e->error));
-	res->token.error.found = e->error[0] != '\0';
-	res->backoff_until = e->until;
-	res->refused_at = e->written;
+	pt_wipe(e, sizeof(*e));
+	return token;
 }
 
 /* A token for this run: from the cache, or fetched by this run while
@@ -102,10 +108,7 @@ static bool cached_token(const struct pt_probe_config *cfg, struct pt_cache *cac
 	if (!stale) {
 		pt_cache_read(cache, time(NULL), &e);
 		if (e.kind != PT_CACHE_MISS) {
-			ok = e.kind == PT_CACHE_TOKEN;
-			use_entry(res, &e);
-			pt_wipe(&e, sizeof(e));
-			return ok;
+			return use_entry(res, &e);
 		}
 	}
 	if (!pt_cache_lock(cache, cfg->deadline, &timed_out) && timed_out) {
@@ -124,11 +127,8 @@ static bool cached_token(const struct pt_probe_config *cfg, struct pt_cache *cac
 	pt_cache_read(cache, time(NULL), &e);
 	if (e.kind != PT_CACHE_MISS && !(stale && strcmp(e.token, stale) == 0)) {
 		pt_cache_unlock(cache);
-		ok = e.kind == PT_CACHE_TOKEN;
-		use_entry(res, &e);
 		res->time_auth = res->waited;
-		pt_wipe(&e, sizeof(e));
-		return ok;
+		return use_entry(res, &e);
 	}
 	pt_wipe(&e, sizeof(e));
 	res->time_auth = res->waited;
