@@ -132,7 +132,8 @@ def german_locale(tmp_path_factory):
     probe = subprocess.run(["/usr/bin/printf", "%.1f", "1.5"], capture_output=True, text=True,
                            env={**env, "PATH": "/usr/bin:/bin"}, timeout=10)
     if probe.stdout != "1,5":
-        pytest.skip(f"could not build a de_DE.UTF-8 locale (printf gave {probe.stdout!r})")
+        pytest.skip(f"could not build a de_DE.UTF-8 locale (printf gave {probe.stdout!r}): "
+                    "install the Debian package locales (tools/setup-debian --test does)")
     return str(directory)
 
 

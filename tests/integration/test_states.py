@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import pytest
 
 from plugin import (CLIENT_ID, CLIENT_SECRET, CRITICAL, MAX_OUTPUT, OK, PLUGINS, STATE_NAMES,
-                    UNKNOWN, WARNING, auth_args, run)
+                    UNKNOWN, WARNING, auth_args, binary, run)
 
 
 @dataclass
@@ -299,7 +299,9 @@ def _drop_to_nobody():
 
 def test_unreadable_secret_file(sim):
     """A 0600 file of another user (we are root here: run the plugin as nobody),
-    in a directory everybody may enter, so only the file's mode stops the read."""
+    in a directory everybody may enter, so only the file's mode stops the read.
+    The plugin runs from a copy in that directory: nobody may not reach the build
+    tree (a clone in /root, mode 0700, is where a root user usually puts it)."""
     if os.geteuid() != 0:
         pytest.skip("needs root to run the plugin as another user")
     directory = tempfile.mkdtemp(prefix="pt-itest-unreadable-", dir="/tmp")
@@ -308,8 +310,11 @@ def test_unreadable_secret_file(sim):
     with open(secret, "w") as fh:
         fh.write(CLIENT_SECRET)
     os.chmod(secret, 0o600)
+    plugin = os.path.join(directory, os.path.basename(binary("ping")))
+    shutil.copyfile(binary("ping"), plugin)
+    os.chmod(plugin, 0o755)
     try:
-        r = run("ping", ["-u", sim.base_url(), "--client-id", CLIENT_ID,
+        r = run(plugin, ["-u", sim.base_url(), "--client-id", CLIENT_ID,
                          "--client-secret-file", secret], timeout=10, preexec_fn=_drop_to_nobody)
     finally:
         shutil.rmtree(directory, ignore_errors=True)
