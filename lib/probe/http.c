@@ -142,6 +142,8 @@ static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *
 	size_t start = 0;
 
 	(void)h;
+	/* Headers only: CURLINFO_TEXT (libcurl's own remarks, which name
+	 * proxies and URLs) and the data are never traced. */
 	if (type == CURLINFO_HEADER_OUT) {
 		dir = ">";
 	} else if (type == CURLINFO_HEADER_IN) {
