@@ -28,7 +28,9 @@ static void on_alarm(int sig)
 	_exit(stop_state);
 }
 
-bool pt_hard_stop_arm(const struct pt_config *cfg, double started)
+/* Prepares the message and the state, then sets the handler and the
+ * timer; called with SIGALRM blocked. */
+static bool set_up(const struct pt_config *cfg, double started)
 {
 	struct pt_buf msg = {0};
 	struct sigaction sa;
@@ -62,6 +64,27 @@ bool pt_hard_stop_arm(const struct pt_config *cfg, double started)
 	it.it_value.tv_sec = (time_t)left;
 	it.it_value.tv_usec = (suseconds_t)((left - (double)(time_t)left) * 1e6);
 	return setitimer(ITIMER_REAL, &it, NULL) == 0;
+}
+
+bool pt_hard_stop_arm(const struct pt_config *cfg, double started)
+{
+	sigset_t alarm;
+	bool ok;
+
+	/* Re-arming: the handler must not see a half-written message. */
+	sigemptyset(&alarm);
+	sigaddset(&alarm, SIGALRM);
+	if (sigprocmask(SIG_BLOCK, &alarm, NULL) != 0) {
+		return false;
+	}
+	ok = set_up(cfg, started);
+	/* Unblocked whatever happened: a parent may have started us with
+	 * SIGALRM blocked (the mask is inherited across exec), and the stop
+	 * would then never fire. */
+	if (sigprocmask(SIG_UNBLOCK, &alarm, NULL) != 0) {
+		return false;
+	}
+	return ok;
 }
 
 void pt_hard_stop_disarm(void)

@@ -9,7 +9,8 @@
  * ends on its own well inside it. */
 #define PT_HARD_STOP_MARGIN 0.5
 
-/* started is the pt_now() value when the run began. Returns false if
+/* started is the pt_now() value when the run began. May be called again
+ * to re-arm with another budget. Unblocks SIGALRM. Returns false if
  * the timer could not be set (the run then relies on libcurl's
  * timeouts alone). */
 bool pt_hard_stop_arm(const struct pt_config *cfg, double started);

@@ -5,25 +5,50 @@
 #include "hard_stop.h"
 #include "plugin/check.h"
 #include "plugin/cli.h"
+#include "plugin/options.h"
 #include "probe/clock.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
+
+/* The process will hold the client secret, the Basic header and bearer
+ * tokens: no core dump may take them to disk, and no other process of
+ * the same user may read its memory (ptrace, /proc/PID/mem). Failure
+ * leaves the run as it was before, so it is not fatal. */
+static void no_core_dumps(void)
+{
+	struct rlimit none = {0, 0};
+
+	(void)prctl(PR_SET_DUMPABLE, 0L, 0L, 0L, 0L);
+	(void)setrlimit(RLIMIT_CORE, &none);
+}
 
 void pt_plugin_main(enum pt_endpoint endpoint, int argc, char **argv)
 {
-	double started = pt_now();
+	double started;
 	struct pt_buf out = {0};
+	struct pt_config early;
 	struct pt_cli cli;
 	enum pt_state state;
 
+	no_core_dumps();
+	started = pt_now();
+	/* Reading options can block (an ini file on stdin or a hung mount,
+	 * a secret file): the hard stop holds from here, with the budget of
+	 * the command line when it gives one. */
+	pt_config_init(&early, endpoint);
+	pt_options_prescan(argc, argv, &early);
+	(void)pt_hard_stop_arm(&early, started);
 	if (pt_cli_load(&cli, endpoint, argc, argv, &out, &state)) {
 		/* Should the timer fail, libcurl's own timeouts still bound the run. */
 		(void)pt_hard_stop_arm(&cli.cfg, started);
 		state = pt_check_run(&cli.cfg, started, &out);
-		pt_hard_stop_disarm();
 	}
+	pt_hard_stop_disarm();
+	pt_config_free(&early);
 	if (out.failed) {
 		state = PT_UNKNOWN;
 		pt_buf_free(&out);

@@ -35,13 +35,15 @@ bool pt_cli_load(struct pt_cli *cli, enum pt_endpoint endpoint, int argc, char *
 	memset(cli, 0, sizeof(*cli));
 	pt_config_init(&cli->cfg, endpoint);
 	*state = PT_UNKNOWN;
-	if (!pt_extra_opts_apply(argc, argv, pt_progname, &cli->argc, &cli->argv, &err)) {
+	if (!pt_extra_opts_apply_origins(argc, argv, pt_progname, &cli->argc, &cli->argv, &cli->origins,
+	                                 &err)) {
 		pt_options_scrub_argv(argc, argv);
 		fail(out, endpoint, &err, state);
 		pt_buf_free(&err);
 		return false;
 	}
-	r = pt_options_parse(cli->argc, cli->argv, &cli->cfg, &err);
+	r = pt_options_parse_origins(cli->argc, cli->argv, (const char *const *)cli->origins, &cli->cfg,
+	                             &err);
 	/* The secret is copied by now: hide it from `ps`. */
 	pt_options_scrub_argv(argc, argv);
 	pt_options_scrub_argv(cli->argc, cli->argv);
@@ -69,5 +71,9 @@ void pt_cli_free(struct pt_cli *cli)
 	if (cli->argv) {
 		pt_extra_opts_free(cli->argc, cli->argv);
 	}
+	if (cli->origins) {
+		pt_extra_opts_free(cli->argc, cli->origins);
+	}
 	cli->argv = NULL;
+	cli->origins = NULL;
 }

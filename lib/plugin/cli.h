@@ -14,8 +14,9 @@ extern const char *pt_progname;
 
 struct pt_cli {
 	struct pt_config cfg;
-	int argc;    /* argv after --extra-opts expansion */
-	char **argv; /* cfg points into these strings */
+	int argc;       /* argv after --extra-opts expansion */
+	char **argv;    /* cfg points into these strings */
+	char **origins; /* parallel to argv: the ini key and file, or NULL */
 };
 
 /* Returns true when the check should run. Otherwise out holds the

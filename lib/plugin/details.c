@@ -7,6 +7,7 @@
 #include "perfdata.h"
 
 #include <stdio.h>
+#include <strings.h>
 
 static const char *const phase_labels[PT_PHASE_COUNT] = {
     "time_resolve", "time_connect", "time_tls", "time_processing", "time_transfer",
@@ -95,6 +96,34 @@ static void timing_line(struct pt_report *r, const char *what, const struct pt_t
 	pt_report_line(r, "%s", line);
 }
 
+static bool plain_http(const struct pt_buf *url)
+{
+	return strncasecmp(pt_buf_str(url), "http://", 7) == 0;
+}
+
+static const char *tls_text(const struct pt_config *cfg, const struct pt_buf *url)
+{
+	return plain_http(url) ? "none, plain HTTP"
+	       : cfg->insecure ? "off (--insecure)"
+	       : cfg->ca_file  ? cfg->ca_file
+	       : cfg->ca_path  ? cfg->ca_path
+	                       : "on, system trust store";
+}
+
+/* What each request had: a plain http:// one had no TLS at all, whatever
+ * the options say. */
+static void tls_line(const struct pt_config *cfg, const struct pt_target *t, struct pt_report *r)
+{
+	bool token = cfg->client_id && t->token.len;
+
+	if (!token || plain_http(&t->probe) == plain_http(&t->token)) {
+		pt_report_line(r, "TLS verification: %s", tls_text(cfg, &t->probe));
+		return;
+	}
+	pt_report_line(r, "TLS verification: probe %s; token request %s", tls_text(cfg, &t->probe),
+	               tls_text(cfg, &t->token));
+}
+
 void pt_details_long_output(const struct pt_config *cfg, const struct pt_target *t,
                             const struct pt_probe_result *res, const char *reference,
                             struct pt_report *r)
@@ -154,11 +183,7 @@ void pt_details_long_output(const struct pt_config *cfg, const struct pt_target 
 		}
 	}
 	if (cfg->verbose >= 2) {
-		pt_report_line(r, "TLS verification: %s",
-		               cfg->insecure  ? "off (--insecure)"
-		               : cfg->ca_file ? cfg->ca_file
-		               : cfg->ca_path ? cfg->ca_path
-		                              : "on, system trust store");
+		tls_line(cfg, t, r);
 		pt_report_line(r, "Timeout: %g s for the whole run, on timeout %s", cfg->timeout,
 		               pt_state_name(cfg->timeout_state));
 	}

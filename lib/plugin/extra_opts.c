@@ -69,6 +69,7 @@ struct ini {
 	bool found;
 	char ***args;
 	int *nargs;
+	char ***origins; /* parallel to args, or NULL: where each came from */
 };
 
 /* Names come from the command line and the file system: they go into
@@ -233,6 +234,30 @@ static bool valid_key(const char *k)
 	           strlen(k);
 }
 
+/* Appends, for the argument add_arg is about to add, a description of
+ * where it came from; error messages name it instead of the value. */
+static bool add_origin(struct ini *st, const char *key)
+{
+	struct pt_buf text = {0};
+	char **v = realloc(*st->origins, ((size_t)*st->nargs + 2) * sizeof(*v));
+
+	if (!v) {
+		return false;
+	}
+	*st->origins = v;
+	pt_buf_printf(&text, "key '%s' in section [", key);
+	append_name(&text, st->section);
+	pt_buf_puts(&text, "] of ");
+	append_name(&text, st->path);
+	if (text.failed) {
+		pt_buf_free(&text);
+		return false;
+	}
+	v[*st->nargs] = text.data;
+	v[*st->nargs + 1] = NULL;
+	return true;
+}
+
 /* "key"/"key=" -> "--key", "key=v" -> "--key=v"; one letter: "-k", "-kv". */
 static bool add_arg(struct ini *st, const char *key, const char *value, size_t vlen)
 {
@@ -260,6 +285,11 @@ static bool add_arg(struct ini *st, const char *key, const char *value, size_t v
 	a[dashes + klen + eq + vlen] = '\0';
 	v = realloc(*st->args, ((size_t)*st->nargs + 2) * sizeof(*v));
 	if (!v) {
+		pt_wipe(a, strlen(a));
+		free(a);
+		return false;
+	}
+	if (st->origins && !add_origin(st, key)) {
 		pt_wipe(a, strlen(a));
 		free(a);
 		return false;
@@ -441,8 +471,8 @@ static void drop_args(char **args, int from, int to)
 	}
 }
 
-bool pt_extra_opts_read(const char *path, const char *section, char ***args, int *nargs,
-                        struct pt_buf *err)
+static bool read_section(const char *path, const char *section, char ***args, int *nargs,
+                         char ***origins, struct pt_buf *err)
 {
 	struct reader r = {0};
 	struct ini st = {0};
@@ -462,6 +492,7 @@ bool pt_extra_opts_read(const char *path, const char *section, char ***args, int
 	st.section = section;
 	st.args = args;
 	st.nargs = nargs;
+	st.origins = origins;
 	if (strcmp(path, "-") == 0) {
 		r.fd = STDIN_FILENO;
 	} else {
@@ -511,9 +542,18 @@ bool pt_extra_opts_read(const char *path, const char *section, char ***args, int
 	}
 	if (!ok && *nargs > first) {
 		drop_args(*args, first, *nargs);
+		if (origins) {
+			drop_args(*origins, first, *nargs);
+		}
 		*nargs = first;
 	}
 	return ok;
+}
+
+bool pt_extra_opts_read(const char *path, const char *section, char ***args, int *nargs,
+                        struct pt_buf *err)
+{
+	return read_section(path, section, args, nargs, NULL, err);
 }
 
 /* True when the argument is --extra-opts or --extra-opts=SPEC. */
@@ -550,7 +590,7 @@ static bool names_extra_opts(const char *a)
 }
 
 static bool load_spec(const char *spec, const char *progname, char ***args, int *nargs,
-                      struct pt_buf *err)
+                      char ***origins, struct pt_buf *err)
 {
 	const char *at = strchr(spec, '@');
 	size_t slen = at ? (size_t)(at - spec) : strlen(spec);
@@ -588,18 +628,42 @@ static bool load_spec(const char *spec, const char *progname, char ***args, int 
 			return false;
 		}
 	}
-	ok = pt_extra_opts_read(file, section, args, nargs, err);
+	ok = read_section(file, section, args, nargs, origins, err);
 	for (i = first; ok && i < *nargs; i++) {
 		if (names_extra_opts((*args)[i])) {
 			append_name(err, strcmp(file, "-") == 0 ? "(stdin)" : file);
 			pt_buf_puts(err, ": --extra-opts cannot be used inside an extra-opts file");
 			drop_args(*args, first, *nargs);
+			if (origins) {
+				drop_args(*origins, first, *nargs);
+			}
 			*nargs = first;
 			ok = false;
 		}
 	}
 	free(file);
 	return ok;
+}
+
+/* The origins of the rebuilt vector: argv[0] and the command line's
+ * arguments have none (NULL), the file's come right after argv[0]. */
+static bool origins_for(char ***out, char **origins, int argc, int nextra)
+{
+	char **v;
+
+	if (!out) {
+		return true;
+	}
+	v = calloc((size_t)argc + (size_t)nextra + 1, sizeof(*v));
+	if (!v) {
+		return false;
+	}
+	for (int i = 0; i < nextra; i++) {
+		v[1 + i] = origins[i];
+	}
+	free(origins);
+	*out = v;
+	return true;
 }
 
 void pt_extra_opts_free(int argc, char **argv)
@@ -621,6 +685,13 @@ void pt_extra_opts_free(int argc, char **argv)
 bool pt_extra_opts_apply(int argc, char **argv, const char *progname, int *out_argc,
                          char ***out_argv, struct pt_buf *err)
 {
+	return pt_extra_opts_apply_origins(argc, argv, progname, out_argc, out_argv, NULL, err);
+}
+
+bool pt_extra_opts_apply_origins(int argc, char **argv, const char *progname, int *out_argc,
+                                 char ***out_argv, char ***out_origins, struct pt_buf *err)
+{
+	char **origins = NULL;
 	char **extra = NULL;
 	char **res;
 	int nextra = 0;
@@ -631,6 +702,9 @@ bool pt_extra_opts_apply(int argc, char **argv, const char *progname, int *out_a
 
 	*out_argc = 0;
 	*out_argv = NULL;
+	if (out_origins) {
+		*out_origins = NULL;
+	}
 	if (argc < 0 || (argc > 0 && !argv)) {
 		pt_buf_puts(err, "extra-opts: no argument vector");
 		return false;
@@ -651,21 +725,25 @@ bool pt_extra_opts_apply(int argc, char **argv, const char *progname, int *out_a
 		if (strcmp(argv[i], "--") == 0) {
 			options_over = true;
 		} else if (extra_opts_arg(argv[i], &spec)) {
-			ok = load_spec(spec, progname, &extra, &nextra, err);
+			ok = load_spec(spec, progname, &extra, &nextra, out_origins ? &origins : NULL, err);
 		}
 	}
 	if (!ok) {
 		pt_extra_opts_free(nextra, extra);
+		pt_extra_opts_free(nextra, origins);
 		return false;
 	}
 	if (argc > INT_MAX - 1 - nextra) {
 		pt_extra_opts_free(nextra, extra);
+		pt_extra_opts_free(nextra, origins);
 		pt_buf_puts(err, "extra-opts: too many arguments");
 		return false;
 	}
 	res = calloc((size_t)argc + (size_t)nextra + 1, sizeof(*res));
-	if (!res) {
+	if (!res || !origins_for(out_origins, origins, argc, nextra)) {
+		free(res);
 		pt_extra_opts_free(nextra, extra);
+		pt_extra_opts_free(nextra, origins);
 		pt_buf_puts(err, "extra-opts: out of memory");
 		return false;
 	}
@@ -692,6 +770,10 @@ bool pt_extra_opts_apply(int argc, char **argv, const char *progname, int *out_a
 	}
 	if (!ok) {
 		pt_extra_opts_free(nres, res);
+		if (out_origins) {
+			pt_extra_opts_free(argc + nextra, *out_origins);
+			*out_origins = NULL;
+		}
 		pt_buf_puts(err, "extra-opts: out of memory");
 		return false;
 	}

@@ -52,6 +52,12 @@ bool pt_extra_opts_read(const char *path, const char *section, char ***args, int
  * one-line reason in err. */
 bool pt_extra_opts_apply(int argc, char **argv, const char *progname, int *out_argc,
                          char ***out_argv, struct pt_buf *err);
+/* The same, and *out_origins (when not NULL) parallel to *out_argv: for
+ * each argument read from a file a text naming the key, the section and
+ * the file; NULL for the others. Free it with pt_extra_opts_free(out_argc,
+ * ...). */
+bool pt_extra_opts_apply_origins(int argc, char **argv, const char *progname, int *out_argc,
+                                 char ***out_argv, char ***out_origins, struct pt_buf *err);
 void pt_extra_opts_free(int argc, char **argv);
 
 #endif

@@ -4,12 +4,14 @@
 #include "options.h"
 #include "sanitize.h"
 #include "secret.h"
+#include "util/redact.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <strings.h>
 #include <sys/stat.h>
 
@@ -31,6 +33,7 @@ enum {
 	OPT_EXPECT_JSON,
 	OPT_EXTRA_OPTS,
 	OPT_FOLLOW_REDIRECTS,
+	OPT_ALLOW_HTTP_TOKEN_URL,
 };
 
 static const struct option long_options[] = {
@@ -53,6 +56,7 @@ static const struct option long_options[] = {
     {"client-secret", required_argument, NULL, OPT_CLIENT_SECRET},
     {"scope", required_argument, NULL, OPT_SCOPE},
     {"token-url", required_argument, NULL, OPT_TOKEN_URL},
+    {"allow-http-token-url", no_argument, NULL, OPT_ALLOW_HTTP_TOKEN_URL},
     {"api-key-file", required_argument, NULL, OPT_API_KEY_FILE},
     {"token-cache", required_argument, NULL, OPT_TOKEN_CACHE},
     {"no-token-cache", no_argument, NULL, OPT_NO_TOKEN_CACHE},
@@ -363,6 +367,29 @@ static void echo(struct pt_buf *err, const char *value)
 	pt_buf_puts(err, "'");
 }
 
+/* Echoes a URL the user gave with its userinfo and query values
+ * redacted. */
+static void echo_url(struct pt_buf *err, const char *value)
+{
+	struct pt_buf clean = {0};
+
+	pt_buf_puts(err, "'");
+	if (pt_redact_text(&clean, value, strlen(value))) {
+		pt_sanitize_user_value(err, pt_buf_str(&clean), 80);
+	} else {
+		pt_buf_puts(err, "(not shown)");
+	}
+	pt_buf_puts(err, "'");
+	pt_buf_free(&clean);
+}
+
+static bool bad_url(struct pt_buf *err, const char *opt, const char *value)
+{
+	pt_buf_printf(err, "--%s: not an http:// or https:// URL: ", opt);
+	echo_url(err, value);
+	return false;
+}
+
 static bool bad(struct pt_buf *err, const char *opt, const char *why, const char *value)
 {
 	pt_buf_printf(err, "--%s: %s", opt, why);
@@ -394,7 +421,7 @@ static bool apply(int c, const char *arg, struct pt_config *cfg, struct pt_buf *
 		return valid_api_version(arg) || bad(err, "api-version", "not of the form v3.8", arg);
 	case 'u':
 		cfg->base_url = arg;
-		return valid_url(arg) || bad(err, "base-url", "not an http:// or https:// URL", arg);
+		return valid_url(arg) || bad_url(err, "base-url", arg);
 	case '4':
 	case '6':
 		cfg->ip_version = c - '0';
@@ -436,7 +463,10 @@ static bool apply(int c, const char *arg, struct pt_config *cfg, struct pt_buf *
 		return printable(arg, 1024, true) || bad(err, "scope", "not a scope", arg);
 	case OPT_TOKEN_URL:
 		cfg->token_url = arg;
-		return valid_url(arg) || bad(err, "token-url", "not an http:// or https:// URL", arg);
+		return valid_url(arg) || bad_url(err, "token-url", arg);
+	case OPT_ALLOW_HTTP_TOKEN_URL:
+		cfg->allow_http_token_url = true;
+		return true;
 	case OPT_API_KEY_FILE:
 		return take_secret_file(arg, &cfg->api_key, err);
 	case OPT_TOKEN_CACHE:
@@ -473,10 +503,41 @@ static bool apply(int c, const char *arg, struct pt_config *cfg, struct pt_buf *
 	}
 }
 
+/* The proxy variables libcurl 7.88 reads (lib/url.c, detect_proxy):
+ * http_proxy only in lower case (HTTP_PROXY could be set by a CGI
+ * request's "Proxy:" header), the others in both cases. Without --proxy
+ * libcurl uses them, so they are checked as strictly as --proxy, and a
+ * bad one is named but never shown: it may hold a password. */
+static bool check_proxy_environment(const struct pt_config *cfg, struct pt_buf *err)
+{
+	static const char *const names[] = {"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy",
+	                                    "ALL_PROXY"};
+
+	if (cfg->proxy) {
+		return true;
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *v = getenv(names[i]);
+
+		if (v && *v && !valid_proxy(v)) {
+			pt_buf_printf(err,
+			              "environment variable %s: not a proxy, want "
+			              "[SCHEME://][USER:PASS@]HOST[:PORT] (the value is not shown)",
+			              names[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
 /* Credentials the command line did not give come from the environment. */
 static bool apply_environment(struct pt_config *cfg, struct pt_buf *err)
 {
 	const char *id = getenv("PRIOTICKET_CLIENT_ID");
+
+	if (!check_proxy_environment(cfg, err)) {
+		return false;
+	}
 
 	if (!cfg->client_id && id && *id) {
 		if (!printable(id, 256, false) || strchr(id, ':')) {
@@ -517,11 +578,96 @@ static bool check_consistency(const struct pt_config *cfg, struct pt_buf *err)
 		pt_buf_puts(err, "--token-url needs credentials (--client-id and a secret)");
 		return false;
 	}
+	/* Without --base-url the probe goes to https://. */
+	if (cfg->token_url && strncasecmp(cfg->token_url, "http://", 7) == 0 &&
+	    (!cfg->base_url || strncasecmp(cfg->base_url, "https://", 8) == 0) &&
+	    !cfg->allow_http_token_url) {
+		pt_buf_puts(err, "--token-url is plain http:// while the probe uses https://: the client "
+		                 "secret would cross the network unencrypted (--allow-http-token-url "
+		                 "accepts that)");
+		return false;
+	}
 	return true;
+}
+
+/* Where the strings of argv came from: getopt permutes argv, so origins
+ * are looked up by the address of the text, not by index. */
+struct origins {
+	int n;
+	char **text;               /* argv's strings before parsing */
+	const char *const *origin; /* parallel; NULL: the command line */
+};
+
+static const char *origin_of(const struct origins *o, const char *p)
+{
+	uintptr_t at = (uintptr_t)p;
+
+	if (!o->origin || !p) {
+		return NULL;
+	}
+	for (int i = 0; i < o->n; i++) {
+		uintptr_t start = (uintptr_t)o->text[i];
+
+		if (o->origin[i] && at >= start && at <= start + strlen(o->text[i])) {
+			return o->origin[i];
+		}
+	}
+	return NULL;
+}
+
+static const char *long_name(int c)
+{
+	for (const struct option *o = long_options; o->name; o++) {
+		if (o->val == c) {
+			return o->name;
+		}
+	}
+	return "?";
+}
+
+/* An option from an ini file failed: say which option, why, and where it
+ * came from, but not its value (the file may be someone else's, the
+ * section written for another plugin). `said` is what apply() wrote; its
+ * echo of the value, which starts at the first quote, is left out. */
+static void hidden_failure(int c, const char *arg, const char *origin, const struct pt_buf *said,
+                           struct pt_buf *err)
+{
+	const char *text = pt_buf_str(said);
+	size_t keep = strcspn(text, "'");
+	struct pt_buf name = {0};
+
+	if (c == OPT_CLIENT_SECRET_FILE || c == OPT_API_KEY_FILE) {
+		/* "secret file PATH: why" -> "--option: the file it names: why" */
+		pt_buf_puts(&name, "secret file ");
+		pt_sanitize_user_value(&name, arg, 200);
+		pt_buf_puts(&name, ": ");
+		pt_buf_printf(err, "--%s: the file it names ", long_name(c));
+		if (strncmp(text, pt_buf_str(&name), name.len) == 0) {
+			text += name.len;
+			keep = strcspn(text, "'");
+		} else {
+			keep = 0;
+		}
+		pt_buf_free(&name);
+	} else if (strncmp(text, "--", 2) != 0) {
+		pt_buf_printf(err, "--%s: ", long_name(c));
+	}
+	while (keep > 0 && (text[keep - 1] == ' ' || text[keep - 1] == ':')) {
+		keep--;
+	}
+	pt_buf_append(err, text, keep);
+	pt_buf_printf(err, "%sfrom %s; the value is not shown", keep ? " (" : "(", origin);
+	pt_buf_puts(err, ")");
 }
 
 enum pt_options_result pt_options_parse(int argc, char **argv, struct pt_config *cfg,
                                         struct pt_buf *err)
+{
+	return pt_options_parse_origins(argc, argv, NULL, cfg, err);
+}
+
+static enum pt_options_result parse(int argc, char **argv, const struct origins *from,
+                                    struct pt_config *cfg, struct pt_buf *err)
 {
 	bool help = false;
 	bool version = false;
@@ -542,11 +688,30 @@ enum pt_options_result pt_options_parse(int argc, char **argv, struct pt_config 
 			version = true;
 		} else if (c == '?' || c == ':') {
 			const char *arg = argv[before < argc ? before : argc - 1];
+			const char *origin = origin_of(from, arg);
 
+			if (origin) {
+				pt_buf_printf(err,
+				              "the option from %s is not known or needs a value "
+				              "(see --help; the value is not shown)",
+				              origin);
+				return PT_OPTIONS_ERROR;
+			}
 			pt_buf_puts(err, "option ");
 			echo(err, arg);
 			pt_buf_puts(err, " is not known or needs a value (see --help)");
 			return PT_OPTIONS_ERROR;
+		} else if (origin_of(from, optarg)) {
+			struct pt_buf said = {0};
+			bool ok = apply(c, optarg, cfg, &said);
+
+			if (!ok) {
+				hidden_failure(c, optarg, origin_of(from, optarg), &said, err);
+			}
+			pt_buf_free(&said);
+			if (!ok) {
+				return PT_OPTIONS_ERROR;
+			}
 		} else if (!apply(c, optarg, cfg, err)) {
 			return PT_OPTIONS_ERROR;
 		}
@@ -565,6 +730,98 @@ enum pt_options_result pt_options_parse(int argc, char **argv, struct pt_config 
 		return PT_OPTIONS_ERROR;
 	}
 	return PT_OPTIONS_RUN;
+}
+
+enum pt_options_result pt_options_parse_origins(int argc, char **argv, const char *const *origin,
+                                                struct pt_config *cfg, struct pt_buf *err)
+{
+	struct origins from = {argc, NULL, origin};
+	enum pt_options_result r;
+
+	if (origin && argc > 0) {
+		from.text = malloc((size_t)argc * sizeof(*from.text));
+		if (!from.text) {
+			pt_buf_puts(err, "out of memory");
+			return PT_OPTIONS_ERROR;
+		}
+		memcpy(from.text, argv, (size_t)argc * sizeof(*from.text));
+	} else {
+		from.origin = NULL;
+	}
+	r = parse(argc, argv, &from, cfg, err);
+	free(from.text);
+	return r;
+}
+
+/* The value of -t / --timeout / --timeout-result in one argument, or
+ * NULL. *next is set when the value is the following argument. */
+static const char *prescan_arg(const char *a, int *which, bool *next)
+{
+	*next = false;
+	if (strncmp(a, "--", 2) == 0) {
+		size_t n = strcspn(a + 2, "=");
+
+		for (const struct option *o = long_options; o->name; o++) {
+			if (strlen(o->name) != n || strncmp(a + 2, o->name, n) != 0) {
+				continue;
+			}
+			*which = o->val;
+			if (a[2 + n] == '=') {
+				return a + 3 + n;
+			}
+			*next = o->has_arg == required_argument;
+			return NULL;
+		}
+		*which = 0;
+		return NULL;
+	}
+	*which = 0;
+	if (a[0] != '-') {
+		return NULL;
+	}
+	/* A cluster of short options: flags, then maybe one with a value. */
+	for (const char *p = a + 1; *p; p++) {
+		const char *spec = strchr(short_options, *p);
+
+		if (!spec || *p == ':') {
+			return NULL;
+		}
+		if (spec[1] == ':') {
+			*which = *p;
+			*next = p[1] == '\0';
+			return p[1] ? p + 1 : NULL;
+		}
+	}
+	return NULL;
+}
+
+void pt_options_prescan(int argc, char **argv, struct pt_config *cfg)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *v;
+		bool next;
+		int which;
+
+		if (strcmp(argv[i], "--") == 0) {
+			return;
+		}
+		v = prescan_arg(argv[i], &which, &next);
+		if (next && i + 1 < argc) {
+			v = argv[++i];
+		}
+		if (!v) {
+			continue;
+		}
+		if (which == 't') {
+			double t;
+
+			if (parse_seconds(v, &t)) {
+				cfg->timeout = t;
+			}
+		} else if (which == OPT_TIMEOUT_RESULT) {
+			(void)pt_state_parse(v, &cfg->timeout_state);
+		}
+	}
 }
 
 static void scrub(char *s)

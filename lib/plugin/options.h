@@ -19,6 +19,19 @@ enum pt_options_result {
 enum pt_options_result pt_options_parse(int argc, char **argv, struct pt_config *cfg,
                                         struct pt_buf *err);
 
+/* The same, with origin[i] (parallel to argv, see
+ * pt_extra_opts_apply_origins) naming where argv[i] came from when it
+ * was read from an ini file: an error about such an argument names the
+ * option and its origin but never echoes the value. */
+enum pt_options_result pt_options_parse_origins(int argc, char **argv, const char *const *origin,
+                                                struct pt_config *cfg, struct pt_buf *err);
+
+/* A cheap look at argv before anything is read: sets cfg->timeout and
+ * cfg->timeout_state from -t/--timeout and --timeout-result when given
+ * there (valid values only), so that the hard stop bounds the reading of
+ * ini and secret files too. Reads no file, reports no error. */
+void pt_options_prescan(int argc, char **argv, struct pt_config *cfg);
+
 /* Overwrites the values of --client-secret in argv so that `ps` stops
  * showing them. */
 void pt_options_scrub_argv(int argc, char **argv);

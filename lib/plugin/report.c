@@ -55,7 +55,9 @@ void pt_report_server_line(struct pt_report *r, const char *label, const char *t
 	if (!len) {
 		return;
 	}
-	pt_buf_printf(&r->details, "%s: ", label);
+	/* The label may be user text too (an --expect-json path). */
+	pt_sanitize_append(&r->details, label, strlen(label), PT_SERVER_TEXT_MAX);
+	pt_buf_puts(&r->details, ": ");
 	pt_sanitize_append(&r->details, text, len, PT_SERVER_TEXT_MAX);
 	pt_buf_puts(&r->details, "\n");
 }

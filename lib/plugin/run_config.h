@@ -52,6 +52,7 @@ struct pt_config {
 	char *client_secret;
 	const char *scope;
 	const char *token_url;
+	bool allow_http_token_url; /* a plain http:// token URL beside an https:// probe */
 	char *api_key;
 	const char *token_cache_dir;
 	bool no_token_cache;

@@ -2,8 +2,11 @@
 #include "config.h"
 
 #include "target.h"
+#include "util/redact.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const struct {
 	const char *name;
@@ -84,29 +87,102 @@ static bool with_key(struct pt_buf *out, const char *url, const char *key)
 	return append_escaped(out, key);
 }
 
+/* scheme://[userinfo@]host[:port] of a URL, split into its scheme, host
+ * and port (the scheme's default when none is written). */
+struct origin {
+	const char *scheme;
+	size_t scheme_len;
+	const char *host;
+	size_t host_len;
+	long port;
+};
+
+static bool parse_origin(const char *url, struct origin *o)
+{
+	const char *sep = strstr(url, "://");
+	const char *auth;
+	const char *end;
+	const char *at;
+	const char *colon = NULL;
+
+	if (!sep) {
+		return false;
+	}
+	o->scheme = url;
+	o->scheme_len = (size_t)(sep - url);
+	auth = sep + 3;
+	end = auth + strcspn(auth, "/?#");
+	at = auth;
+	for (const char *p = auth; p < end; p++) {
+		if (*p == '@') {
+			at = p + 1;
+		}
+	}
+	o->host = at;
+	/* The port's ':' is after an IPv6 address's ']'. */
+	for (const char *p = end; p > at; p--) {
+		if (p[-1] == ']') {
+			break;
+		}
+		if (p[-1] == ':') {
+			colon = p - 1;
+			break;
+		}
+	}
+	o->host_len = (size_t)((colon ? colon : end) - at);
+	if (colon && colon + 1 < end) {
+		o->port = strtol(colon + 1, NULL, 10);
+	} else {
+		o->port = o->scheme_len == 5 && strncasecmp(url, "https", 5) == 0 ? 443 : 80;
+	}
+	return true;
+}
+
+/* The API key belongs to the API: it goes to a token URL only when that
+ * is on the API's own scheme, host and port, not to an identity
+ * provider elsewhere. */
+static bool same_origin(const char *a, const char *b)
+{
+	struct origin x;
+	struct origin y;
+
+	return parse_origin(a, &x) && parse_origin(b, &y) && x.scheme_len == y.scheme_len &&
+	       strncasecmp(x.scheme, y.scheme, x.scheme_len) == 0 && x.host_len == y.host_len &&
+	       strncasecmp(x.host, y.host, x.host_len) == 0 && x.port == y.port;
+}
+
+/* What output shows of a URL: no userinfo, no query values. */
+static bool shown(struct pt_buf *out, const struct pt_buf *url)
+{
+	return pt_redact_url(out, pt_buf_str(url), url->len);
+}
+
 bool pt_target_build(const struct pt_config *cfg, struct pt_target *t)
 {
 	const char *path = cfg->endpoint == PT_ENDPOINT_STATUS ? "/system/status" : "/system/ping";
+	struct pt_buf plain = {0};
+	bool ok;
 
 	memset(t, 0, sizeof(*t));
 	if (!build_base(cfg, &t->base)) {
 		return false;
 	}
-	pt_buf_printf(&t->shown, "%s%s", pt_buf_str(&t->base), path);
-	if (!with_key(&t->probe, pt_buf_str(&t->shown), cfg->api_key)) {
-		return false;
-	}
-	if (cfg->client_id) {
+	pt_buf_printf(&plain, "%s%s", pt_buf_str(&t->base), path);
+	ok = with_key(&t->probe, pt_buf_str(&plain), cfg->api_key) && shown(&t->shown, &plain);
+	pt_buf_wipe(&plain);
+	if (ok && cfg->client_id) {
 		if (cfg->token_url) {
-			pt_buf_puts(&t->token_shown, cfg->token_url);
+			pt_buf_puts(&plain, cfg->token_url);
 		} else {
-			pt_buf_printf(&t->token_shown, "%s/oauth2/token", pt_buf_str(&t->base));
+			pt_buf_printf(&plain, "%s/oauth2/token", pt_buf_str(&t->base));
 		}
-		if (!with_key(&t->token, pt_buf_str(&t->token_shown), cfg->api_key)) {
-			return false;
-		}
+		ok =
+		    with_key(&t->token, pt_buf_str(&plain),
+		             same_origin(pt_buf_str(&plain), pt_buf_str(&t->base)) ? cfg->api_key : NULL) &&
+		    shown(&t->token_shown, &plain);
+		pt_buf_wipe(&plain);
 	}
-	return !t->base.failed && !t->shown.failed && !t->token_shown.failed;
+	return ok && !t->base.failed && !t->shown.failed && !t->token_shown.failed;
 }
 
 void pt_target_free(struct pt_target *t)

@@ -3,6 +3,7 @@
 
 #include "http.h"
 #include "clock.h"
+#include "util/redact.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -95,37 +96,42 @@ static bool is_https(const char *url)
 	return strncasecmp(url, "https:", 6) == 0;
 }
 
-/* Appends one trace line with anything that could carry a secret (the
- * Authorization header, every key= query parameter) replaced. The line
- * is not NUL-terminated. */
+/* Headers whose value is a credential, in either direction: the plugin's
+ * own Authorization (Basic or Bearer), a proxy's Basic credentials, and
+ * cookies should a server or a redirect bring any. */
+static bool credential_header(const char *line, size_t len)
+{
+	static const char *const names[] = {"authorization", "proxy-authorization", "cookie",
+	                                    "set-cookie",    "set-cookie2",         "x-api-key"};
+	size_t name = 0;
+
+	while (name < len && line[name] != ':') {
+		name++;
+	}
+	if (name == len) {
+		return false;
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strlen(names[i]) == name && strncasecmp(line, names[i], name) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Appends one trace line with anything that could carry a secret
+ * replaced: the value of a credential header (its name is kept), and in
+ * every other line the userinfo and query values of each URL (the
+ * request line's ?key=, a Location). The line is not NUL-terminated. */
 static void trace_line(struct pt_buf *out, const char *dir, const char *line, size_t len)
 {
-	static const char auth[] = "authorization:";
-	size_t i = 0;
-	size_t from = 0;
-
-	if (len >= sizeof(auth) - 1 && strncasecmp(line, auth, sizeof(auth) - 1) == 0) {
-		pt_buf_printf(out, "%s Authorization: <redacted>\n", dir);
+	pt_buf_printf(out, "%s ", dir);
+	if (credential_header(line, len)) {
+		pt_buf_append(out, line, (size_t)((const char *)memchr(line, ':', len) - line));
+		pt_buf_puts(out, ": " PT_REDACTED "\n");
 		return;
 	}
-	pt_buf_printf(out, "%s ", dir);
-	while (i + 4 <= len) {
-		if ((line[i] == '?' || line[i] == '&') && i + 5 <= len &&
-		    memcmp(line + i + 1, "key=", 4) == 0) {
-			size_t end = i + 5;
-
-			while (end < len && line[end] != '&' && line[end] != ' ' && line[end] != '#') {
-				end++;
-			}
-			pt_buf_append(out, line + from, i + 5 - from);
-			pt_buf_puts(out, "<redacted>");
-			from = end;
-			i = end;
-			continue;
-		}
-		i++;
-	}
-	pt_buf_append(out, line + from, len - from);
+	pt_redact_text(out, line, len);
 	pt_buf_puts(out, "\n");
 }
 
@@ -136,6 +142,8 @@ static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *
 	size_t start = 0;
 
 	(void)h;
+	/* Headers only: CURLINFO_TEXT (libcurl's own remarks, which name
+	 * proxies and URLs) and the data are never traced. */
 	if (type == CURLINFO_HEADER_OUT) {
 		dir = ">";
 	} else if (type == CURLINFO_HEADER_IN) {
@@ -467,6 +475,20 @@ static CURLcode setup(CURL *h, const struct pt_http_request *req, struct curl_sl
 	return rc;
 }
 
+/* libcurl's error text may quote a URL, a proxy's included, with its
+ * password: only a redacted copy is kept. */
+static void set_message(struct pt_http_response *resp, const char *text)
+{
+	struct pt_buf clean = {0};
+
+	if (!pt_redact_text(&clean, text, strlen(text))) {
+		snprintf(resp->message, sizeof(resp->message), "(error text not shown)");
+	} else {
+		snprintf(resp->message, sizeof(resp->message), "%s", pt_buf_str(&clean));
+	}
+	pt_buf_free(&clean);
+}
+
 void pt_http_perform(const struct pt_http_request *req, struct pt_http_response *resp)
 {
 	char errbuf[CURL_ERROR_SIZE] = "";
@@ -511,8 +533,7 @@ void pt_http_perform(const struct pt_http_request *req, struct pt_http_response 
 		resp->outcome = PT_HTTP_INTERNAL;
 	}
 	if (rc) {
-		snprintf(resp->message, sizeof(resp->message), "%s",
-		         errbuf[0] ? errbuf : curl_easy_strerror(rc));
+		set_message(resp, errbuf[0] ? errbuf : curl_easy_strerror(rc));
 	}
 	if (req->net->tls.want_cert_expiry) {
 		pt_http_cert_expiry(h, resp);

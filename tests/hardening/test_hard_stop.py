@@ -13,6 +13,10 @@ to the real ones (dlsym RTLD_NEXT).
 Then the real lock case, without a shim: another process holds the token
 cache's lock file, the run waits for it within its budget and ends by -t.
 
+The stop is armed before the options are read (an --extra-opts file on a
+stdin that never ends is bounded by the command line's -t), and holds when
+the plugin is started with SIGALRM blocked by its parent.
+
 Only upper bounds on the wall time are asserted (the machine is shared);
 lower bounds are loose sanity checks that the run did wait.
 """
@@ -22,6 +26,7 @@ import glob
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -220,3 +225,79 @@ def test_lock_released_within_the_budget(sim, secret_file, held_lock):
     assert r.rc == OK, r.describe()
     assert r.wall < 5 + SLACK, r.describe()
     assert sim.counts()["token"] == 1, sim.counts()
+
+
+# ---- armed before the options are read; an inherited blocked SIGALRM --------
+
+def run_held(argv, *, env=None, block_alarm=False, timeout=20):
+    """Run a plugin whose stdin stays open (a pipe nobody writes to or
+    closes); block_alarm starts it with SIGALRM blocked, as a parent that
+    blocked it before exec would.  Returns (rc, stdout lines, wall)."""
+    home = tempfile.mkdtemp(prefix="pt-hard-held-")
+    state = os.path.join(home, "state")
+    os.mkdir(state)
+
+    def preexec():
+        if block_alarm:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+
+    read_end, write_end = os.pipe()
+    try:
+        start = time.monotonic()
+        proc = subprocess.Popen([hu.binary("ping")] + [str(a) for a in argv], stdin=read_end,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env=hu.clean_env(home, state, env), cwd=home,
+                                preexec_fn=preexec, start_new_session=True)
+        os.close(read_end)
+        read_end = None
+        try:
+            out, _ = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            pytest.fail(f"still running after {timeout} s: the hard stop did not fire")
+        wall = time.monotonic() - start
+    finally:
+        if read_end is not None:
+            os.close(read_end)
+        os.close(write_end)
+        shutil.rmtree(home, ignore_errors=True)
+    return proc.returncode, out.decode(errors="replace").splitlines(), wall
+
+
+@pytest.mark.parametrize("budget_args,budget,extra,rc", [
+    (["-t", "1"], 1, [], CRITICAL),
+    (["-t1"], 1, [], CRITICAL),
+    (["--timeout=1"], 1, ["--timeout-result", "warning"], WARNING),
+    (["--timeout", "1.5"], 1.5, ["--timeout-result=unknown"], UNKNOWN),
+], ids=["-t 1", "-t1", "--timeout=1 warning", "--timeout 1.5 unknown"])
+def test_extra_opts_from_an_open_stdin_ends_by_the_budget(budget_args, budget, extra, rc):
+    """--extra-opts=section@- with a stdin that never ends: the hard stop is
+    armed before the options are read, with the command line's budget."""
+    argv = budget_args + extra + ["--extra-opts=check_prioticket_ping@-"]
+    code, lines, wall = run_held(argv, timeout=budget + 15)
+    print(f"{argv}: exit {code}, wall {wall:.3f} s")
+    limit = budget + HARD_STOP_MARGIN + SLACK
+    assert code == rc, lines
+    assert lines == [hard_stop_line("ping", rc, budget)], lines
+    assert budget <= wall < limit, f"ran {wall:.2f} s, limit {limit:g} s"
+
+
+def test_extra_opts_from_an_open_stdin_with_blocked_sigalrm():
+    code, lines, wall = run_held(["-t", "1", "--extra-opts=@-"], block_alarm=True, timeout=16)
+    assert code == CRITICAL, lines
+    assert lines == [hard_stop_line("ping", CRITICAL, 1)], lines
+    assert wall < 1 + HARD_STOP_MARGIN + SLACK, wall
+
+
+@pytest.mark.parametrize("block", ["perform", "poll"])
+def test_inherited_blocked_sigalrm_does_not_disable_the_hard_stop(sim, shim, block):
+    """A parent that blocked SIGALRM before exec (the mask is inherited) and a
+    libcurl that never returns: the stop still fires."""
+    argv = ["-u", sim.base_url(""), "-t", "1", "--timeout-result", "warning"]
+    code, lines, wall = run_held(argv, env={"LD_PRELOAD": shim, "PT_SHIM_BLOCK": block},
+                                 block_alarm=True, timeout=16)
+    print(f"{block}, SIGALRM blocked by the parent: exit {code}, wall {wall:.3f} s")
+    assert code == WARNING, lines
+    assert lines == [hard_stop_line("ping", WARNING, 1)], lines
+    assert wall < 1 + HARD_STOP_MARGIN + SLACK, wall

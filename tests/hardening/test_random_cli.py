@@ -49,7 +49,7 @@ OPTIONS = {
     "api-version": ("A", "req"), "base-url": ("u", "req"), "ipv4": ("4", None),
     "ipv6": ("6", None), "proxy": (None, "req"), "noproxy": (None, "req"),
     "ca-file": (None, "req"), "ca-path": (None, "req"), "insecure": (None, None),
-    "follow-redirects": (None, None),
+    "follow-redirects": (None, None), "allow-http-token-url": (None, None),
     "certificate": ("C", "req"), "client-id": (None, "req"),
     "client-secret-file": (None, "req"), "client-secret": (None, "req"),
     "scope": (None, "req"), "token-url": (None, "req"), "api-key-file": (None, "req"),

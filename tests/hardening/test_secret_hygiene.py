@@ -125,7 +125,7 @@ SCENARIOS = [
     ("401 probe forced",          "status=401",      "",                                       CRITICAL, True),
     ("401 probe, body inject",    "status=401,body=inject", "",                                CRITICAL, True),
     ("500 body=inject",           "status=500,body=inject", "",                                CRITICAL, True),
-    ("TLS failure on the probe",  None,              "-u {selfsigned} --token-url {http}/oauth2/token --ca-file {ca}",
+    ("TLS failure on the probe",  None,              "-u {selfsigned} --token-url {http}/oauth2/token --allow-http-token-url --ca-file {ca}",
                                                                                                CRITICAL, True),
     ("TLS failure on the token",  "",                "--token-url {selfsigned}/oauth2/token --ca-file {ca}",
                                                                                                CRITICAL, False),

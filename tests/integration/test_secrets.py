@@ -28,7 +28,7 @@ SCENARIOS = [
     ("401 probe inject",       "status=401,body=inject", "",                                             "secret",       CRITICAL),
     ("500",                    "status=500",          "",                                                "secret",       CRITICAL),
     ("429",                    "status=429",          "",                                                "secret",       WARNING),
-    ("TLS failure on probe",   None,                  "-u {tls_selfsigned} --token-url {http}/oauth2/token --ca-file {ca}",
+    ("TLS failure on probe",   None,                  "-u {tls_selfsigned} --token-url {http}/oauth2/token --allow-http-token-url --ca-file {ca}",
                                                                                                          "secret",       CRITICAL),
     ("TLS failure on token",   "",                    "--token-url {tls_selfsigned}/oauth2/token --ca-file {ca}",
                                                                                                          "secret",       CRITICAL),

@@ -920,6 +920,37 @@ static void test_apply_several(void **state)
 	done(&c);
 }
 
+/* Each argument read from a file knows its key, section and file; the
+ * command line's arguments have no origin. */
+static void test_apply_origins(void **state)
+{
+	char spec[600];
+	const char *path = ini("origins.ini", "[s]\np = Hunter2\nscope=x\n");
+	char *argv[] = {PROG, spec, (char *)"-v", NULL};
+	char **out = NULL;
+	char **origins = NULL;
+	struct pt_buf err = {0};
+	char want[700];
+	int n = 0;
+
+	(void)state;
+	snprintf(spec, sizeof(spec), "--extra-opts=s@%s", path);
+	assert_true(pt_extra_opts_apply_origins(3, argv, PROG, &n, &out, &origins, &err));
+	assert_int_equal(n, 4);
+	assert_string_equal(out[1], "-pHunter2");
+	assert_string_equal(out[2], "--scope=x");
+	assert_string_equal(out[3], "-v");
+	assert_null(origins[0]);
+	snprintf(want, sizeof(want), "key 'p' in section [s] of %s", path);
+	assert_string_equal(origins[1], want);
+	snprintf(want, sizeof(want), "key 'scope' in section [s] of %s", path);
+	assert_string_equal(origins[2], want);
+	assert_null(origins[3]);
+	pt_extra_opts_free(n, out);
+	pt_extra_opts_free(n, origins);
+	pt_buf_free(&err);
+}
+
 static void test_apply_default_file(void **state)
 {
 	const char *a1[] = {PROG, "--extra-opts", "-v", NULL};
@@ -1141,6 +1172,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_apply_command_line_wins, clear_env),
 	    cmocka_unit_test_setup(test_apply_default_section, clear_env),
 	    cmocka_unit_test_setup(test_apply_several, clear_env),
+	    cmocka_unit_test_setup(test_apply_origins, clear_env),
 	    cmocka_unit_test_setup(test_apply_default_file, clear_env),
 	    cmocka_unit_test_setup(test_apply_no_separate_value, clear_env),
 	    cmocka_unit_test_setup(test_apply_not_ours, clear_env),

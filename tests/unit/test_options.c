@@ -388,6 +388,100 @@ static void test_parsing_twice_resets_getopt(void **state)
 	}
 }
 
+/* The early look at argv for the hard stop's budget: -t in every
+ * spelling getopt takes, the last one winning, values of other options
+ * skipped, nothing after "--", invalid values ignored. */
+static void test_prescan(void **state)
+{
+	static const struct {
+		const char *args[6];
+		double timeout;
+		enum pt_state result;
+	} rows[] = {
+	    {{NULL}, 10.0, PT_CRITICAL},
+	    {{"-t", "1", NULL}, 1.0, PT_CRITICAL},
+	    {{"-t1.5", NULL}, 1.5, PT_CRITICAL},
+	    {{"-vvt", "2", NULL}, 2.0, PT_CRITICAL},
+	    {{"-vt3", NULL}, 3.0, PT_CRITICAL},
+	    {{"--timeout=4", "--timeout-result=warning", NULL}, 4.0, PT_WARNING},
+	    {{"--timeout", "5", "--timeout-result", "unknown", NULL}, 5.0, PT_UNKNOWN},
+	    {{"-t", "1", "-t", "6", NULL}, 6.0, PT_CRITICAL},
+	    {{"--scope", "-t", "7", NULL}, 10.0, PT_CRITICAL},
+	    {{"-w", "-t7", NULL}, 10.0, PT_CRITICAL},
+	    {{"--", "-t", "1", NULL}, 10.0, PT_CRITICAL},
+	    {{"-t", "0", NULL}, 10.0, PT_CRITICAL},
+	    {{"-t", "abc", "--timeout-result=maybe", NULL}, 10.0, PT_CRITICAL},
+	    {{"--timeo=1", NULL}, 10.0, PT_CRITICAL},
+	    {{"-t", NULL}, 10.0, PT_CRITICAL},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char *args[8] = {"check_prioticket_ping"};
+		int argc = 1;
+		struct pt_config cfg;
+
+		for (; rows[i].args[argc - 1]; argc++) {
+			args[argc] = (char *)rows[i].args[argc - 1];
+		}
+		pt_config_init(&cfg, PT_ENDPOINT_PING);
+		pt_options_prescan(argc, args, &cfg);
+		if (cfg.timeout != rows[i].timeout || cfg.timeout_state != rows[i].result) {
+			fail_msg("row %zu: timeout %g state %d", i, cfg.timeout, (int)cfg.timeout_state);
+		}
+	}
+}
+
+/* A value from an ini file is named by its origin, never echoed; one from
+ * the command line still is. */
+static void test_values_from_a_file_are_not_echoed(void **state)
+{
+	static const char secret[] = "Hunter2Password";
+	static const struct {
+		const char *arg;
+		const char *want;
+	} rows[] = {
+	    {"-pHunter2Password", "--port: not a port number (1-65535) (from FILE-KEY; the value is "
+	                          "not shown)"},
+	    {"--port=Hunter2Password", "--port: not a port number (1-65535) (from FILE-KEY; the "
+	                               "value is not shown)"},
+	    {"-kHunter2Password", "the option from FILE-KEY is not known or needs a value (see "
+	                          "--help; the value is not shown)"},
+	    {"--base-url=ftp://u:Hunter2Password@h", "--base-url: not an http:// or https:// URL "
+	                                             "(from FILE-KEY; the value is not shown)"},
+	};
+
+	(void)state;
+	clear_env();
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char *args[3] = {"check_prioticket_ping", strdup(rows[i].arg), NULL};
+		const char *origin[3] = {NULL, "FILE-KEY", NULL};
+		struct pt_config cfg;
+		struct pt_buf err = {0};
+
+		pt_config_init(&cfg, PT_ENDPOINT_PING);
+		assert_int_equal(pt_options_parse_origins(2, args, origin, &cfg, &err), PT_OPTIONS_ERROR);
+		assert_null(strstr(pt_buf_str(&err), secret));
+		assert_string_equal(pt_buf_str(&err), rows[i].want);
+		pt_config_free(&cfg);
+		pt_buf_free(&err);
+		free(args[1]);
+	}
+	{
+		char *args[3] = {"check_prioticket_ping", strdup("-p99999x"), NULL};
+		const char *origin[3] = {NULL, NULL, NULL};
+		struct pt_config cfg;
+		struct pt_buf err = {0};
+
+		pt_config_init(&cfg, PT_ENDPOINT_PING);
+		assert_int_equal(pt_options_parse_origins(2, args, origin, &cfg, &err), PT_OPTIONS_ERROR);
+		assert_non_null(strstr(pt_buf_str(&err), "'99999x'"));
+		pt_config_free(&cfg);
+		pt_buf_free(&err);
+		free(args[1]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -405,6 +499,8 @@ int main(void)
 	    cmocka_unit_test(test_certificate_needs_https),
 	    cmocka_unit_test(test_scrub_argv_hides_the_secret),
 	    cmocka_unit_test(test_parsing_twice_resets_getopt),
+	    cmocka_unit_test(test_prescan),
+	    cmocka_unit_test(test_values_from_a_file_are_not_echoed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

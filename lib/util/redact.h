@@ -1,0 +1,25 @@
+/* Removing credentials from URLs and from text that quotes URLs (libcurl's
+ * error messages, HTTP header lines) before they are shown. */
+#ifndef PT_REDACT_H
+#define PT_REDACT_H
+
+#include "buf.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define PT_REDACTED "<redacted>"
+
+/* Appends url[0..len) with its userinfo ("user:pass@") replaced by
+ * "<redacted>@", every query value replaced by "<redacted>" (a query item
+ * without '=' as a whole) and a fragment replaced by "<redacted>". Without
+ * "scheme://" the text is taken as a path with an optional query. */
+bool pt_redact_url(struct pt_buf *out, const char *url, size_t len);
+
+/* Appends text[0..len) with every URL in it redacted as above: words
+ * (split at blanks, quotes and angle brackets) holding "://" or '?' are
+ * redacted as URLs, and in a word holding '@' everything before the last
+ * '@' is replaced ("user:pass@host" is a proxy written without scheme). */
+bool pt_redact_text(struct pt_buf *out, const char *text, size_t len);
+
+#endif
