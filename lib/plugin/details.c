@@ -142,6 +142,9 @@ void pt_details_long_output(const struct pt_config *cfg, const struct pt_target 
 		pt_report_line(r, "Token cache: off (--no-token-cache)");
 	} else if (res->cache_note[0] && cfg->verbose >= 1) {
 		pt_report_line(r, "Token cache: not used, the run went on without it: %s", res->cache_note);
+	} else if (res->cache_skipped[0] && cfg->verbose >= 1) {
+		pt_report_line(r, "Token cache: in %s, since the state directory is not usable: %s",
+		               res->cache_dir, res->cache_skipped);
 	}
 	pt_report_line(r, "App-Reference: %s", reference);
 	if (cfg->verbose >= 1) {

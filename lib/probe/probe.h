@@ -47,6 +47,7 @@ struct pt_probe_result {
 	time_t refused_at;          /* PT_AUTH_BACKOFF: when the refusal happened */
 	char cache_dir[512];        /* the cache directory, "" without cache */
 	char cache_note[512];       /* why the cache was not used, or "" */
+	char cache_skipped[512];    /* why the state directory was passed over, or "" */
 };
 
 void pt_probe_run(const struct pt_probe_config *cfg, struct pt_probe_result *res);

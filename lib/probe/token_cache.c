@@ -225,13 +225,12 @@ static bool build_path(char *out, size_t len, char *note, size_t notelen, const 
 	return true;
 }
 
-static int open_default_dir(char *dir, size_t dirlen, char *note, size_t notelen)
+static int open_default_dir(struct pt_cache *c)
 {
 	const char *state = getenv("MP_STATE_PATH");
 	const char *xdg = getenv("XDG_CACHE_HOME");
 	const char *home = getenv("HOME");
 	char euid[24];
-	char first[512];
 	size_t shared;
 	int fd = -1;
 
@@ -244,32 +243,37 @@ static int open_default_dir(char *dir, size_t dirlen, char *note, size_t notelen
 		shared--;
 	}
 	snprintf(euid, sizeof(euid), "/%lu", (unsigned long)geteuid());
-	if (build_path(dir, dirlen, note, notelen, state, euid, "/check_prioticket")) {
-		fd = open_cache_dir(dir, shared, note, notelen);
+	if (build_path(c->dir, sizeof(c->dir), c->note, sizeof(c->note), state, euid,
+	               "/check_prioticket")) {
+		fd = open_cache_dir(c->dir, shared, c->note, sizeof(c->note));
 	}
 	if (fd >= 0) {
 		return fd;
 	}
 	/* The engine's user often cannot write the system state directory;
 	 * its own cache directory works out of the box. */
-	snprintf(first, sizeof(first), "%s", note);
+	snprintf(c->skipped, sizeof(c->skipped), "%s", c->note);
 	if (xdg && xdg[0] == '/') {
-		if (build_path(dir, dirlen, note, notelen, xdg, "/check_prioticket", "")) {
-			fd = open_cache_dir(dir, 0, note, notelen);
+		if (build_path(c->dir, sizeof(c->dir), c->note, sizeof(c->note), xdg, "/check_prioticket",
+		               "")) {
+			fd = open_cache_dir(c->dir, 0, c->note, sizeof(c->note));
 		}
 	} else if (home && home[0] == '/') {
-		if (build_path(dir, dirlen, note, notelen, home, "/.cache/check_prioticket", "")) {
-			fd = open_cache_dir(dir, 0, note, notelen);
+		if (build_path(c->dir, sizeof(c->dir), c->note, sizeof(c->note), home,
+		               "/.cache/check_prioticket", "")) {
+			fd = open_cache_dir(c->dir, 0, c->note, sizeof(c->note));
 		}
 	} else {
+		c->skipped[0] = '\0';
 		return -1; /* the note says why the state directory failed */
 	}
 	if (fd < 0) {
 		/* Both reasons, so that -v explains the whole way down. */
 		char second[512];
 
-		snprintf(second, sizeof(second), "%s", note);
-		snprintf(note, notelen, "%.250s; %.250s", first, second);
+		snprintf(second, sizeof(second), "%s", c->note);
+		snprintf(c->note, sizeof(c->note), "%.250s; %.250s", c->skipped, second);
+		c->skipped[0] = '\0';
 	}
 	return fd;
 }
@@ -495,7 +499,7 @@ void pt_cache_open(struct pt_cache *c, const char *dir, const char *token_url,
 			c->dirfd = -1;
 		}
 	} else {
-		c->dirfd = open_default_dir(c->dir, sizeof(c->dir), c->note, sizeof(c->note));
+		c->dirfd = open_default_dir(c);
 	}
 	if (c->dirfd < 0) {
 		return;

@@ -50,6 +50,8 @@ struct pt_cache {
 	char name[65];  /* the entry's file name */
 	char dir[512];  /* for messages */
 	char note[512]; /* why the cache is not used, or "" */
+	/* Why the state directory was passed over for the per-user one. */
+	char skipped[512];
 };
 
 /* The directory used without --token-cache: $MP_STATE_PATH/<euid>/

@@ -192,6 +192,19 @@ def test_a_parent_others_can_write_needs_the_sticky_bit(sim, tmp_path, mode, usa
         assert list(state.iterdir()) == []
 
 
+def test_v_says_why_the_state_directory_was_passed_over(sim, tmp_path):
+    state = tmp_path / "state"
+    state.mkdir()
+    os.chmod(state, 0o777)
+    xdg = tmp_path / "xdg"
+    r = status(sim, state, ["-v"], env={"XDG_CACHE_HOME": str(xdg)})
+    assert r.rc == OK, r.describe()
+    assert (f"Token cache: in {xdg}/check_prioticket, since the state directory is not usable: "
+            f"{state} is writable by group or others without the sticky bit (mode 0777)"
+            ) in r.stdout, r.describe()
+    assert len(entries(xdg / "check_prioticket")) == 1
+
+
 # ---- item 11: the shared state tree serves every user -------------------------
 
 def _as_nobody():
