@@ -326,7 +326,8 @@ def test_a_stopped_lock_holder_does_not_block_other_runs(sim, tmp_path):
         assert r.rc == OK, r.describe()
         m = re.search(r"^Token: the run holding the token lock did not finish within ([\d.]+) s; "
                       r"fetched without it$", r.stdout, re.M)
-        assert m and 1.4 <= float(m[1]) <= 2.0, r.describe()
+        # Half of what is left of the 3 s budget once the run reaches the lock.
+        assert m and 0.9 <= float(m[1]) <= 1.6, r.describe()
         assert r.wall < 3.5, r.describe()
         assert tokens(sim) == 2
         # Its token is stored: the next run neither waits nor fetches.

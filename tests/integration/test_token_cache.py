@@ -249,7 +249,8 @@ def test_a_held_lock_is_waited_for_half_the_budget_then_the_run_fetches(sim, sta
     assert tokens(sim) == 2
     m = re.search(r"^Token: the run holding the token lock did not finish within ([\d.]+) s; "
                   r"fetched without it$", r.stdout, re.M)
-    assert m and 0.9 <= float(m[1]) <= 1.5, r.describe()
+    # Half of what is left of the 2 s budget once the run reaches the lock.
+    assert m and 0.5 <= float(m[1]) <= 1.1, r.describe()
     assert "Token: requested from" in r.stdout
     assert r.wall < 2.5
     # What it fetched is in the cache for the next run.
