@@ -137,12 +137,11 @@ void pt_details_long_output(const struct pt_config *cfg, const struct pt_target 
 		pt_report_line(r, "Token: none, the probe was sent anonymously (no credentials)");
 		break;
 	case PT_AUTH_FETCHED:
-		if (res->waited_out) {
+		if (res->lock_skipped) {
 			pt_report_line(r,
-			               "Token: none; waited %.3f s for another run's token request "
-			               "to %s, and the budget ran out",
-			               res->waited, pt_buf_str(&t->token_shown));
-			break;
+			               "Token: the run holding the token lock did not finish within "
+			               "%.1f s; fetched without it",
+			               res->waited);
 		}
 		pt_report_line(r, "Token: requested from %s in %.3f s%s", pt_buf_str(&t->token_shown),
 		               res->time_auth, res->token.ok ? "" : ", no token obtained");
@@ -172,6 +171,9 @@ void pt_details_long_output(const struct pt_config *cfg, const struct pt_target 
 		pt_report_line(r, "Token cache: off (--no-token-cache)");
 	} else if (res->cache_note[0] && cfg->verbose >= 1) {
 		pt_report_line(r, "Token cache: not used, the run went on without it: %s", res->cache_note);
+	} else if (res->cache_skipped[0] && cfg->verbose >= 1) {
+		pt_report_line(r, "Token cache: in %s, since the state directory is not usable: %s",
+		               res->cache_dir, res->cache_skipped);
 	}
 	pt_report_line(r, "App-Reference: %s", reference);
 	if (cfg->verbose >= 1) {

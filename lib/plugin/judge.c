@@ -100,30 +100,29 @@ static void judge_token(const struct pt_config *cfg, const struct pt_token_resul
 	error_lines(r, &t->error);
 }
 
-/* Critical first, as the guidelines say. */
-static void clock_text(time_t t, char *out, size_t len)
-{
-	struct tm tm;
-
-	if (!localtime_r(&t, &tm) || strftime(out, len, "%H:%M:%S", &tm) == 0) {
-		snprintf(out, len, "?");
-	}
-}
-
-/* A remembered refusal: say so, and when the next attempt happens. */
+/* A remembered refusal: say so, and how long until the next attempt.
+ * Seconds rather than a clock time: a time of day has no date, and the
+ * clock may have been stepped since the refusal. */
 static void judge_backoff(const struct pt_probe_result *res, struct pt_report *r)
 {
-	char when[16];
-	char next[16];
+	time_t now = time(NULL);
+	long ago = res->refused_at < now ? (long)(now - res->refused_at) : 0;
+	long left = res->backoff_until > now ? (long)(res->backoff_until - now) : 0;
 
-	clock_text(res->refused_at, when, sizeof(when));
-	clock_text(res->backoff_until, next, sizeof(next));
-	pt_buf_printf(&r->summary, "; remembered from %s, back-off until %s", when, next);
+	/* The probe caps the back-off at its length from now; so does this,
+	 * should a second have passed since. */
+	if (left < 1) {
+		left = 1;
+	} else if (left > PT_CACHE_BACKOFF_SECONDS) {
+		left = PT_CACHE_BACKOFF_SECONDS;
+	}
+	pt_buf_printf(&r->summary, "; refused %ld s ago, back-off: next token request in %ld s", ago,
+	              left);
 	pt_report_line(r,
-	               "Back-off: the token endpoint refused these credentials at %s; no new "
-	               "token request until %s (%d s), so a bad configuration cannot get this "
-	               "IP blocked by the API's limit of 60 4xx answers a minute",
-	               when, next, PT_CACHE_BACKOFF_SECONDS);
+	               "Back-off: the token endpoint refused these credentials %ld s ago; next "
+	               "token request in %ld s (back-off of %d s), so a bad configuration cannot "
+	               "get this IP blocked by the API's limit of 60 4xx answers a minute",
+	               ago, left, PT_CACHE_BACKOFF_SECONDS);
 }
 
 static void judge_thresholds(const struct pt_config *cfg, const struct pt_http_response *h,

@@ -95,6 +95,17 @@ static bool use_entry(struct pt_probe_result *res, struct pt_cache_entry *e)
 	return token;
 }
 
+/* How long a run waits for another run's token request before it asks
+ * for a token itself: half of what is left of its budget. A token
+ * request normally takes a fraction of a second; one that takes longer
+ * than half a budget belongs to a run that is stopped (Ctrl-Z, a
+ * debugger) or stuck, and waiting longer would leave too little time
+ * for this run's own token request and probe. */
+static double lock_deadline(const struct pt_probe_config *cfg, double start)
+{
+	return cfg->deadline > start ? start + (cfg->deadline - start) / 2 : start;
+}
+
 /* A token for this run: from the cache, or fetched by this run while
  * the others wait for it. `stale` is a token the API just refused. */
 static bool cached_token(const struct pt_probe_config *cfg, struct pt_cache *cache,
@@ -102,6 +113,7 @@ static bool cached_token(const struct pt_probe_config *cfg, struct pt_cache *cac
 {
 	struct pt_cache_entry e;
 	bool timed_out = false;
+	bool locked;
 	double start = pt_now();
 	bool ok;
 
@@ -111,18 +123,9 @@ static bool cached_token(const struct pt_probe_config *cfg, struct pt_cache *cac
 			return use_entry(res, &e);
 		}
 	}
-	if (!pt_cache_lock(cache, cfg->deadline, &timed_out) && timed_out) {
-		res->waited = pt_now() - start;
-		res->time_auth = res->waited;
-		res->auth = PT_AUTH_FETCHED;
-		res->token_requested = true;
-		res->waited_out = true;
-		res->token.http.outcome = PT_HTTP_TIMEOUT;
-		snprintf(res->token.http.message, sizeof(res->token.http.message),
-		         "waited for another run's token request");
-		return false;
-	}
+	locked = pt_cache_lock(cache, lock_deadline(cfg, start), &timed_out);
 	res->waited = pt_now() - start;
+	res->lock_skipped = timed_out;
 	/* Whoever held the lock may have just stored what we need. */
 	pt_cache_read(cache, time(NULL), &e);
 	if (e.kind != PT_CACHE_MISS && !(stale && strcmp(e.token, stale) == 0)) {
@@ -131,6 +134,9 @@ static bool cached_token(const struct pt_probe_config *cfg, struct pt_cache *cac
 		return use_entry(res, &e);
 	}
 	pt_wipe(&e, sizeof(e));
+	if (stale && locked) {
+		pt_cache_drop(cache, stale);
+	}
 	res->time_auth = res->waited;
 	ok = fetch_and_store(cfg, cache, res);
 	pt_cache_unlock(cache);
@@ -150,11 +156,11 @@ static void run_with_cache(const struct pt_probe_config *cfg, struct pt_probe_re
 	}
 	probe_once(cfg, res, res->token.token.access_token);
 	/* A cached token the API refuses was revoked or expired early: drop
-	 * it, get one new token, and try once more. */
+	 * it (under the lock, if it is still the one stored), get one new
+	 * token, and try once more. */
 	if (res->auth == PT_AUTH_CACHED && res->http.outcome == PT_HTTP_RESPONSE &&
 	    res->http.status == 401) {
 		memcpy(stale, res->token.token.access_token, sizeof(stale));
-		pt_cache_drop(&cache);
 		if (cached_token(cfg, &cache, res, stale)) {
 			res->retried = true;
 			probe_once(cfg, res, res->token.token.access_token);
@@ -163,6 +169,7 @@ static void run_with_cache(const struct pt_probe_config *cfg, struct pt_probe_re
 	}
 done:
 	snprintf(res->cache_note, sizeof(res->cache_note), "%s", cache.note);
+	snprintf(res->cache_skipped, sizeof(res->cache_skipped), "%s", cache.skipped);
 	pt_cache_close(&cache);
 }
 

@@ -42,11 +42,12 @@ struct pt_probe_result {
 	struct pt_prio_error error; /* parsed from a non-2xx probe answer */
 	bool retried;               /* the probe was repeated after a 401 */
 	double waited;              /* seconds spent waiting for another run's request */
-	bool waited_out;            /* the budget ran out while waiting for it */
+	bool lock_skipped;          /* gave up waiting for that run and fetched without the lock */
 	time_t backoff_until;       /* PT_AUTH_BACKOFF: when the next attempt may happen */
 	time_t refused_at;          /* PT_AUTH_BACKOFF: when the refusal happened */
 	char cache_dir[512];        /* the cache directory, "" without cache */
-	char cache_note[256];       /* why the cache was not used, or "" */
+	char cache_note[512];       /* why the cache was not used, or "" */
+	char cache_skipped[512];    /* why the state directory was passed over, or "" */
 };
 
 void pt_probe_run(const struct pt_probe_config *cfg, struct pt_probe_result *res);

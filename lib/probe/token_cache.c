@@ -6,104 +6,433 @@
 #include "util/buf.h"
 #include "util/sha256.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #define ENTRY_MAX 8192
 #define MAGIC     "check_prioticket-token-cache 1"
+#define SALT_FILE "salt"
+#define SALT_LEN  32
 
 #ifndef PT_STATE_DIR
 #	define PT_STATE_DIR "/var/lib/monitoring-plugins"
 #endif
 
-/* mkdir -p, creating missing components 0700. */
-static bool make_dirs(const char *path)
+/* Checks a directory on the way to the cache (like sshd's StrictModes):
+ * whoever owns it or can write to it can swap what lies below. Root and
+ * we are trusted; a directory others can write to is only safe with the
+ * sticky bit, which keeps them from renaming or removing our entries. */
+static bool trusted_parent(const struct stat *st, const char *path, size_t len, char *note,
+                           size_t notelen)
 {
-	char tmp[512];
-	size_t n = strlen(path);
+	uid_t me = geteuid();
 
-	if (n == 0 || n >= sizeof(tmp) || path[0] != '/') {
+	if (st->st_uid != 0 && st->st_uid != me) {
+		snprintf(note, notelen, "%.*s belongs to uid %lu, neither root nor this user (uid %lu)",
+		         (int)len, path, (unsigned long)st->st_uid, (unsigned long)me);
 		return false;
 	}
-	memcpy(tmp, path, n + 1);
-	for (char *p = tmp + 1;; p++) {
-		if (*p == '/' || *p == '\0') {
-			char saved = *p;
-
-			*p = '\0';
-			if (mkdir(tmp, 0700) != 0 && errno != EEXIST) {
-				return false;
-			}
-			*p = saved;
-			if (saved == '\0') {
-				break;
-			}
-		}
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) && !(st->st_mode & S_ISVTX)) {
+		snprintf(note, notelen,
+		         "%.*s is writable by group or others without the sticky bit (mode %04o)", (int)len,
+		         path, (unsigned)(st->st_mode & 07777));
+		return false;
 	}
 	return true;
 }
 
-/* Opens dir itself without following a symlink there, and makes sure
- * only we can use it. */
-static int open_private_dir(const char *dir, char *note, size_t notelen)
+/* The cache directory itself: ours, and nobody else's to read or write.
+ * Its mode is never changed: it may be /tmp or someone's home. */
+static bool private_dir(const struct stat *st, const char *path, char *note, size_t notelen)
 {
-	struct stat st;
+	uid_t me = geteuid();
+
+	if (st->st_uid != me) {
+		snprintf(note, notelen, "%s belongs to uid %lu, not to this user (uid %lu)", path,
+		         (unsigned long)st->st_uid, (unsigned long)me);
+		return false;
+	}
+	if (st->st_mode & 077) {
+		snprintf(note, notelen,
+		         "%s is open to group or others (mode %04o); the cache needs a directory "
+		         "only its owner can use (0700)",
+		         path, (unsigned)(st->st_mode & 07777));
+		return false;
+	}
+	return true;
+}
+
+/* Opens one component below fd, creating it with mode `made` when it is
+ * missing. Never follows a symlink. *created tells whether we made it. */
+static int open_component(int fd, const char *name, mode_t made, bool *created, int *err)
+{
+	int sub;
+
+	*created = false;
+	sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sub >= 0 || errno != ENOENT) {
+		*err = errno;
+		return sub;
+	}
+	if (mkdirat(fd, name, made & 0777) == 0) {
+		*created = true;
+	} else if (errno != EEXIST) { /* EEXIST: another run was quicker */
+		*err = errno;
+		return -1;
+	}
+	sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	*err = errno;
+	return sub;
+}
+
+/* Opens path from / one component at a time, so that no component can
+ * be redirected by a symlink or swapped by someone else, and returns
+ * the final directory's descriptor. Missing components are created:
+ * 0755 above byte offset shared_end, 1777 for the component ending
+ * there (the shared state directory), 0700 below it; with shared_end 0,
+ * all 0700. */
+static int open_cache_dir(const char *path, size_t shared_end, char *note, size_t notelen)
+{
+	size_t at = 0;
 	int fd;
 
-	if (!make_dirs(dir)) {
-		snprintf(note, notelen, "cannot create %s: %s", dir, strerror(errno));
+	if (path[0] != '/') {
+		snprintf(note, notelen, "%s is not an absolute path", path);
 		return -1;
 	}
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(note, notelen, "cannot open %s: %s", dir, strerror(errno));
+		snprintf(note, notelen, "cannot open /: %s", strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) != 0 || st.st_uid != geteuid()) {
-		snprintf(note, notelen, "%s belongs to another user", dir);
-		close(fd);
+	for (;;) {
+		char name[256];
+		struct stat st;
+		size_t n;
+		size_t end;
+		mode_t made = 0700;
+		bool created;
+		bool last;
+		int err = 0;
+		int sub;
+
+		while (path[at] == '/') {
+			at++;
+		}
+		n = strcspn(path + at, "/");
+		end = at + n;
+		last = path[end + strspn(path + end, "/")] == '\0';
+		if (n == 0) {
+			/* "/" itself as the cache directory. */
+			if (fstat(fd, &st) != 0) {
+				snprintf(note, notelen, "cannot check /: %s", strerror(errno));
+			} else if (private_dir(&st, "/", note, notelen)) {
+				return fd;
+			}
+			close(fd);
+			return -1;
+		}
+		if (n >= sizeof(name) || (n == 2 && memcmp(path + at, "..", 2) == 0)) {
+			snprintf(note, notelen, "%.*s: not a usable directory name", (int)end, path);
+			close(fd);
+			return -1;
+		}
+		memcpy(name, path + at, n);
+		name[n] = '\0';
+		if (strcmp(name, ".") == 0) {
+			at = end;
+			if (!last) {
+				continue;
+			}
+			/* "dir/." is dir: check it as the last component. */
+			sub = fd;
+			fd = -1;
+			created = false;
+		} else {
+			made = end < shared_end ? 0755 : end == shared_end ? 01777 : 0700;
+			sub = open_component(fd, name, made, &created, &err);
+			if (sub < 0) {
+				struct stat lst;
+
+				if (fstatat(fd, name, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode)) {
+					snprintf(note, notelen, "%.*s is a symbolic link, which is not followed",
+					         (int)end, path);
+				} else if (err == ENOTDIR) {
+					snprintf(note, notelen, "%.*s is not a directory", (int)end, path);
+				} else {
+					snprintf(note, notelen, "cannot create or open %.*s: %s", (int)end, path,
+					         strerror(err));
+				}
+				close(fd);
+				return -1;
+			}
+			close(fd);
+			fd = -1;
+		}
+		if (fstat(sub, &st) != 0) {
+			snprintf(note, notelen, "cannot check %.*s: %s", (int)end, path, strerror(errno));
+			close(sub);
+			return -1;
+		}
+		/* Only a directory we have just made gets its mode set: mkdir's
+		 * mode went through the umask, and the sticky bit is not kept. */
+		if (created && st.st_uid == geteuid()) {
+			if (fchmod(sub, made) != 0 || fstat(sub, &st) != 0) {
+				snprintf(note, notelen, "cannot set the mode of %.*s: %s", (int)end, path,
+				         strerror(errno));
+				close(sub);
+				return -1;
+			}
+		}
+		if (last) {
+			if (!private_dir(&st, path, note, notelen)) {
+				close(sub);
+				return -1;
+			}
+			return sub;
+		}
+		if (!trusted_parent(&st, path, end, note, notelen)) {
+			close(sub);
+			return -1;
+		}
+		fd = sub;
+		at = end;
+	}
+}
+
+/* Builds the path a, b, c, refusing (rather than cutting) one that does
+ * not fit: a cut path is another directory. */
+static bool build_path(char *out, size_t len, char *note, size_t notelen, const char *a,
+                       const char *b, const char *c)
+{
+	int n = snprintf(out, len, "%s%s%s", a, b, c);
+
+	if (n < 0 || (size_t)n >= len) {
+		snprintf(note, notelen, "the cache directory path is too long (%d bytes, at most %zu)", n,
+		         len - 1);
+		out[0] = '\0';
+		return false;
+	}
+	return true;
+}
+
+static int open_default_dir(struct pt_cache *c)
+{
+	const char *state = getenv("MP_STATE_PATH");
+	const char *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+	char euid[24];
+	size_t shared;
+	int fd = -1;
+
+	if (!state || state[0] != '/') {
+		state = PT_STATE_DIR;
+	}
+	/* The shared state directory ends where its trailing slashes start. */
+	shared = strlen(state);
+	while (shared > 1 && state[shared - 1] == '/') {
+		shared--;
+	}
+	snprintf(euid, sizeof(euid), "/%lu", (unsigned long)geteuid());
+	if (build_path(c->dir, sizeof(c->dir), c->note, sizeof(c->note), state, euid,
+	               "/check_prioticket")) {
+		fd = open_cache_dir(c->dir, shared, c->note, sizeof(c->note));
+	}
+	if (fd >= 0) {
+		return fd;
+	}
+	/* The engine's user often cannot write the system state directory;
+	 * its own cache directory works out of the box. */
+	snprintf(c->skipped, sizeof(c->skipped), "%s", c->note);
+	if (xdg && xdg[0] == '/') {
+		if (build_path(c->dir, sizeof(c->dir), c->note, sizeof(c->note), xdg, "/check_prioticket",
+		               "")) {
+			fd = open_cache_dir(c->dir, 0, c->note, sizeof(c->note));
+		}
+	} else if (home && home[0] == '/') {
+		if (build_path(c->dir, sizeof(c->dir), c->note, sizeof(c->note), home,
+		               "/.cache/check_prioticket", "")) {
+			fd = open_cache_dir(c->dir, 0, c->note, sizeof(c->note));
+		}
+	} else {
+		c->skipped[0] = '\0';
+		return -1; /* the note says why the state directory failed */
+	}
+	if (fd < 0) {
+		/* Both reasons, so that -v explains the whole way down. */
+		char second[512];
+
+		snprintf(second, sizeof(second), "%s", c->note);
+		snprintf(c->note, sizeof(c->note), "%.250s; %.250s", c->skipped, second);
+		c->skipped[0] = '\0';
+	}
+	return fd;
+}
+
+static bool write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			if (n == 0) {
+				errno = EIO;
+			}
+			return false;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+static size_t read_all(int fd, char *p, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = read(fd, p + got, len - got);
+
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			break;
+		}
+		got += (size_t)n;
+	}
+	return got;
+}
+
+/* A file of ours in the cache directory, opened read-only without
+ * following a symlink; -1 unless it is a regular file of the effective
+ * user that nobody else can read, of at most max bytes. */
+static int open_own_file(int dirfd, const char *name, off_t max)
+{
+	struct stat st;
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0) {
 		return -1;
 	}
-	if ((st.st_mode & 077) && fchmod(fd, 0700) != 0) {
-		snprintf(note, notelen, "%s is open to others and cannot be made private", dir);
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 077) || st.st_size > max) {
 		close(fd);
 		return -1;
 	}
 	return fd;
 }
 
-static int open_default_dir(char *dir, size_t dirlen, char *note, size_t notelen)
+static bool hex_digits(const char *s, size_t n)
 {
-	const char *state = getenv("MP_STATE_PATH");
-	const char *xdg = getenv("XDG_CACHE_HOME");
-	const char *home = getenv("HOME");
+	return strspn(s, "0123456789abcdef") == n;
+}
+
+static bool read_salt(int dirfd, unsigned char salt[SALT_LEN])
+{
+	char text[2 * SALT_LEN + 2];
+	size_t got;
+	int fd = open_own_file(dirfd, SALT_FILE, sizeof(text));
+
+	if (fd < 0) {
+		return false;
+	}
+	got = read_all(fd, text, sizeof(text) - 1);
+	close(fd);
+	text[got] = '\0';
+	if (got != 2 * SALT_LEN + 1 || text[2 * SALT_LEN] != '\n' || !hex_digits(text, 2 * SALT_LEN)) {
+		return false;
+	}
+	for (size_t i = 0; i < SALT_LEN; i++) {
+		unsigned int byte;
+
+		if (sscanf(text + 2 * i, "%2x", &byte) != 1) {
+			return false;
+		}
+		salt[i] = (unsigned char)byte;
+	}
+	pt_wipe(text, sizeof(text));
+	return true;
+}
+
+/* The per-directory salt of the entry names: read it, or create it
+ * atomically (write a temporary file, then link it into place, which
+ * fails if another run was quicker, whose salt then counts). */
+static bool load_salt(int dirfd, unsigned char salt[SALT_LEN], char *note, size_t notelen)
+{
+	char tmp[64];
+	char text[2 * SALT_LEN + 2];
+	unsigned char fresh[SALT_LEN];
+	size_t got = 0;
+	bool ok;
+	int err;
 	int fd;
 
-	if (!state || state[0] != '/') {
-		state = PT_STATE_DIR;
+	if (read_salt(dirfd, salt)) {
+		return true;
 	}
-	snprintf(dir, dirlen, "%s/%lu/check_prioticket", state, (unsigned long)geteuid());
-	fd = open_private_dir(dir, note, notelen);
-	if (fd >= 0) {
-		return fd;
+	while (got < sizeof(fresh)) {
+		ssize_t n = getrandom(fresh + got, sizeof(fresh) - got, 0);
+
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			snprintf(note, notelen, "cannot get random bytes for the cache's salt: %s",
+			         strerror(errno));
+			return false;
+		}
+		got += (size_t)n;
 	}
-	/* The engine's user often cannot write the system state directory;
-	 * its own cache directory works out of the box. */
-	if (xdg && xdg[0] == '/') {
-		snprintf(dir, dirlen, "%s/check_prioticket", xdg);
-	} else if (home && home[0] == '/') {
-		snprintf(dir, dirlen, "%s/.cache/check_prioticket", home);
-	} else {
-		return -1;
+	for (size_t i = 0; i < SALT_LEN; i++) {
+		snprintf(text + 2 * i, 3, "%02x", fresh[i]);
 	}
-	return open_private_dir(dir, note, notelen);
+	text[2 * SALT_LEN] = '\n';
+	text[2 * SALT_LEN + 1] = '\0';
+	snprintf(tmp, sizeof(tmp), SALT_FILE ".tmp.%ld", (long)getpid());
+	unlinkat(dirfd, tmp, 0); /* left by a run that died with our pid */
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(note, notelen, "cannot create the cache's salt: %s", strerror(errno));
+		return false;
+	}
+	ok = write_all(fd, text, 2 * SALT_LEN + 1) && fsync(fd) == 0;
+	err = errno;
+	if (close(fd) != 0 && ok) {
+		ok = false;
+		err = errno;
+	}
+	if (ok && linkat(dirfd, tmp, dirfd, SALT_FILE, 0) != 0) {
+		/* A salt file that is there but unusable (not ours, corrupt) is
+		 * replaced; one another run has just made is kept. */
+		err = errno;
+		ok = err == EEXIST &&
+		     (read_salt(dirfd, salt) || renameat(dirfd, tmp, dirfd, SALT_FILE) == 0);
+		if (!ok && err == EEXIST) {
+			err = errno;
+		}
+	}
+	unlinkat(dirfd, tmp, 0);
+	pt_wipe(text, sizeof(text));
+	pt_wipe(fresh, sizeof(fresh));
+	if (ok && read_salt(dirfd, salt)) {
+		return true;
+	}
+	snprintf(note, notelen, "cannot create the cache's salt file: %s",
+	         ok ? "it cannot be read back" : strerror(err));
+	return false;
 }
 
 static void hash_field(struct pt_sha256 *h, const char *s)
@@ -119,34 +448,72 @@ static void hash_field(struct pt_sha256 *h, const char *s)
 	}
 }
 
-void pt_cache_open(struct pt_cache *c, const char *dir, const char *token_url,
-                   const char *client_id, const char *scope, const char *client_secret)
+/* HMAC-SHA-256 (RFC 2104) keyed with the salt: without the salt file, a
+ * name gives nothing to test guessed secrets against. */
+static void entry_name(const unsigned char salt[SALT_LEN], const char *token_url,
+                       const char *client_id, const char *scope, const char *client_secret,
+                       char out[65])
 {
-	struct pt_sha256 h;
+	unsigned char pad[64];
+	unsigned char inner[32];
 	unsigned char digest[32];
+	struct pt_sha256 h;
 
-	memset(c, 0, sizeof(*c));
-	c->lockfd = -1;
-	if (dir) {
-		snprintf(c->dir, sizeof(c->dir), "%s", dir);
-		c->dirfd = open_private_dir(dir, c->note, sizeof(c->note));
-	} else {
-		c->dirfd = open_default_dir(c->dir, sizeof(c->dir), c->note, sizeof(c->note));
+	memset(pad, 0x36, sizeof(pad));
+	for (size_t i = 0; i < SALT_LEN; i++) {
+		pad[i] ^= salt[i];
 	}
-	if (c->dirfd >= 0) {
-		c->note[0] = '\0';
-	}
-	/* The secret is part of the identity: a corrected or rotated secret
-	 * neither reuses the old token nor waits out the old back-off. Only
-	 * its hash is kept. */
 	pt_sha256_init(&h);
-	hash_field(&h, "check_prioticket token v1");
+	pt_sha256_update(&h, pad, sizeof(pad));
+	hash_field(&h, "check_prioticket token v2");
 	hash_field(&h, token_url);
 	hash_field(&h, client_id);
 	hash_field(&h, scope);
 	hash_field(&h, client_secret);
+	pt_sha256_final(&h, inner);
+	memset(pad, 0x5c, sizeof(pad));
+	for (size_t i = 0; i < SALT_LEN; i++) {
+		pad[i] ^= salt[i];
+	}
+	pt_sha256_init(&h);
+	pt_sha256_update(&h, pad, sizeof(pad));
+	pt_sha256_update(&h, inner, sizeof(inner));
 	pt_sha256_final(&h, digest);
-	pt_sha256_hex(digest, c->name);
+	pt_sha256_hex(digest, out);
+	pt_wipe(pad, sizeof(pad));
+	pt_wipe(inner, sizeof(inner));
+	pt_wipe(&h, sizeof(h));
+}
+
+void pt_cache_open(struct pt_cache *c, const char *dir, const char *token_url,
+                   const char *client_id, const char *scope, const char *client_secret)
+{
+	unsigned char salt[SALT_LEN];
+
+	memset(c, 0, sizeof(*c));
+	c->lockfd = -1;
+	if (dir) {
+		if (build_path(c->dir, sizeof(c->dir), c->note, sizeof(c->note), dir, "", "")) {
+			c->dirfd = open_cache_dir(c->dir, 0, c->note, sizeof(c->note));
+		} else {
+			c->dirfd = -1;
+		}
+	} else {
+		c->dirfd = open_default_dir(c);
+	}
+	if (c->dirfd < 0) {
+		return;
+	}
+	if (!load_salt(c->dirfd, salt, c->note, sizeof(c->note))) {
+		close(c->dirfd);
+		c->dirfd = -1;
+		return;
+	}
+	c->note[0] = '\0';
+	/* The secret is part of the identity: a corrected or rotated secret
+	 * neither reuses the old token nor waits out the old back-off. */
+	entry_name(salt, token_url, client_id, scope, client_secret, c->name);
+	pt_wipe(salt, sizeof(salt));
 }
 
 void pt_cache_close(struct pt_cache *c)
@@ -227,47 +594,119 @@ static time_t margin(const struct pt_cache_entry *e)
 	return quarter < PT_CACHE_MARGIN_SECONDS ? quarter : PT_CACHE_MARGIN_SECONDS;
 }
 
-void pt_cache_read(struct pt_cache *c, time_t now, struct pt_cache_entry *e)
+/* Reads the entry as it is on disk, without judging its times. */
+static bool read_entry(struct pt_cache *c, struct pt_cache_entry *e)
 {
 	char text[ENTRY_MAX + 1];
-	struct stat st;
-	ssize_t n;
-	size_t got = 0;
+	size_t got;
+	bool ok;
 	int fd;
 
 	memset(e, 0, sizeof(*e));
 	if (c->dirfd < 0) {
-		return;
+		return false;
 	}
-	fd = openat(c->dirfd, c->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	fd = open_own_file(c->dirfd, c->name, ENTRY_MAX);
 	if (fd < 0) {
-		return;
+		return false;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
-	    (st.st_mode & 077) || st.st_size > ENTRY_MAX) {
-		close(fd);
-		return;
-	}
-	while (got < ENTRY_MAX) {
-		n = read(fd, text + got, ENTRY_MAX - got);
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n <= 0) {
-			break;
-		}
-		got += (size_t)n;
-	}
+	got = read_all(fd, text, ENTRY_MAX);
 	close(fd);
 	text[got] = '\0';
-	if (strlen(text) != got || !parse_entry(text, e)) {
-		memset(e, 0, sizeof(*e));
-	} else if (e->kind == PT_CACHE_TOKEN && e->until - margin(e) <= now) {
-		memset(e, 0, sizeof(*e));
-	} else if (e->kind == PT_CACHE_BACKOFF && e->until <= now) {
+	ok = strlen(text) == got && parse_entry(text, e);
+	if (!ok) {
 		memset(e, 0, sizeof(*e));
 	}
 	pt_wipe(text, sizeof(text));
+	return ok;
+}
+
+void pt_cache_read(struct pt_cache *c, time_t now, struct pt_cache_entry *e)
+{
+	if (!read_entry(c, e)) {
+		return;
+	}
+	if (e->written > now + PT_CACHE_CLOCK_SKEW) {
+		/* Written "in the future": the clock was stepped back since.
+		 * Neither its lifetime nor its back-off can be trusted. */
+		pt_wipe(e, sizeof(*e));
+	} else if (e->kind == PT_CACHE_TOKEN && e->until - margin(e) <= now) {
+		pt_wipe(e, sizeof(*e));
+	} else if (e->kind == PT_CACHE_BACKOFF) {
+		/* A back-off never lasts longer than its own length from now. */
+		if (e->until > now + PT_CACHE_BACKOFF_SECONDS) {
+			e->until = now + PT_CACHE_BACKOFF_SECONDS;
+		}
+		if (e->until <= now) {
+			memset(e, 0, sizeof(*e));
+		}
+	}
+}
+
+/* Whether nobody holds the lock of the entry `base` (its first len
+ * bytes): a lock file that is missing or that we can lock for a moment. */
+static bool entry_unlocked(int dirfd, const char *base, size_t len)
+{
+	char name[128];
+	bool free_now;
+	int fd;
+
+	if (len > 100) {
+		return false;
+	}
+	snprintf(name, sizeof(name), "%.*s.lock", (int)len, base);
+	fd = openat(dirfd, name, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		return errno == ENOENT;
+	}
+	free_now = flock(fd, LOCK_EX | LOCK_NB) == 0;
+	close(fd); /* releases the lock */
+	return free_now;
+}
+
+/* Removes the temporary files that a run stopped or killed between
+ * writing and renaming left behind: they may hold a live token. Called
+ * with this entry's lock held, so no other run writes this entry's now
+ * (except one that gave up waiting for the lock; its rename then fails
+ * and it only loses its store). Another entry's temporary file is
+ * removed when it is old and nobody holds that entry's lock. */
+static void remove_stale_temps(struct pt_cache *c)
+{
+	size_t own = strlen(c->name);
+	time_t now = time(NULL);
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	fd = openat(c->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		return;
+	}
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	for (de = readdir(d); de; de = readdir(d)) {
+		const char *mark = strstr(de->d_name, ".tmp.");
+		struct stat st;
+		size_t len;
+
+		if (!mark) {
+			continue;
+		}
+		len = (size_t)(mark - de->d_name);
+		if (fstatat(c->dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || S_ISDIR(st.st_mode)) {
+			continue;
+		}
+		if (len == own && memcmp(de->d_name, c->name, own) == 0) {
+			unlinkat(c->dirfd, de->d_name, 0);
+		} else if (st.st_mtime <= now - PT_CACHE_STALE_TMP_SECONDS &&
+		           entry_unlocked(c->dirfd, de->d_name, len)) {
+			unlinkat(c->dirfd, de->d_name, 0);
+		}
+	}
+	closedir(d);
 }
 
 bool pt_cache_lock(struct pt_cache *c, double deadline, bool *timed_out)
@@ -286,7 +725,13 @@ bool pt_cache_lock(struct pt_cache *c, double deadline, bool *timed_out)
 		snprintf(c->note, sizeof(c->note), "cannot open the lock file: %s", strerror(errno));
 		return false;
 	}
-	if (fstat(c->lockfd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
+	if (fstat(c->lockfd, &st) != 0) {
+		snprintf(c->note, sizeof(c->note), "cannot check the lock file: %s", strerror(errno));
+		close(c->lockfd);
+		c->lockfd = -1;
+		return false;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
 		snprintf(c->note, sizeof(c->note), "the lock file is not ours");
 		close(c->lockfd);
 		c->lockfd = -1;
@@ -315,6 +760,7 @@ bool pt_cache_lock(struct pt_cache *c, double deadline, bool *timed_out)
 			pause_us *= 2;
 		}
 	}
+	remove_stale_temps(c);
 	return true;
 }
 
@@ -326,29 +772,13 @@ void pt_cache_unlock(struct pt_cache *c)
 	c->lockfd = -1;
 }
 
-static bool write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n <= 0) {
-			return false;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
 /* Temporary file, fsync, rename: a reader sees the old entry or the new
  * one, never half of one. */
 static bool store(struct pt_cache *c, const struct pt_buf *text)
 {
 	char tmp[100];
 	bool ok;
+	int err = 0;
 	int fd;
 
 	if (c->dirfd < 0 || text->failed) {
@@ -365,11 +795,21 @@ static bool store(struct pt_cache *c, const struct pt_buf *text)
 		snprintf(c->note, sizeof(c->note), "cannot write an entry: %s", strerror(errno));
 		return false;
 	}
+	/* errno is kept from the step that failed, not from a later one. */
 	ok = write_all(fd, text->data, text->len) && fsync(fd) == 0;
-	ok = close(fd) == 0 && ok;
-	ok = ok && renameat(c->dirfd, tmp, c->dirfd, c->name) == 0;
 	if (!ok) {
-		snprintf(c->note, sizeof(c->note), "cannot write an entry: %s", strerror(errno));
+		err = errno;
+	}
+	if (close(fd) != 0 && ok) {
+		ok = false;
+		err = errno;
+	}
+	if (ok && renameat(c->dirfd, tmp, c->dirfd, c->name) != 0) {
+		ok = false;
+		err = errno;
+	}
+	if (!ok) {
+		snprintf(c->note, sizeof(c->note), "cannot write an entry: %s", strerror(err));
 		unlinkat(c->dirfd, tmp, 0);
 		return false;
 	}
@@ -411,9 +851,18 @@ bool pt_cache_store_refusal(struct pt_cache *c, long status, const char *error, 
 	return ok;
 }
 
-void pt_cache_drop(struct pt_cache *c)
+void pt_cache_drop(struct pt_cache *c, const char *refused)
 {
-	if (c->dirfd >= 0) {
+	struct pt_cache_entry e;
+
+	/* Without the lock, another run may be storing a new token right
+	 * now; and an entry that no longer holds the refused token is one
+	 * another run has just stored. Both are left alone. */
+	if (c->dirfd < 0 || c->lockfd < 0) {
+		return;
+	}
+	if (read_entry(c, &e) && e.kind == PT_CACHE_TOKEN && strcmp(e.token, refused) == 0) {
 		unlinkat(c->dirfd, c->name, 0);
 	}
+	pt_wipe(&e, sizeof(e));
 }

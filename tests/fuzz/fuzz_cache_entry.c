@@ -31,6 +31,7 @@ static struct pt_cache cache;
 static char dir[256];
 static char file[512];
 static char lockfile[512];
+static char saltfile[512];
 
 static const time_t nows[] = {
     0,
@@ -51,6 +52,7 @@ static void cleanup(void)
 	if (file[0]) {
 		unlink(file);
 		unlink(lockfile);
+		unlink(saltfile);
 	}
 	pt_cache_close(&cache);
 	if (dir[0]) {
@@ -86,6 +88,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	snprintf(file, sizeof(file), "%s/%s", dir, cache.name);
 	snprintf(lockfile, sizeof(lockfile), "%s/%s.lock", dir, cache.name);
+	snprintf(saltfile, sizeof(saltfile), "%s/salt", dir); /* the entry names' salt */
 	atexit(cleanup);
 	return 0;
 }

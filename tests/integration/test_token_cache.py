@@ -75,6 +75,9 @@ def test_modes_are_0700_and_0600(sim, state):
     d = cache_dir(state)
     assert stat.S_IMODE(d.stat().st_mode) == 0o700
     assert stat.S_IMODE(d.parent.stat().st_mode) == 0o700
+    # The shared state directory the plugin made lets every user make its
+    # own <euid>/ and none remove another's, as /tmp.
+    assert stat.S_IMODE(state.stat().st_mode) == 0o1777
     files = list(d.iterdir())
     assert files and len(entries(state)) == 1
     for f in files:
@@ -82,13 +85,22 @@ def test_modes_are_0700_and_0600(sim, state):
         assert f.lstat().st_uid == os.geteuid()
 
 
-def test_existing_open_directory_is_made_private(sim, state):
-    d = cache_dir(state)
-    d.mkdir(parents=True)
-    os.chmod(d, 0o755)
-    assert status(sim, state).rc == OK
-    assert stat.S_IMODE(d.stat().st_mode) == 0o700
-    assert len(entries(state)) == 1
+@pytest.mark.parametrize("mode", [0o755, 0o750, 0o1777], ids=["0755", "0750", "1777"])
+def test_an_existing_open_directory_is_refused_and_left_alone(sim, tmp_path, mode):
+    # Never chmod a directory the plugin did not make: it may be /tmp.
+    d = tmp_path / "faketmp"
+    d.mkdir()
+    os.chmod(d, mode)
+    env = {"PRIOTICKET_CLIENT_SECRET": CLIENT_SECRET}
+    args = ["-u", sim.base_url(), "--client-id", CLIENT_ID, "--token-cache", str(d), "-v"]
+    for _ in range(2):
+        r = plugin.run("status", args, env=env)
+        assert r.rc == OK, r.describe()
+        assert (f"Token cache: not used, the run went on without it: {d} is open to group or "
+                f"others (mode {mode:04o})") in r.stdout, r.describe()
+    assert stat.S_IMODE(d.stat().st_mode) == mode
+    assert list(d.iterdir()) == []
+    assert tokens(sim) == 2
 
 
 def test_a_planted_symlink_is_not_followed_and_its_target_is_untouched(sim, state, tmp_path):
@@ -173,8 +185,12 @@ def test_bad_credentials_back_off_without_calling_the_token_endpoint(sim, state)
     second = status(sim, state, secret="wrong-secret")
     assert second.rc == CRITICAL, second.describe()
     assert tokens(sim) == 1
-    assert re.search(r"back-off until \d\d:\d\d:\d\d", second.summary), second.describe()
-    assert "Back-off:" in second.stdout
+    m = re.search(r"; refused (\d+) s ago, back-off: next token request in (\d+) s$",
+                  second.summary)
+    assert m and int(m[1]) <= 30 and 30 <= int(m[2]) <= 60, second.describe()
+    assert re.search(r"^Back-off: the token endpoint refused these credentials \d+ s ago; next "
+                     r"token request in \d+ s \(back-off of 60 s\)", second.stdout, re.M), \
+        second.describe()
     assert second.perf["time_auth"].number == 0.0
     # The right secret is another identity: it is not held back.
     assert status(sim, state).rc == OK
@@ -221,18 +237,25 @@ def test_falls_back_to_the_users_cache_directory(sim, tmp_path):
     assert "Token: requested from" in r.stdout
 
 
-def test_waiting_for_another_runs_lock_stays_inside_the_budget(sim, state):
+def test_a_held_lock_is_waited_for_half_the_budget_then_the_run_fetches(sim, state):
     assert status(sim, state).rc == OK
     (entry,) = entries(state)
     entry.unlink()  # force a fetch, then hold the fetch lock ourselves
     lock = Path(str(entry) + ".lock")
     with open(lock, "a") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
-        r = status(sim, state, extra=["-t", "1", "--timeout-result", "unknown"])
-    assert r.rc == UNKNOWN, r.describe()
-    assert "timeout" in r.summary
+        r = status(sim, state, extra=["-t", "2"])
+    assert r.rc == OK, r.describe()
+    assert tokens(sim) == 2
+    m = re.search(r"^Token: the run holding the token lock did not finish within ([\d.]+) s; "
+                  r"fetched without it$", r.stdout, re.M)
+    # Half of what is left of the 2 s budget once the run reaches the lock.
+    assert m and 0.5 <= float(m[1]) <= 1.1, r.describe()
+    assert "Token: requested from" in r.stdout
     assert r.wall < 2.5
-    assert tokens(sim) == 1
+    # What it fetched is in the cache for the next run.
+    assert status(sim, state).rc == OK
+    assert tokens(sim) == 2
 
 
 def test_the_cache_file_holds_no_secret(sim, state):
