@@ -111,8 +111,12 @@ void pt_details_long_output(const struct pt_config *cfg, const struct pt_target 
 		pt_report_line(r, "HTTP version: %s", pt_http_version_name(res->http.http_version));
 	}
 	if (res->token_requested && pt_http_version_name(res->token.http.http_version)) {
-		pt_report_line(r, "HTTP version (token request): %s",
-		               pt_http_version_name(res->token.http.http_version));
+		pt_report_line(r, "HTTP version (token request): %s%s",
+		               pt_http_version_name(res->token.http.http_version),
+		               res->token.http.h2_fallback
+		                   ? " (HTTP/2 failed with libcurl's early-answer stream error; "
+		                     "repeated over HTTP/1.1)"
+		                   : "");
 	}
 	switch (res->auth) {
 	case PT_AUTH_ANONYMOUS:

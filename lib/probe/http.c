@@ -113,11 +113,26 @@ static bool is_https(const char *url)
 static void trace_line(struct pt_buf *out, const char *dir, const char *line, size_t len)
 {
 	static const char auth[] = "authorization:";
+	static const char location[] = "location:";
 	size_t i = 0;
 	size_t from = 0;
 
 	if (len >= sizeof(auth) - 1 && strncasecmp(line, auth, sizeof(auth) - 1) == 0) {
 		pt_buf_printf(out, "%s Authorization: <redacted>\n", dir);
+		return;
+	}
+	/* A redirect target may carry userinfo and query secrets. */
+	if (len >= sizeof(location) - 1 && strncasecmp(line, location, sizeof(location) - 1) == 0) {
+		char target[2048];
+		size_t skip = sizeof(location) - 1;
+
+		while (skip < len && line[skip] == ' ') {
+			skip++;
+		}
+		snprintf(target, sizeof(target), "%.*s", (int)(len - skip), line + skip);
+		pt_buf_printf(out, "%s %.*s ", dir, (int)(sizeof(location) - 1), line);
+		pt_http_redact_url(target, out);
+		pt_buf_puts(out, "\n");
 		return;
 	}
 	pt_buf_printf(out, "%s ", dir);
@@ -680,7 +695,7 @@ static bool family_mismatch(const struct pt_http_request *req, struct pt_http_re
 	return true;
 }
 
-void pt_http_perform(const struct pt_http_request *req, struct pt_http_response *resp)
+static CURLcode perform_once(const struct pt_http_request *req, struct pt_http_response *resp)
 {
 	char errbuf[CURL_ERROR_SIZE] = "";
 	struct body_sink body = {&resp->body, req->net->max_body, false, NULL};
@@ -698,13 +713,13 @@ void pt_http_perform(const struct pt_http_request *req, struct pt_http_response 
 	if (ms <= 0) {
 		resp->outcome = PT_HTTP_TIMEOUT;
 		snprintf(resp->message, sizeof(resp->message), "no time left for the request");
-		return;
+		return CURLE_OPERATION_TIMEDOUT;
 	}
 	h = curl_easy_init();
 	if (!h) {
 		resp->outcome = PT_HTTP_INTERNAL;
 		snprintf(resp->message, sizeof(resp->message), "curl_easy_init failed");
-		return;
+		return CURLE_FAILED_INIT;
 	}
 	body.handle = h;
 	memset(&timing, 0, sizeof(timing));
@@ -748,6 +763,29 @@ void pt_http_perform(const struct pt_http_request *req, struct pt_http_response 
 	free_headers(headers);
 	curl_slist_free_all(connect_to);
 	curl_easy_cleanup(h);
+	return rc;
+}
+
+/* libcurl 7.88 fails a request with a body over HTTP/2 when the server
+ * answers before reading that body and then resets the stream (nginx's
+ * `return` does): "Stream error in the HTTP/2 framing layer". The server
+ * is fine; such a request is repeated once over HTTP/1.1, and the
+ * response says so. */
+void pt_http_perform(const struct pt_http_request *req, struct pt_http_response *resp)
+{
+	struct pt_net_options h1 = *req->net;
+	struct pt_http_request again = *req;
+	CURLcode rc = perform_once(req, resp);
+
+	if (rc != CURLE_HTTP2_STREAM || req->net->http_version != 2 || !req->body ||
+	    pt_remaining_ms(req->deadline) <= 0) {
+		return;
+	}
+	pt_buf_wipe(&resp->body); /* a token endpoint's partial answer */
+	h1.http_version = 11;
+	again.net = &h1;
+	perform_once(&again, resp);
+	resp->h2_fallback = true;
 }
 
 void pt_http_response_free(struct pt_http_response *resp)

@@ -83,6 +83,7 @@ struct pt_http_response {
 	time_t cert_expiry; /* leaf certificate's notAfter */
 	long http_version;  /* negotiated, CURL_HTTP_VERSION_*; 0 unknown */
 	char location[512]; /* a 3xx's Location, redacted; "" when none */
+	bool h2_fallback;   /* HTTP/2 hit libcurl's early-answer bug: repeated over 1.1 */
 };
 
 /* Must be called once before any request, while the process is still

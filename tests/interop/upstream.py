@@ -1,0 +1,49 @@
+#!/usr/bin/python3
+"""A tiny HTTP/1.x upstream for nginx's proxy_pass, misbehaving on purpose.
+
+Usage: upstream.py PORT
+  GET /chunked/...  200, Transfer-Encoding: chunked, a JSON body in 3 chunks
+  GET /cut/...      200, Content-Length: 5000, 100 bytes of body, then the
+                    connection closes (the upstream "dies" mid-body)
+  anything else     404
+"""
+import socket
+import sys
+import threading
+
+
+def handle(conn):
+    with conn:
+        data = b""
+        while b"\r\n\r\n" not in data and len(data) < 65536:
+            chunk = conn.recv(4096)
+            if not chunk:
+                return
+            data += chunk
+        path = data.split(b" ", 2)[1] if data.count(b" ") >= 2 else b"/"
+        if path.startswith(b"/chunked/"):
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                         b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+            for part in (b'{"ping":', b'"pong",', b'"via":"chunks"}'):
+                conn.sendall(b"%x\r\n%s\r\n" % (len(part), part))
+            conn.sendall(b"0\r\n\r\n")
+        elif path.startswith(b"/cut/"):
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: 5000\r\nConnection: close\r\n\r\n" + b" " * 100)
+        else:
+            conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n"
+                         b"Connection: close\r\n\r\n")
+
+
+def main():
+    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("127.0.0.1", int(sys.argv[1])))
+    srv.listen(16)
+    while True:
+        conn, _ = srv.accept()
+        threading.Thread(target=handle, args=(conn,), daemon=True).start()
+
+
+if __name__ == "__main__":
+    main()
