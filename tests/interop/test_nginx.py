@@ -124,7 +124,7 @@ def nginx(need, daemon, free_port, workdir, pki, credentials):
     (d / "www" / "big.json").write_text('"' + "x" * (BIG - 2) + '"')
     (d / "www" / "slow.json").write_text('"' + "s" * 100000 + '"')
     os.chmod(d / "www", 0o755)
-    upstream_port = free_port()
+    upstream_port = free_port()  # also a slow CONNECT proxy
     daemon([sys.executable, os.path.join(os.path.dirname(__file__), "upstream.py"),
             upstream_port], [("127.0.0.1", upstream_port)], d, log=d / "upstream.log")
     ports = {name: free_port("::1" if name.endswith("6") else "127.0.0.1") for name in SERVERS}
@@ -136,7 +136,7 @@ def nginx(need, daemon, free_port, workdir, pki, credentials):
     if have_ipv6_loopback():
         listen += [("::1", ports["http6"]), ("::1", ports["https6"])]
     daemon([binary, "-p", d, "-c", d / "nginx.conf", "-e", d / "error.log"], listen, d)
-    return {"dir": d, "ports": ports, "basic": basic}
+    return {"dir": d, "ports": ports, "basic": basic, "upstream": upstream_port}
 
 
 def url(nginx, server, prefix="", host="127.0.0.1"):
@@ -315,3 +315,48 @@ def test_ipv4_only_against_ipv6_address(nginx, run, verify, pki, secrets):
     r = run_v(run, ["-u", url(nginx, "http6", "/anon"), "-4"], pki)
     verify(r, CRITICAL, r"^connection failed: --ipv4, but \[::1\] is an IPv6 address: "
                         r"the address family does not match", secrets)
+
+
+def test_failed_handshake_is_tls_time(nginx, run, verify, pki, secrets):
+    """The default server of the --connect-to port shows a certificate for
+    another name: the handshake fails, and that time is time_tls."""
+    r = run_v(run, ["-u", url(nginx, "connect_to", "/anon")], pki)
+    verify(r, CRITICAL, r"^TLS failure", secrets)
+    assert "time_tls" in r.perf and "time_processing" not in r.perf, r.describe()
+    assert r.perf["time_tls"].number > 0, r.describe()
+
+
+def test_connect_round_trip_is_connect_time(nginx, run, verify, pki, credentials, secrets):
+    """Through a proxy that takes 1 s to answer CONNECT: that second is in
+    time_connect (TCP to the proxy and the tunnel), not in time_tls; the token
+    request goes the same way."""
+    r = run_v(run, ["-u", url(nginx, "h2"), "--proxy", f"http://127.0.0.1:{nginx['upstream']}"]
+              + credentials["args"], pki)
+    verify(r, OK, r"^HTTP 200 in", secrets)
+    assert r.perf["time_connect"].number >= 1.0, r.describe()
+    assert r.perf["time_tls"].number < 1.0, r.describe()
+    token = [line for line in r.lines if line.startswith("Token request timings:")]
+    assert token and re.search(r", connect [1-9]\d*\.\d{6} s", token[0]), r.describe()
+
+
+@pytest.mark.parametrize("server", ["http", "h2"])
+def test_redirect_phases_add_up(nginx, run, verify, pki, secrets, server):
+    """After a followed redirect the phases still add up, run after run."""
+    for _ in range(20):
+        r = run("ping", ["-u", url(nginx, server, "/moved"), "--follow-redirects", "--ca-file",
+                         pki["ca"], "-v"])
+        verify(r, OK, r"^HTTP 200 in", secrets)
+        assert r.perf["time_processing"].number > 0, r.describe()
+
+
+@pytest.mark.parametrize("noproxy,via_proxy", [(None, False), ("other.invalid", True)])
+def test_environment_no_proxy_overrides_proxy(nginx, run, verify, pki, secrets, noproxy,
+                                              via_proxy):
+    """libcurl's precedence, as the README states it: no_proxy from the
+    environment applies to --proxy too, unless --noproxy is given (which then
+    replaces it). The slow CONNECT proxy shows which way the request went."""
+    args = ["-u", url(nginx, "h2", "/anon"), "--proxy", f"http://127.0.0.1:{nginx['upstream']}",
+            "--ca-file", pki["ca"], "-v"] + (["--noproxy", noproxy] if noproxy else [])
+    r = run("ping", args, env={"no_proxy": "127.0.0.1"})
+    verify(r, OK, r"^HTTP 200 in", secrets)
+    assert (r.perf["time_connect"].number >= 1.0) == via_proxy, r.describe()

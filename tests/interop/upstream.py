@@ -5,11 +5,50 @@ Usage: upstream.py PORT
   GET /chunked/...  200, Transfer-Encoding: chunked, a JSON body in 3 chunks
   GET /cut/...      200, Content-Length: 5000, 100 bytes of body, then the
                     connection closes (the upstream "dies" mid-body)
+  CONNECT host:port a slow forward proxy: waits CONNECT_DELAY seconds, then
+                    tunnels (for the phase of the CONNECT round trip)
   anything else     404
 """
 import socket
 import sys
 import threading
+import time
+
+CONNECT_DELAY = 1.0
+
+
+def pipe(src, dst):
+    try:
+        while True:
+            data = src.recv(65536)
+            if not data:
+                break
+            dst.sendall(data)
+    except OSError:
+        pass
+    finally:
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+def tunnel(conn, target):
+    host, _, port = target.decode().rpartition(":")
+    time.sleep(CONNECT_DELAY)
+    try:
+        upstream = socket.create_connection((host.strip("[]"), int(port)), timeout=5)
+    except OSError:
+        conn.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
+        return
+    upstream.settimeout(None)
+    conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+    back = threading.Thread(target=pipe, args=(upstream, conn), daemon=True)
+    back.start()
+    pipe(conn, upstream)
+    back.join(10)
+    upstream.close()
 
 
 def handle(conn):
@@ -21,7 +60,9 @@ def handle(conn):
                 return
             data += chunk
         path = data.split(b" ", 2)[1] if data.count(b" ") >= 2 else b"/"
-        if path.startswith(b"/chunked/"):
+        if data.startswith(b"CONNECT "):
+            tunnel(conn, path)
+        elif path.startswith(b"/chunked/"):
             conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                          b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
             for part in (b'{"ping":', b'"pong",', b'"via":"chunks"}'):
