@@ -29,6 +29,7 @@ UNITS = (
     "token",
     "json_path",
     "phases",
+    "http",
 )
 
 # Far above what any of them needs; only a hang should reach it.
