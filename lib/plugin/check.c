@@ -61,10 +61,21 @@ enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct p
 	char store[3][96];
 	const char *headers[5];
 	char agent[64];
+	char connect_to[600];
 	enum pt_state state;
 
 	if (!pt_target_build(cfg, &target)) {
 		pt_report_judge(&report, PT_UNKNOWN, "cannot build the URL (out of memory?)");
+		pt_report_render(&report, cfg->endpoint, out);
+		pt_target_free(&target);
+		pt_report_free(&report);
+		return PT_UNKNOWN;
+	}
+	/* --connect-to redirects the base URL's host and port only: a token
+	 * endpoint elsewhere is reached as its own name says. */
+	if (cfg->connect_to && !pt_http_connect_to_entry(pt_buf_str(&target.base), cfg->connect_to,
+	                                                 connect_to, sizeof(connect_to))) {
+		pt_report_judge(&report, PT_UNKNOWN, "cannot use --connect-to with this URL");
 		pt_report_render(&report, cfg->endpoint, out);
 		pt_target_free(&target);
 		pt_report_free(&report);
@@ -89,6 +100,8 @@ enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct p
 	            .user_agent = agent,
 	            .max_body = PT_MAX_BODY,
 	            .follow_redirects = cfg->follow_redirects,
+	            .http_version = cfg->http_version,
+	            .connect_to = cfg->connect_to ? connect_to : NULL,
 	        },
 	    .deadline = started + cfg->timeout,
 	    .trace = cfg->verbose >= 3 ? &trace : NULL,

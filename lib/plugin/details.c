@@ -93,6 +93,10 @@ static void timing_line(struct pt_report *r, const char *what, const struct pt_t
 			                      t->phase[i]);
 		}
 	}
+	if (t->redirect > 0 && n < sizeof(line)) {
+		snprintf(line + n, sizeof(line) - n, " (processing includes %.6f s of redirects)",
+		         t->redirect);
+	}
 	pt_report_line(r, "%s", line);
 }
 
@@ -131,6 +135,17 @@ void pt_details_long_output(const struct pt_config *cfg, const struct pt_target 
 	pt_report_line(r, "URL: %s", pt_buf_str(&t->shown));
 	if (res->probed && res->http.status) {
 		pt_report_line(r, "HTTP status: %ld", res->http.status);
+	}
+	if (res->probed && pt_http_version_name(res->http.http_version)) {
+		pt_report_line(r, "HTTP version: %s", pt_http_version_name(res->http.http_version));
+	}
+	if (res->token_requested && pt_http_version_name(res->token.http.http_version)) {
+		pt_report_line(r, "HTTP version (token request): %s%s",
+		               pt_http_version_name(res->token.http.http_version),
+		               res->token.http.h2_fallback
+		                   ? " (HTTP/2 failed with libcurl's early-answer stream error; "
+		                     "repeated over HTTP/1.1)"
+		                   : "");
 	}
 	switch (res->auth) {
 	case PT_AUTH_ANONYMOUS:

@@ -43,6 +43,10 @@ void pt_help(struct pt_buf *out, enum pt_endpoint endpoint)
 	    "     --insecure           do not verify the server certificate (not advised)\n"
 	    "     --follow-redirects   follow up to 5 redirects (the token is never sent\n"
 	    "                          to another host, nor https downgraded to http)\n"
+	    "     --http-version=V     1.1 (default) or 2: HTTP/2 over TLS when the server\n"
+	    "                          offers it by ALPN (plain http stays 1.1)\n"
+	    "     --connect-to=HOST:PORT  connect there for the URL's host and port; the\n"
+	    "                          URL's name stays for SNI, Host and the certificate\n"
 	    " -C, --certificate=W[,C]  also WARN (CRIT) when the certificate expires in\n"
 	    "                          fewer than W (C) days\n"
 	    "\n"
@@ -84,5 +88,7 @@ void pt_help(struct pt_buf *out, enum pt_endpoint endpoint)
 	    "401, 403 and 5xx CRITICAL; DNS, connection and TLS failures CRITICAL;\n"
 	    "timeout --timeout-result; bad arguments UNKNOWN.\n"
 	    "Perfdata: time time_resolve time_connect time_tls time_processing\n"
-	    "time_transfer time_auth (s), size (B).\n");
+	    "time_transfer time_auth (s), size (B). The phases add up to time;\n"
+	    "time_connect includes a proxy's CONNECT, time_processing earlier\n"
+	    "redirect hops (see the README, \"Phases\").\n");
 }

@@ -19,6 +19,14 @@ static void judge_transport(const struct pt_config *cfg, const struct pt_http_re
 	case PT_HTTP_RESPONSE:
 		return;
 	case PT_HTTP_TIMEOUT:
+		if (h->status) {
+			/* The status line came, the rest did not. */
+			pt_report_judge(r, cfg->timeout_state,
+			                "timeout: HTTP %ld arrived but the body did not finish within "
+			                "the %g s budget%s",
+			                h->status, cfg->timeout, during);
+			return;
+		}
 		pt_report_judge(r, cfg->timeout_state, "timeout: no answer within the %g s budget%s",
 		                cfg->timeout, during);
 		return;
@@ -217,6 +225,16 @@ static void judge_certificate(const struct pt_config *cfg, const struct pt_http_
 	}
 }
 
+/* A 3xx not followed: where it points (redacted), and the way out. */
+static void judge_redirect(const struct pt_http_response *h, struct pt_report *r)
+{
+	if (h->location[0]) {
+		pt_report_summary_server_text(r, " to ", h->location);
+		pt_report_server_line(r, "Location", h->location, strlen(h->location));
+	}
+	pt_buf_puts(&r->summary, " (use --follow-redirects)");
+}
+
 static void judge_probe(const struct pt_config *cfg, const struct pt_probe_result *res,
                         struct pt_report *r)
 {
@@ -242,6 +260,9 @@ static void judge_probe(const struct pt_config *cfg, const struct pt_probe_resul
 		pt_report_judge(r, PT_WARNING, "HTTP 429 rate limited (the API answers)");
 	} else {
 		pt_report_judge(r, pt_state_for_http(status), "HTTP %ld", status);
+	}
+	if (status >= 300 && status < 400 && !cfg->follow_redirects) {
+		judge_redirect(h, r);
 	}
 	pt_report_summary_server_text(r, ": ", res->error.error);
 	error_lines(r, &res->error);

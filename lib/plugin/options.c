@@ -34,6 +34,8 @@ enum {
 	OPT_EXTRA_OPTS,
 	OPT_FOLLOW_REDIRECTS,
 	OPT_ALLOW_HTTP_TOKEN_URL,
+	OPT_HTTP_VERSION,
+	OPT_CONNECT_TO,
 };
 
 static const struct option long_options[] = {
@@ -50,6 +52,8 @@ static const struct option long_options[] = {
     {"ca-path", required_argument, NULL, OPT_CA_PATH},
     {"insecure", no_argument, NULL, OPT_INSECURE},
     {"follow-redirects", no_argument, NULL, OPT_FOLLOW_REDIRECTS},
+    {"http-version", required_argument, NULL, OPT_HTTP_VERSION},
+    {"connect-to", required_argument, NULL, OPT_CONNECT_TO},
     {"certificate", required_argument, NULL, 'C'},
     {"client-id", required_argument, NULL, OPT_CLIENT_ID},
     {"client-secret-file", required_argument, NULL, OPT_CLIENT_SECRET_FILE},
@@ -230,6 +234,41 @@ static bool valid_proxy(const char *s)
 		}
 	}
 	return valid_host(host);
+}
+
+/* HOST:PORT for --connect-to: a DNS name, an IPv4 address or an IPv6
+ * address in brackets, and a port. */
+static bool valid_connect_to(const char *s)
+{
+	const char *colon;
+	char host[256];
+	long port;
+	size_t n;
+
+	if (!printable(s, 300, false)) {
+		return false;
+	}
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+
+		if (!close || close[1] != ':') {
+			return false;
+		}
+		colon = close + 1;
+	} else {
+		colon = strchr(s, ':');
+		if (!colon || strchr(colon + 1, ':')) {
+			return false;
+		}
+	}
+	n = (size_t)(colon - s);
+	if (n == 0 || n >= sizeof(host)) {
+		return false;
+	}
+	memcpy(host, s, n);
+	host[n] = '\0';
+	return valid_host(host) && (host[0] == '[' || !strchr(host, ':')) &&
+	       parse_long(colon + 1, 1, 65535, &port);
 }
 
 static bool valid_api_version(const char *s)
@@ -445,6 +484,16 @@ static bool apply(int c, const char *arg, struct pt_config *cfg, struct pt_buf *
 	case OPT_FOLLOW_REDIRECTS:
 		cfg->follow_redirects = true;
 		return true;
+	case OPT_HTTP_VERSION:
+		if (strcmp(arg, "1.1") == 0 || strcmp(arg, "2") == 0) {
+			cfg->http_version = arg[0] == '2' ? 2 : 11;
+			return true;
+		}
+		return bad(err, "http-version", "use 1.1 or 2", arg);
+	case OPT_CONNECT_TO:
+		cfg->connect_to = arg;
+		return valid_connect_to(arg) ||
+		       bad(err, "connect-to", "want HOST:PORT (an IPv6 address in brackets)", arg);
 	case 'C':
 		return parse_certificate(arg, cfg) ||
 		       bad(err, "certificate", "want WARN_DAYS[,CRIT_DAYS] with CRIT <= WARN", arg);

@@ -43,6 +43,8 @@ struct pt_config {
 	const char *ca_path;
 	bool insecure;
 	bool follow_redirects;
+	int http_version;       /* 2: HTTP/2 over TLS; else HTTP/1.1 */
+	const char *connect_to; /* HOST:PORT, or NULL */
 	bool cert_check;
 	long cert_warn_days;
 	long cert_crit_days;

@@ -3,8 +3,10 @@
 
 #include "http.h"
 #include "clock.h"
+#include "phases.h"
 #include "util/redact.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +21,16 @@ struct body_sink {
 
 struct trace_sink {
 	struct pt_buf *out;
+};
+
+/* Marks libcurl does not keep: when the TLS handshake began, and its own
+ * marks when each redirect's answer arrived. */
+struct timing_sink {
+	CURL *handle;
+	double start; /* pt_now() just before the transfer */
+	int64_t tls_start;
+	int nsnaps;
+	int64_t snaps[PT_MAX_REDIRECTS + 1][4]; /* dns, tcp, tls, first */
 };
 
 bool pt_http_global_init(void)
@@ -211,79 +223,81 @@ static enum pt_http_outcome classify(CURLcode rc, bool too_large)
 	}
 }
 
-static double secs(CURL *h, CURLINFO what)
+static int64_t mark_us(CURL *h, CURLINFO what)
 {
 	curl_off_t us = 0;
 
 	if (curl_easy_getinfo(h, what, &us) != CURLE_OK || us < 0) {
 		return 0;
 	}
-	return (double)us / 1e6;
+	return (int64_t)us;
 }
 
-/* A transfer that failed stopped in the phase after the last one it
- * finished: that phase gets the rest of the time, so that the phases
- * still add up to the total. */
-static void charge_remainder(struct pt_timings *t, bool tls_used)
-{
-	double used = 0;
-	int next = 0;
+static const CURLINFO snap_marks[4] = {CURLINFO_NAMELOOKUP_TIME_T, CURLINFO_CONNECT_TIME_T,
+                                       CURLINFO_APPCONNECT_TIME_T, CURLINFO_STARTTRANSFER_TIME_T};
 
-	for (int i = 0; i < PT_PHASE_COUNT; i++) {
-		if (t->reached[i]) {
-			used += t->phase[i];
-			next = i + 1;
+/* libcurl adds each hop's marks to the previous ones: remember them at
+ * every 3xx status line (the hop's marks are all set by then), so that
+ * the final hop's own can be told apart. */
+static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
+{
+	struct timing_sink *sink = userp;
+	size_t n = size * nmemb;
+
+	if (n >= 12 && memcmp(data, "HTTP/", 5) == 0 && sink->nsnaps <= PT_MAX_REDIRECTS) {
+		const char *sp = memchr(data, ' ', n);
+
+		if (sp && sp + 4 <= data + n && sp[1] == '3' && sp[2] >= '0' && sp[2] <= '9' &&
+		    sp[3] >= '0' && sp[3] <= '9') {
+			for (int i = 0; i < 4; i++) {
+				sink->snaps[sink->nsnaps][i] = mark_us(sink->handle, snap_marks[i]);
+			}
+			sink->nsnaps++;
 		}
 	}
-	if (next == PT_PHASE_TLS && !tls_used) {
-		next = PT_PHASE_PROCESSING;
-	}
-	if (next >= PT_PHASE_COUNT) {
-		return;
-	}
-	t->phase[next] = t->total > used ? t->total - used : 0;
-	t->reached[next] = true;
+	return n;
 }
 
-/* libcurl reports absolute marks since the start; turn them into deltas
- * that add up to the total. A mark of 0 means the phase was not reached
- * (the TLS mark is also 0 on plain HTTP). */
-static void fill_timings(CURL *h, bool tls_used, bool complete, struct pt_timings *t)
+/* Called as the TLS handshake begins: TCP is connected and any proxy
+ * tunnel established. The last call belongs to the last connection. */
+static CURLcode on_ssl_ctx(CURL *h, void *ssl_ctx, void *userp)
 {
-	double dns = secs(h, CURLINFO_NAMELOOKUP_TIME_T);
-	double tcp = secs(h, CURLINFO_CONNECT_TIME_T);
-	double tls = secs(h, CURLINFO_APPCONNECT_TIME_T);
-	double first = secs(h, CURLINFO_STARTTRANSFER_TIME_T);
-	double total = secs(h, CURLINFO_TOTAL_TIME_T);
-	double ready;
+	struct timing_sink *sink = userp;
+	int64_t us = (int64_t)((pt_now() - sink->start) * 1e6);
 
-	memset(t, 0, sizeof(*t));
-	t->total = total;
-	t->phase[PT_PHASE_RESOLVE] = dns;
-	t->reached[PT_PHASE_RESOLVE] = dns > 0 || tcp > 0;
-	if (tcp > 0) {
-		t->phase[PT_PHASE_CONNECT] = tcp - dns;
-		t->reached[PT_PHASE_CONNECT] = true;
+	(void)h;
+	(void)ssl_ctx;
+	sink->tls_start = us > 0 ? us : 1;
+	return CURLE_OK;
+}
+
+/* libcurl's marks and ours, turned into phases (phases.h). */
+static void fill_timings(CURL *h, bool complete, const struct timing_sink *sink,
+                         struct pt_timings *t)
+{
+	struct pt_marks m = {0};
+	long hops = 0;
+	char *scheme = NULL;
+
+	m.dns = mark_us(h, CURLINFO_NAMELOOKUP_TIME_T);
+	m.tcp = mark_us(h, CURLINFO_CONNECT_TIME_T);
+	m.tls = mark_us(h, CURLINFO_APPCONNECT_TIME_T);
+	m.first = mark_us(h, CURLINFO_STARTTRANSFER_TIME_T);
+	m.total = mark_us(h, CURLINFO_TOTAL_TIME_T);
+	m.redirect = mark_us(h, CURLINFO_REDIRECT_TIME_T);
+	m.tls_start = sink->tls_start;
+	m.complete = complete;
+	if (curl_easy_getinfo(h, CURLINFO_REDIRECT_COUNT, &hops) == CURLE_OK && hops > 0 &&
+	    hops <= sink->nsnaps) {
+		m.base_dns = sink->snaps[hops - 1][0];
+		m.base_tcp = sink->snaps[hops - 1][1];
+		m.base_tls = sink->snaps[hops - 1][2];
+		m.base_first = sink->snaps[hops - 1][3];
 	}
-	if (tls > 0) {
-		t->phase[PT_PHASE_TLS] = tls - tcp;
-		t->reached[PT_PHASE_TLS] = true;
+	if (curl_easy_getinfo(h, CURLINFO_SCHEME, &scheme) == CURLE_OK && scheme) {
+		m.tls_expected = strcasecmp(scheme, "https") == 0;
 	}
-	ready = tls > 0 ? tls : tcp;
-	if (first > 0) {
-		t->phase[PT_PHASE_PROCESSING] = first - ready;
-		t->phase[PT_PHASE_TRANSFER] = total - first;
-		t->reached[PT_PHASE_PROCESSING] = true;
-		t->reached[PT_PHASE_TRANSFER] = true;
-	}
-	for (int i = 0; i < PT_PHASE_COUNT; i++) {
-		if (t->phase[i] < 0) {
-			t->phase[i] = 0;
-		}
-	}
-	if (!complete) {
-		charge_remainder(t, tls_used);
-	}
+	pt_phases_from_marks(&m, t);
 }
 
 /* Without a CA option, point libcurl at its hashed CA directory only:
@@ -395,7 +409,8 @@ static struct curl_slist *build_headers(const struct pt_http_request *req, bool 
 
 /* Applies every option; returns the first failure. */
 static CURLcode setup(CURL *h, const struct pt_http_request *req, struct curl_slist *headers,
-                      struct body_sink *body, struct trace_sink *trace, char *errbuf, long ms)
+                      struct body_sink *body, struct trace_sink *trace, struct timing_sink *timing,
+                      struct curl_slist *connect_to, char *errbuf, long ms)
 {
 	const struct pt_net_options *net = req->net;
 	CURLcode rc;
@@ -439,6 +454,16 @@ static CURLcode setup(CURL *h, const struct pt_http_request *req, struct curl_sl
 	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)net->max_body);
 	SET(CURLOPT_HTTPHEADER, headers);
 	SET(CURLOPT_USERAGENT, net->user_agent);
+	/* One request per connection: HTTP/2 buys nothing, and libcurl 7.88
+	 * fails on h2 answers sent before the request body was read. h2 only
+	 * when asked for, and only over TLS (ALPN); plain http stays 1.1. */
+	SET(CURLOPT_HTTP_VERSION,
+	    net->http_version == 2 ? (long)CURL_HTTP_VERSION_2TLS : (long)CURL_HTTP_VERSION_1_1);
+	SET(CURLOPT_HEADERFUNCTION, on_header);
+	SET(CURLOPT_HEADERDATA, timing);
+	if (connect_to) {
+		SET(CURLOPT_CONNECT_TO, connect_to);
+	}
 	if (net->ip_version == 4) {
 		SET(CURLOPT_IPRESOLVE, (long)CURL_IPRESOLVE_V4);
 	} else if (net->ip_version == 6) {
@@ -471,6 +496,11 @@ static CURLcode setup(CURL *h, const struct pt_http_request *req, struct curl_sl
 	if (!rc) {
 		rc = set_trust(h, &net->tls);
 	}
+	/* Only marks when the TLS handshake begins; a TLS backend without
+	 * this callback leaves that mark out (phases.c copes). */
+	if (!rc && curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx) == CURLE_OK) {
+		rc = curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, timing);
+	}
 #undef SET
 	return rc;
 }
@@ -489,12 +519,151 @@ static void set_message(struct pt_http_response *resp, const char *text)
 	pt_buf_free(&clean);
 }
 
-void pt_http_perform(const struct pt_http_request *req, struct pt_http_response *resp)
+
+const char *pt_http_version_name(long version)
+{
+	switch (version) {
+	case CURL_HTTP_VERSION_1_0:
+		return "1.0";
+	case CURL_HTTP_VERSION_1_1:
+		return "1.1";
+	case CURL_HTTP_VERSION_2_0:
+		return "2";
+#if LIBCURL_VERSION_NUM >= 0x074200 /* 7.66.0 */
+	case CURL_HTTP_VERSION_3:
+		return "3";
+#endif
+	default:
+		return NULL;
+	}
+}
+
+/* The Location of a redirect that was not followed (libcurl resolves it
+ * against the request URL). */
+static void fill_location(CURL *h, struct pt_http_response *resp)
+{
+	char *target = NULL;
+	struct pt_buf shown = {0};
+
+	if (resp->status < 300 || resp->status > 399 ||
+	    curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &target) != CURLE_OK || !target) {
+		return;
+	}
+	pt_redact_url(&shown, target, strlen(target));
+	if (!shown.failed && shown.len) {
+		snprintf(resp->location, sizeof(resp->location), "%s", pt_buf_str(&shown));
+	}
+	pt_buf_free(&shown);
+}
+
+bool pt_http_connect_to_entry(const char *url, const char *to, char *out, size_t len)
+{
+	CURLU *u = curl_url();
+	char *host = NULL;
+	char *port = NULL;
+	bool ok = false;
+	int n;
+
+	if (!u) {
+		return false;
+	}
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+		/* HOST:PORT:CONNECT-TO-HOST:CONNECT-TO-PORT; the URL API keeps
+		 * an IPv6 host in brackets, as the entry wants it. */
+		n = snprintf(out, len, "%s:%s:%s", host, port, to);
+		ok = n > 0 && (size_t)n < len;
+	}
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return ok;
+}
+
+/* One part of a CONNECT_TO entry (HOST:PORT:HOST:PORT, IPv6 hosts in
+ * brackets) into out; returns where the next part starts. */
+static const char *entry_part(const char *s, char *out, size_t len)
+{
+	size_t n = s[0] == '[' ? strcspn(s, "]") + 1 : strcspn(s, ":");
+
+	n = n < strlen(s) ? n : strlen(s);
+	snprintf(out, len, "%.*s", (int)n, s);
+	return s[n] == ':' ? s + n + 1 : s + n;
+}
+
+/* 4 or 6 for an address literal (IPv6 in brackets or not), else 0. */
+static int literal_family(const char *host)
+{
+	char text[64];
+	unsigned char addr[16];
+	size_t n = strlen(host);
+
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
+		host++;
+		n -= 2;
+	}
+	if (n == 0 || n >= sizeof(text)) {
+		return 0;
+	}
+	memcpy(text, host, n);
+	text[n] = '\0';
+	if (inet_pton(AF_INET, text, addr) == 1) {
+		return 4;
+	}
+	return inet_pton(AF_INET6, text, addr) == 1 ? 6 : 0;
+}
+
+/* -4 or -6 against an address of the other family, where libcurl only
+ * says "Couldn't connect to server": name the mismatch instead. */
+static bool family_mismatch(const struct pt_http_request *req, struct pt_http_response *resp)
+{
+	CURLU *u;
+	char *host = NULL;
+	char *port = NULL;
+	char target[300] = "";
+	int family;
+
+	if (req->net->ip_version == 0) {
+		return false;
+	}
+	u = curl_url();
+	if (u && curl_url_set(u, CURLUPART_URL, req->url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+		snprintf(target, sizeof(target), "%s", host);
+		if (req->net->connect_to) {
+			char h[300];
+			char p[16];
+			const char *rest = entry_part(req->net->connect_to, h, sizeof(h));
+
+			rest = entry_part(rest, p, sizeof(p));
+			if (strcasecmp(h, host) == 0 && strcmp(p, port) == 0) {
+				entry_part(rest, target, sizeof(target));
+			}
+		}
+	}
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	family = literal_family(target);
+	if (family == 0 || family == req->net->ip_version) {
+		return false;
+	}
+	snprintf(resp->message, sizeof(resp->message),
+	         "--ipv%d, but %s is an IPv%d address: the address family does not match",
+	         req->net->ip_version, target, family);
+	return true;
+}
+
+static CURLcode perform_once(const struct pt_http_request *req, struct pt_http_response *resp)
 {
 	char errbuf[CURL_ERROR_SIZE] = "";
 	struct body_sink body = {&resp->body, req->net->max_body, false, NULL};
 	struct trace_sink trace = {req->trace};
+	struct timing_sink timing;
 	struct curl_slist *headers;
+	struct curl_slist *connect_to = NULL;
 	CURL *h;
 	CURLcode rc;
 	long ms;
@@ -505,24 +674,36 @@ void pt_http_perform(const struct pt_http_request *req, struct pt_http_response 
 	if (ms <= 0) {
 		resp->outcome = PT_HTTP_TIMEOUT;
 		snprintf(resp->message, sizeof(resp->message), "no time left for the request");
-		return;
+		return CURLE_OPERATION_TIMEDOUT;
 	}
 	h = curl_easy_init();
 	if (!h) {
 		resp->outcome = PT_HTTP_INTERNAL;
 		snprintf(resp->message, sizeof(resp->message), "curl_easy_init failed");
-		return;
+		return CURLE_FAILED_INIT;
 	}
 	body.handle = h;
+	memset(&timing, 0, sizeof(timing));
+	timing.handle = h;
 	headers = build_headers(req, &ok);
-	rc = ok ? setup(h, req, headers, &body, &trace, errbuf, ms) : CURLE_OUT_OF_MEMORY;
+	if (ok && req->net->connect_to) {
+		connect_to = curl_slist_append(NULL, req->net->connect_to);
+		ok = connect_to != NULL;
+	}
+	rc = ok ? setup(h, req, headers, &body, &trace, &timing, connect_to, errbuf, ms)
+	        : CURLE_OUT_OF_MEMORY;
 	if (!rc) {
+		timing.start = pt_now();
 		rc = curl_easy_perform(h);
 	}
 	if (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status) != CURLE_OK) {
 		resp->status = 0;
 	}
-	fill_timings(h, is_https(req->url), rc == CURLE_OK, &resp->t);
+	if (curl_easy_getinfo(h, CURLINFO_HTTP_VERSION, &resp->http_version) != CURLE_OK) {
+		resp->http_version = 0;
+	}
+	fill_location(h, resp);
+	fill_timings(h, rc == CURLE_OK, &timing, &resp->t);
 	resp->outcome = classify(rc, body.too_large);
 	/* libcurl also says "out of memory" when it rejects an oversized
 	 * header: once connected, that is the server's fault. */
@@ -532,14 +713,39 @@ void pt_http_perform(const struct pt_http_request *req, struct pt_http_response 
 	if (resp->outcome == PT_HTTP_RESPONSE && resp->body.failed) {
 		resp->outcome = PT_HTTP_INTERNAL;
 	}
-	if (rc) {
+	if (rc && !((resp->outcome == PT_HTTP_CONNECT || resp->outcome == PT_HTTP_DNS) &&
+	            family_mismatch(req, resp))) {
 		set_message(resp, errbuf[0] ? errbuf : curl_easy_strerror(rc));
 	}
 	if (req->net->tls.want_cert_expiry) {
 		pt_http_cert_expiry(h, resp);
 	}
 	free_headers(headers);
+	curl_slist_free_all(connect_to);
 	curl_easy_cleanup(h);
+	return rc;
+}
+
+/* libcurl 7.88 fails a request with a body over HTTP/2 when the server
+ * answers before reading that body and then resets the stream (nginx's
+ * `return` does): "Stream error in the HTTP/2 framing layer". The server
+ * is fine; such a request is repeated once over HTTP/1.1, and the
+ * response says so. */
+void pt_http_perform(const struct pt_http_request *req, struct pt_http_response *resp)
+{
+	struct pt_net_options h1 = *req->net;
+	struct pt_http_request again = *req;
+	CURLcode rc = perform_once(req, resp);
+
+	if (rc != CURLE_HTTP2_STREAM || req->net->http_version != 2 || !req->body ||
+	    pt_remaining_ms(req->deadline) <= 0) {
+		return;
+	}
+	pt_buf_wipe(&resp->body); /* a token endpoint's partial answer */
+	h1.http_version = 11;
+	again.net = &h1;
+	perform_once(&again, resp);
+	resp->h2_fallback = true;
 }
 
 void pt_http_response_free(struct pt_http_response *resp)

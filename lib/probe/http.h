@@ -29,11 +29,13 @@ enum pt_phase {
 	PT_PHASE_COUNT
 };
 
-/* Phase deltas in seconds; the reached ones add up to total. */
+/* Phase deltas in seconds; the reached ones add up to total (see
+ * phases.h for what each holds). */
 struct pt_timings {
 	double phase[PT_PHASE_COUNT];
 	bool reached[PT_PHASE_COUNT];
 	double total;
+	double redirect; /* earlier hops of a redirect chain, inside processing */
 };
 
 struct pt_tls_options {
@@ -50,7 +52,9 @@ struct pt_net_options {
 	struct pt_tls_options tls;
 	const char *user_agent;
 	size_t max_body;
-	bool follow_redirects; /* up to PT_MAX_REDIRECTS, never from https to http */
+	bool follow_redirects;  /* up to PT_MAX_REDIRECTS, never from https to http */
+	int http_version;       /* 2: HTTP/2 over TLS (ALPN), else HTTP/1.1 */
+	const char *connect_to; /* libcurl CONNECT_TO entry, or NULL */
 };
 
 #define PT_MAX_REDIRECTS 5
@@ -77,6 +81,9 @@ struct pt_http_response {
 	char message[256]; /* why it failed, from libcurl; "" on success */
 	bool cert_expiry_known;
 	time_t cert_expiry; /* leaf certificate's notAfter */
+	long http_version;  /* negotiated, CURL_HTTP_VERSION_*; 0 unknown */
+	char location[512]; /* a 3xx's Location, redacted; "" when none */
+	bool h2_fallback;   /* HTTP/2 hit libcurl's early-answer bug: repeated over 1.1 */
 };
 
 /* Must be called once before any request, while the process is still
@@ -89,6 +96,15 @@ void pt_http_response_free(struct pt_http_response *resp);
 
 /* "libcurl/7.88.1 OpenSSL/3.0.x ..." without the cost of curl_version(). */
 const char *pt_http_library_version(void);
+
+/* "1.0", "1.1", "2" or "3" for a negotiated version; NULL if unknown. */
+const char *pt_http_version_name(long version);
+
+/* The libcurl CONNECT_TO entry that sends connections for url's host and
+ * port to to ("HOST:PORT", IPv6 in brackets) instead; false when url
+ * has no host or the entry does not fit. */
+bool pt_http_connect_to_entry(const char *url, const char *to, char *out, size_t len);
+
 
 /* A short name for an outcome ("timeout", "TLS failure", ...). */
 const char *pt_http_outcome_name(enum pt_http_outcome o);

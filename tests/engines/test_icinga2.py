@@ -88,8 +88,10 @@ def e2e(tmp_path_factory, icinga_pki, plugin_dir, simulator):
   vars.prioticket_verbose = true
   vars.prioticket_no_token_cache = false
   vars.prioticket_expect_json = [ "status=OK", "services.api=OK" ]
+  vars.prioticket_http_version = "1.1"
+  vars.prioticket_connect_to = "127.0.0.1:%d"
 }
-""" % (ok_url, ini)
+""" % (ok_url, ini, sim.port)
     node.write_config(icinga_config(node, plugin_dir, hosts))
     res = node.validate()
     assert res.returncode == 0, "icinga2 daemon -C failed:\n%s%s" % (
@@ -248,6 +250,8 @@ def test_extra_opts_flags_and_repeated_options(e2e):
     assert "--verbose" in cmd and "--no-token-cache" not in cmd, cmd
     expects = [cmd[i + 1] for i, a in enumerate(cmd) if a == "--expect-json"]
     assert expects == ["status=OK", "services.api=OK"], cmd
+    assert cmd[cmd.index("--http-version") + 1] == "1.1", cmd
+    assert cmd[cmd.index("--connect-to") + 1] == "127.0.0.1:%d" % sim.port, cmd
     assert status["exit_status"] == 0, status
     _, values = node.perfdata_of(results[("e2e-opts", "prioticket-status")])
     assert "time_auth" in values

@@ -50,6 +50,7 @@ OPTIONS = {
     "ipv6": ("6", None), "proxy": (None, "req"), "noproxy": (None, "req"),
     "ca-file": (None, "req"), "ca-path": (None, "req"), "insecure": (None, None),
     "follow-redirects": (None, None), "allow-http-token-url": (None, None),
+    "http-version": (None, "req"), "connect-to": (None, "req"),
     "certificate": ("C", "req"), "client-id": (None, "req"),
     "client-secret-file": (None, "req"), "client-secret": (None, "req"),
     "scope": (None, "req"), "token-url": (None, "req"), "api-key-file": (None, "req"),
@@ -83,6 +84,9 @@ DOMAIN = {
     "client-id": ("demo-client", hu.CLIENT_ID, "a:b", "x"),
     "noproxy": ("*", "127.0.0.1", "localhost,::1", ","),
     "hostname": ("localhost", "127.0.0.1", "::1", "[::1]", "a..b", "-x", "ex ample"),
+    "http-version": ("1.1", "2", "1.0", "3", "", "2.0", "h2", "1.1 "),
+    "connect-to": ("127.0.0.1:1", "[::1]:1", "localhost:1", "127.0.0.1", "::1:1", ":1", "a:0",
+                   "[::1]", "x" * 300 + ":1", "a:b:c:d"),
 }
 
 
@@ -97,6 +101,8 @@ VALID = {
     "expect-json": ("ping=pong", "status=OK,DEGRADED", "services.api=OK", "a.0.b=1"),
     "scope": ("a", "https://www.prioticketapis.com/auth/distributor.booking"),
     "noproxy": ("*", "127.0.0.1", "localhost,::1"),
+    "http-version": ("1.1", "2"),
+    "connect-to": ("127.0.0.1:1",),
 }
 VALID_FLAGS = ("--ipv4", "--no-token-cache", "-v", "-vv", "-vvv", "--insecure")
 

@@ -96,6 +96,29 @@ static void test_flags_and_verbosity(void **state)
 	pt_config_free(&cfg);
 }
 
+static void test_http_version_and_connect_to(void **state)
+{
+	char *h2[] = {"--http-version=2", "--connect-to", "[::1]:8443", NULL};
+	char *h11[] = {"--http-version", "1.1", "--connect-to=edge-1.example.net:443", NULL};
+	struct pt_config cfg;
+	struct pt_buf err;
+
+	(void)state;
+	clear_env();
+	assert_int_equal(parse(&cfg, &err, NULL), PT_OPTIONS_RUN);
+	assert_int_not_equal(cfg.http_version, 2); /* HTTP/1.1 by default */
+	assert_null(cfg.connect_to);
+	pt_config_free(&cfg);
+	assert_int_equal(parse(&cfg, &err, h2), PT_OPTIONS_RUN);
+	assert_int_equal(cfg.http_version, 2);
+	assert_string_equal(cfg.connect_to, "[::1]:8443");
+	pt_config_free(&cfg);
+	assert_int_equal(parse(&cfg, &err, h11), PT_OPTIONS_RUN);
+	assert_int_equal(cfg.http_version, 11);
+	assert_string_equal(cfg.connect_to, "edge-1.example.net:443");
+	pt_config_free(&cfg);
+}
+
 static void test_help_and_version(void **state)
 {
 	char *help[] = {"-w", "1", "--help", NULL};
@@ -160,6 +183,20 @@ static void test_bad_values_give_one_line_reasons(void **state)
 	    {"--ca-path", "/etc/passwd", "--ca-path"},
 	    {"--scope", "", "--scope"},
 	    {"--proxy", "http://a b", "--proxy"},
+	    {"--http-version", "3", "--http-version"},
+	    {"--http-version", "1.0", "--http-version"},
+	    {"--http-version", "", "--http-version"},
+	    {"--http-version", "2.0", "--http-version"},
+	    {"--connect-to", "127.0.0.1", "--connect-to"},
+	    {"--connect-to", "127.0.0.1:0", "--connect-to"},
+	    {"--connect-to", "127.0.0.1:65536", "--connect-to"},
+	    {"--connect-to", "::1:443", "--connect-to"},
+	    {"--connect-to", "[::1]", "--connect-to"},
+	    {"--connect-to", "[::1]443", "--connect-to"},
+	    {"--connect-to", ":443", "--connect-to"},
+	    {"--connect-to", "a b:443", "--connect-to"},
+	    {"--connect-to", "a:b:c:d", "--connect-to"},
+	    {"--connect-to", "-x:443", "--connect-to"},
 	};
 	struct pt_config cfg;
 	struct pt_buf err;
@@ -488,6 +525,7 @@ int main(void)
 	    cmocka_unit_test(test_defaults),
 	    cmocka_unit_test(test_every_option_parses),
 	    cmocka_unit_test(test_flags_and_verbosity),
+	    cmocka_unit_test(test_http_version_and_connect_to),
 	    cmocka_unit_test(test_help_and_version),
 	    cmocka_unit_test(test_bad_values_give_one_line_reasons),
 	    cmocka_unit_test(test_unknown_options_and_positional_arguments),

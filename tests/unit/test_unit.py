@@ -29,6 +29,8 @@ UNITS = (
     "token",
     "json_path",
     "redact",
+    "phases",
+    "http",
 )
 
 # Far above what any of them needs; only a hang should reach it.
