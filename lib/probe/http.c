@@ -519,7 +519,6 @@ static void set_message(struct pt_http_response *resp, const char *text)
 	pt_buf_free(&clean);
 }
 
-
 const char *pt_http_version_name(long version)
 {
 	switch (version) {
