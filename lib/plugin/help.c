@@ -55,6 +55,8 @@ void pt_help(struct pt_buf *out, enum pt_endpoint endpoint)
 	    "     --client-secret=S    the secret itself: visible in `ps`, avoid\n"
 	    "     --scope=SCOPE        OAuth2 scope to ask for\n"
 	    "     --token-url=URL      token endpoint (default: {base}/oauth2/token)\n"
+	    "     --token-body=FORMAT  json (default, Prioticket's) or form (RFC 6749,\n"
+	    "                          for a standard OAuth2 server or gateway)\n"
 	    "     --api-key-file=FILE  v3.5 API key, sent as ?key= (or PRIOTICKET_API_KEY)\n"
 	    "     --token-cache=DIR    where tokens are kept between runs\n"
 	    "     --no-token-cache     fetch a new token on every run\n"

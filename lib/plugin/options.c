@@ -31,6 +31,7 @@ enum {
 	OPT_EXPECT_JSON,
 	OPT_EXTRA_OPTS,
 	OPT_FOLLOW_REDIRECTS,
+	OPT_TOKEN_BODY,
 };
 
 static const struct option long_options[] = {
@@ -53,6 +54,7 @@ static const struct option long_options[] = {
     {"client-secret", required_argument, NULL, OPT_CLIENT_SECRET},
     {"scope", required_argument, NULL, OPT_SCOPE},
     {"token-url", required_argument, NULL, OPT_TOKEN_URL},
+    {"token-body", required_argument, NULL, OPT_TOKEN_BODY},
     {"api-key-file", required_argument, NULL, OPT_API_KEY_FILE},
     {"token-cache", required_argument, NULL, OPT_TOKEN_CACHE},
     {"no-token-cache", no_argument, NULL, OPT_NO_TOKEN_CACHE},
@@ -437,6 +439,12 @@ static bool apply(int c, const char *arg, struct pt_config *cfg, struct pt_buf *
 	case OPT_TOKEN_URL:
 		cfg->token_url = arg;
 		return valid_url(arg) || bad(err, "token-url", "not an http:// or https:// URL", arg);
+	case OPT_TOKEN_BODY:
+		if (strcmp(arg, "json") != 0 && strcmp(arg, "form") != 0) {
+			return bad(err, "token-body", "use json or form", arg);
+		}
+		cfg->token_body_form = strcmp(arg, "form") == 0;
+		return true;
 	case OPT_API_KEY_FILE:
 		return take_secret_file(arg, &cfg->api_key, err);
 	case OPT_TOKEN_CACHE:

@@ -52,6 +52,7 @@ struct pt_config {
 	char *client_secret;
 	const char *scope;
 	const char *token_url;
+	bool token_body_form; /* --token-body=form */
 	char *api_key;
 	const char *token_cache_dir;
 	bool no_token_cache;

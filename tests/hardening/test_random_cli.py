@@ -57,6 +57,7 @@ OPTIONS = {
     "critical": ("c", "req"), "timeout": ("t", "req"), "timeout-result": (None, "req"),
     "expect-json": (None, "req"), "verbose": ("v", None), "help": ("h", None),
     "version": ("V", None), "extra-opts": (None, "opt"),
+    "token-body": (None, "req"),
 }
 
 UNICODE = ("é", "ß", "Ω", "ж", "中文", "🙂", "\u200b", "\u202e", "\u2028", "\ufeff", "a\u0301",
@@ -82,6 +83,7 @@ DOMAIN = {
     "scope": ("a", "a b", "https://www.prioticketapis.com/auth/distributor.booking"),
     "client-id": ("demo-client", hu.CLIENT_ID, "a:b", "x"),
     "noproxy": ("*", "127.0.0.1", "localhost,::1", ","),
+    "token-body": ("json", "form", "JSON", "", "form,json", "xml"),
     "hostname": ("localhost", "127.0.0.1", "::1", "[::1]", "a..b", "-x", "ex ample"),
 }
 
@@ -97,6 +99,7 @@ VALID = {
     "expect-json": ("ping=pong", "status=OK,DEGRADED", "services.api=OK", "a.0.b=1"),
     "scope": ("a", "https://www.prioticketapis.com/auth/distributor.booking"),
     "noproxy": ("*", "127.0.0.1", "localhost,::1"),
+    "token-body": ("json", "form"),
 }
 VALID_FLAGS = ("--ipv4", "--no-token-cache", "-v", "-vv", "-vvv", "--insecure")
 

@@ -160,6 +160,9 @@ static void test_bad_values_give_one_line_reasons(void **state)
 	    {"--ca-path", "/etc/passwd", "--ca-path"},
 	    {"--scope", "", "--scope"},
 	    {"--proxy", "http://a b", "--proxy"},
+	    {"--token-body", "xml", "--token-body"},
+	    {"--token-body", "JSON", "--token-body"},
+	    {"--token-body", "", "--token-body"},
 	};
 	struct pt_config cfg;
 	struct pt_buf err;
@@ -178,6 +181,28 @@ static void test_bad_values_give_one_line_reasons(void **state)
 		pt_buf_free(&err);
 		pt_config_free(&cfg);
 	}
+}
+
+/* --token-body: json (Prioticket's) unless form is asked for; the last
+ * one wins. */
+static void test_token_body(void **state)
+{
+	char *form[] = {"--token-body=form", NULL};
+	char *json[] = {"--token-body", "form", "--token-body=json", NULL};
+	struct pt_config cfg;
+	struct pt_buf err;
+
+	(void)state;
+	clear_env();
+	assert_int_equal(parse(&cfg, &err, NULL), PT_OPTIONS_RUN);
+	assert_false(cfg.token_body_form);
+	pt_config_free(&cfg);
+	assert_int_equal(parse(&cfg, &err, form), PT_OPTIONS_RUN);
+	assert_true(cfg.token_body_form);
+	pt_config_free(&cfg);
+	assert_int_equal(parse(&cfg, &err, json), PT_OPTIONS_RUN);
+	assert_false(cfg.token_body_form);
+	pt_config_free(&cfg);
 }
 
 static void test_unknown_options_and_positional_arguments(void **state)
@@ -405,6 +430,7 @@ int main(void)
 	    cmocka_unit_test(test_certificate_needs_https),
 	    cmocka_unit_test(test_scrub_argv_hides_the_secret),
 	    cmocka_unit_test(test_parsing_twice_resets_getopt),
+	    cmocka_unit_test(test_token_body),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
