@@ -145,8 +145,8 @@ static void judge_token(const struct pt_config *cfg, const struct pt_token_resul
 	if (status == 400 && !cfg->token_body_form &&
 	    (strcmp(t->error.error, "unsupported_grant_type") == 0 ||
 	     strcmp(t->error.error, "invalid_request") == 0)) {
-		pt_report_line(r, "Hint: a token endpoint that follows RFC 6749 wants a form body: "
-		                  "try --token-body=form");
+		pt_report_line(r, "Hint: a token endpoint that follows RFC 6749 wants a form body "
+		                  "(--token-body form)");
 	}
 }
 

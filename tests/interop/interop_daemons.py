@@ -276,7 +276,7 @@ class OAuth2Server:
         self.proc = subprocess.Popen(
             [PYTHON, str(HERE / "oauth2_server.py"), "--library", self.library,
              "--client-id", self.client_id, "--secret-file", str(secret),
-             "--ready-file", str(ready)],
+             "--ready-file", str(ready), "--issued-file", str(d / "issued")],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=open(d / "stderr.txt", "wb"))
         deadline = time.monotonic() + START_TIMEOUT
@@ -291,6 +291,11 @@ class OAuth2Server:
     def stderr(self):
         path = Path(self.dir) / "stderr.txt" if self.dir else None
         return path.read_text(errors="replace") if path and path.exists() else ""
+
+    def issued(self):
+        """Every token handed out so far."""
+        path = Path(self.dir) / "issued"
+        return path.read_text().split() if path.exists() else []
 
     def base_url(self):
         return f"http://127.0.0.1:{self.port}/v3.8/distributor"

@@ -4,7 +4,8 @@ ping endpoint that accepts the tokens it issued: what a conforming
 identity provider or API gateway looks like to the plugins.
 
     oauth2_server.py --library authlib|oauthlib --client-id ID
-                     --secret-file FILE --ready-file FILE [--host 127.0.0.1]
+                     --secret-file FILE --ready-file FILE --issued-file FILE
+                     [--host 127.0.0.1]
 
 - POST /oauth2/token: OAuth2 client credentials (RFC 6749 section 4.4),
   handled by python3-authlib's AuthorizationServer + ClientCredentialsGrant
@@ -61,13 +62,19 @@ def same(a, b):
 
 
 class Issued:
-    def __init__(self):
+    """The tokens handed out; also appended to a file, so that a test can
+    look for them in the plugin's output."""
+
+    def __init__(self, path):
         self.lock = threading.Lock()
         self.tokens = set()
+        self.path = path
 
     def add(self, token):
         with self.lock:
             self.tokens.add(token)
+            with open(self.path, "a") as fh:
+                fh.write(token + "\n")
 
     def __contains__(self, token):
         with self.lock:
@@ -249,6 +256,7 @@ def main():
     parser.add_argument("--client-id", required=True)
     parser.add_argument("--secret-file", required=True)
     parser.add_argument("--ready-file", required=True)
+    parser.add_argument("--issued-file", required=True)
     parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args()
     with open(args.secret_file, encoding="utf-8") as fh:
@@ -256,7 +264,7 @@ def main():
     # Both libraries insist on https, as they should; this is loopback.
     os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
     os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
-    issued = Issued()
+    issued = Issued(args.issued_file)
     make = authlib_endpoint if args.library == "authlib" else oauthlib_endpoint
     httpd = ThreadingHTTPServer((args.host, 0), Handler)
     httpd.daemon_threads = True
