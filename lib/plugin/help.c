@@ -81,7 +81,7 @@ void pt_help(struct pt_buf *out, enum pt_endpoint endpoint)
 	    "                          the plugin's name)\n"
 	    "\n"
 	    "States: 2xx OK (WARNING/CRITICAL by -w/-c); 429 and other 4xx WARNING;\n"
-	    "401, 403 and 5xx CRITICAL; DNS, connection and TLS failures CRITICAL;\n"
+	    "401, 403 and 5xx CRITICAL; DNS, connection, TLS and proxy failures CRITICAL;\n"
 	    "timeout --timeout-result; bad arguments UNKNOWN.\n"
 	    "Perfdata: time time_resolve time_connect time_tls time_processing\n"
 	    "time_transfer time_auth (s), size (B).\n");
