@@ -158,6 +158,12 @@ static bool noproxy_token(int af, const char *name, size_t namelen, const char *
 	check[toklen] = '\0';
 	slash = strchr(check, '/');
 	if (slash) {
+#if LIBCURL_VERSION_NUM <= 0x075801
+		/* libcurl 7.88 (checked with 7.88.1) matches no IPv6 range. */
+		if (af == AF_INET6) {
+			return false;
+		}
+#endif
 		bits = strtoul(slash + 1, NULL, 10);
 		*slash = '\0';
 	}

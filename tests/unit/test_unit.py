@@ -28,6 +28,7 @@ UNITS = (
     "prio_error",
     "token",
     "json_path",
+    "http",
 )
 
 # Far above what any of them needs; only a hang should reach it.
