@@ -58,6 +58,15 @@ def need(path, package):
         pytest.skip(f"{path} missing: apt-get install {package} (tools/setup-debian --test)")
 
 
+MEMCHECK = ("valgrind", "--error-exitcode=99", "--leak-check=full",
+            "--errors-for-leak-kinds=definite", "--show-leak-kinds=definite",
+            "--track-origins=yes", "-q")
+
+
+def need_valgrind():
+    need("/usr/bin/valgrind", "valgrind")
+
+
 def need_module(module, package):
     try:
         __import__(module)

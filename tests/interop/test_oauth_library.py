@@ -24,7 +24,8 @@ from urllib.parse import quote
 
 import pytest
 
-from interop_daemons import NASTY_SECRET, OAuth2Server, check_case, secret_file
+from interop_daemons import (MEMCHECK, NASTY_SECRET, OAuth2Server, check_case, need_valgrind,
+                             secret_file)
 from plugin import CRITICAL, OK, SIM_DIR, WARNING, run
 
 CLIENT = "interop-client+%41~"
@@ -145,3 +146,14 @@ def test_json_body_keeps_the_credentials_as_they_are():
         assert token_requests[0]["body"] == '{"grant_type":"client_credentials"}'
         basic = token_requests[0]["headers"]["Authorization"].split(" ", 1)[1]
         assert base64.b64decode(basic).decode() == f"{CLIENT}:{NASTY_SECRET}"
+
+
+@pytest.mark.parametrize("scope,state", [("ping status", OK), ("huge", CRITICAL)],
+                         ids=["form body", "token answer over the limit"])
+def test_no_memory_error(server, creds, scope, state):
+    need_valgrind()
+    r = run("ping", plugin_args(server, creds["right"], "form", "--scope", scope, "-vvv",
+                                "-t", "30"), timeout=180, wrapper=MEMCHECK)
+    assert r.rc != 99, "valgrind found errors:\n" + r.describe()
+    assert "definitely lost" not in r.stderr, r.describe()
+    assert r.rc == state, r.describe()
