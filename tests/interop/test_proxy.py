@@ -159,10 +159,14 @@ ENV_CASES = [
 @pytest.mark.parametrize("scheme,variable", ENV_CASES, ids=[v for _, v in ENV_CASES])
 def test_proxy_from_the_environment(origin, squid_auth, creds, scheme, variable):
     env = {variable: squid_auth.url(with_credentials=True)}
+    before = squid_auth.access_log().count(f"{PROXY_USER} HIER_DIRECT")
     r = run("ping", target(origin, scheme) + ["-vvv"] + auth_args(creds), env=env)
     check_case(r, OK, "HTTP 200 in ", all_secrets(origin, squid_auth))
     assert proxy_line(r) == f"http://<redacted>@127.0.0.1:{squid_auth.port} (from {variable})", \
         r.describe()
+    # squid carried the token request and the probe, as the authenticated user
+    after = squid_auth.access_log().count(f"{PROXY_USER} HIER_DIRECT")
+    assert after - before == 2, squid_auth.access_log()
 
 
 @pytest.mark.parametrize("scheme,variable", ENV_CASES, ids=[v for _, v in ENV_CASES])
