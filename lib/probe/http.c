@@ -740,6 +740,7 @@ void pt_http_perform(const struct pt_http_request *req, struct pt_http_response 
 	CURL *h;
 	CURLcode rc;
 	char *effective = NULL;
+	const char *last_url = req->url;
 	long ms;
 	bool ok;
 
@@ -767,10 +768,11 @@ void pt_http_perform(const struct pt_http_request *req, struct pt_http_response 
 	}
 	fill_timings(h, is_https(req->url), rc == CURLE_OK, &resp->t);
 	resp->outcome = classify(rc, body.too_large);
-	if (curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &effective) != CURLE_OK || !effective) {
-		effective = (char *)req->url;
+	/* After redirects, the last URL decides whether a proxy was used. */
+	if (curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK && effective) {
+		last_url = effective;
 	}
-	find_proxy(req->net, effective, resp);
+	find_proxy(req->net, last_url, resp);
 	classify_proxy(h, rc, resp);
 	/* libcurl also says "out of memory" when it rejects an oversized
 	 * header: once connected, that is the server's fault. */
