@@ -75,9 +75,10 @@ def need_module(module, package):
                     "(tools/setup-debian --test)")
 
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
+def free_port(host="127.0.0.1"):
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
         return s.getsockname()[1]
 
 
@@ -92,13 +93,13 @@ def stop_process(proc):
         proc.wait(STOP_TIMEOUT)
 
 
-def wait_listening(proc, port, what, log=None):
+def wait_listening(proc, port, what, log=None, host="127.0.0.1"):
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             break
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            with socket.create_connection((host, port), timeout=0.5):
                 return
         except OSError:
             time.sleep(0.05)
@@ -129,8 +130,9 @@ class Proxy:
 
     name = "proxy"
 
-    def __init__(self, auth=None):
+    def __init__(self, auth=None, host="127.0.0.1"):
         self.auth = auth  # (user, password) or None
+        self.host = host  # where it listens: 127.0.0.1 or ::1
         self.port = None
         self.dir = None
         self.proc = None
@@ -142,13 +144,17 @@ class Proxy:
     def __exit__(self, *exc):
         self.stop()
 
+    def hostport(self):
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.port}"
+
     def url(self, with_credentials=False, user=None, password=None):
         if with_credentials or user is not None:
             user = user if user is not None else self.auth[0]
             password = password if password is not None else self.auth[1]
             return (f"http://{quote(user, safe='')}:{quote(password, safe='')}"
-                    f"@127.0.0.1:{self.port}")
-        return f"http://127.0.0.1:{self.port}"
+                    f"@{self.hostport()}")
+        return f"http://{self.hostport()}"
 
     def secrets(self):
         """Every form the proxy password can take on the wire or in a URL."""
@@ -172,10 +178,10 @@ class Squid(Proxy):
     def start(self):
         need(SQUID, "squid")
         self.dir = private_dir("pt-interop-squid-", owner="proxy")
-        self.port = free_port()
+        self.port = free_port(self.host)
         d = Path(self.dir)
         lines = [
-            f"http_port 127.0.0.1:{self.port}",
+            f"http_port {self.hostport()}",
             "pid_filename none",
             f"cache_log {d}/cache.log",
             f"access_log stdio:{d}/access.log",
@@ -208,7 +214,7 @@ class Squid(Proxy):
         self.proc = subprocess.Popen([SQUID, "-N", "-f", str(d / "squid.conf")],
                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                      stderr=open(d / "stderr.txt", "wb"), cwd=self.dir)
-        wait_listening(self.proc, self.port, "squid", d / "cache.log")
+        wait_listening(self.proc, self.port, "squid", d / "cache.log", self.host)
         return self
 
     def access_log(self):
@@ -222,16 +228,17 @@ class Tinyproxy(Proxy):
     def start(self):
         need(TINYPROXY, "tinyproxy")
         self.dir = private_dir("pt-interop-tinyproxy-", owner="nobody")
-        self.port = free_port()
+        self.port = free_port(self.host)
         d = Path(self.dir)
         lines = [
             f"Port {self.port}",
-            "Listen 127.0.0.1",
+            f"Listen {self.host}",
             "Timeout 30",
             f"LogFile \"{d}/tinyproxy.log\"",
             "LogLevel Info",
             "MaxClients 20",
             "Allow 127.0.0.1",
+            "Allow ::1",
             "DisableViaHeader No",
         ]
         if os.geteuid() == 0:
@@ -244,7 +251,7 @@ class Tinyproxy(Proxy):
         self.proc = subprocess.Popen([TINYPROXY, "-d", "-c", str(d / "tinyproxy.conf")],
                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                      stderr=open(d / "stderr.txt", "wb"), cwd=self.dir)
-        wait_listening(self.proc, self.port, "tinyproxy", d / "tinyproxy.log")
+        wait_listening(self.proc, self.port, "tinyproxy", d / "tinyproxy.log", self.host)
         return self
 
     def access_log(self):

@@ -12,6 +12,7 @@ proxy password (raw, percent-encoded or as the Basic value) is in the output.
 
 import base64
 import re
+import socket
 import tempfile
 
 import pytest
@@ -292,3 +293,31 @@ def test_no_memory_error(origin, squid_auth, creds, case):
     assert r.rc != 99, "valgrind found errors:\n" + r.describe()
     assert "definitely lost" not in r.stderr, r.describe()
     assert r.rc == state, r.describe()
+
+
+# ---- a proxy on IPv6 ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def squid_v6():
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6 in this Python")
+    with PROXIES["squid"](auth=(PROXY_USER, PROXY_PASSWORD), host="::1") as proxy:
+        yield proxy
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_proxy_on_ipv6_loopback(origin, squid_v6, creds, scheme):
+    """squid on [::1] in front of an IPv4 origin; the bracketed address
+    survives the redaction of the credentials."""
+    r = run("ping", target(origin, scheme) + ["--proxy", squid_v6.url(with_credentials=True),
+                                                "-vvv"] + auth_args(creds))
+    check_case(r, OK, "HTTP 200 in ", all_secrets(origin, squid_v6))
+    assert proxy_line(r) == f"http://<redacted>@[::1]:{squid_v6.port} (from --proxy)", \
+        r.describe()
+    assert squid_v6.access_log().count(f"{PROXY_USER} HIER_DIRECT") >= 2
+
+
+def test_ipv6_proxy_wants_credentials(origin, squid_v6):
+    r = run("ping", target(origin, "https") + ["--proxy", squid_v6.url(), "-6", "-vvv"])
+    check_case(r, CRITICAL, REFUSED, all_secrets(origin, squid_v6))
+    assert proxy_line(r) == f"http://[::1]:{squid_v6.port} (from --proxy)", r.describe()
