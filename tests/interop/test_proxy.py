@@ -321,3 +321,17 @@ def test_ipv6_proxy_wants_credentials(origin, squid_v6):
     r = run("ping", target(origin, "https") + ["--proxy", squid_v6.url(), "-6", "-vvv"])
     check_case(r, CRITICAL, REFUSED, all_secrets(origin, squid_v6))
     assert proxy_line(r) == f"http://[::1]:{squid_v6.port} (from --proxy)", r.describe()
+
+
+def test_a_proxy_refusal_is_not_remembered_as_the_apis(origin, squid_auth, creds, tmp_path):
+    """The token cache backs off after the token endpoint refuses credentials
+    (a 4xx). A 407 is the proxy's: once the proxy credentials are fixed, the
+    very next run gets its token."""
+    cache = ["--token-cache", str(tmp_path / "cache")]
+    r = run("ping", target(origin, "http") + ["--proxy", squid_auth.url()] + cache
+            + auth_args(creds))
+    check_case(r, CRITICAL, REFUSED + " (token request)", all_secrets(origin, squid_auth))
+    r = run("ping", target(origin, "http") + ["--proxy", squid_auth.url(with_credentials=True),
+                                              "-v"] + cache + auth_args(creds))
+    check_case(r, OK, "HTTP 200 in ", all_secrets(origin, squid_auth))
+    assert [q["endpoint"] for q in origin.requests()] == ["token", "ping"], r.describe()
