@@ -90,6 +90,7 @@ enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct p
 	    .client_id = cfg->client_id,
 	    .client_secret = cfg->client_secret,
 	    .scope = cfg->scope,
+	    .token_body = cfg->token_body_form ? PT_TOKEN_BODY_FORM : PT_TOKEN_BODY_JSON,
 	    .headers = headers,
 	    .net =
 	        {

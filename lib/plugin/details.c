@@ -128,11 +128,27 @@ static void tls_line(const struct pt_config *cfg, const struct pt_target *t, str
 	               tls_text(cfg, &t->token));
 }
 
+/* Which proxy the requests went through: a refusal or a slow answer may
+ * be the proxy's doing. The URL comes redacted from the probe layer. */
+static void proxy_line(const struct pt_probe_result *res, struct pt_report *r)
+{
+	const struct pt_http_response *h = res->probed ? &res->http : &res->token.http;
+
+	if (!h->via_proxy && res->token_requested && res->token.http.via_proxy) {
+		h = &res->token.http;
+	}
+	if (h->via_proxy) {
+		pt_report_line(r, "Proxy: %s (from %s)", h->proxy,
+		               h->proxy_from[0] ? h->proxy_from : "--proxy");
+	}
+}
+
 void pt_details_long_output(const struct pt_config *cfg, const struct pt_target *t,
                             const struct pt_probe_result *res, const char *reference,
                             struct pt_report *r)
 {
 	pt_report_line(r, "URL: %s", pt_buf_str(&t->shown));
+	proxy_line(res, r);
 	if (res->probed && res->http.status) {
 		pt_report_line(r, "HTTP status: %ld", res->http.status);
 	}

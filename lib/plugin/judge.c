@@ -12,6 +12,37 @@
 #include <string.h>
 #include <time.h>
 
+/* The proxy refused us or could not be reached: never the API's fault,
+ * and one outcome for http:// and https:// targets alike. */
+static void judge_proxy(const struct pt_http_response *h, const char *during, struct pt_report *r)
+{
+	const char *reason = pt_http_reason(h->proxy_status);
+
+	switch (h->proxy_failure) {
+	case PT_PROXY_REFUSED:
+		/* A 5xx answer to CONNECT: the proxy could not reach the server. */
+		if (h->proxy_status >= 500) {
+			pt_report_judge(r, PT_CRITICAL, "proxy could not reach the server (HTTP %ld%s%s)%s",
+			                h->proxy_status, *reason ? " " : "", reason, during);
+			return;
+		}
+		if (h->proxy_status) {
+			pt_report_judge(r, PT_CRITICAL, "proxy refused the request (HTTP %ld%s%s)%s",
+			                h->proxy_status, *reason ? " " : "", reason, during);
+			return;
+		}
+		pt_report_judge(r, PT_CRITICAL, "proxy refused the request%s", during);
+		break;
+	case PT_PROXY_UNRESOLVED:
+		pt_report_judge(r, PT_CRITICAL, "cannot resolve the proxy%s", during);
+		break;
+	case PT_PROXY_UNREACHABLE:
+		pt_report_judge(r, PT_CRITICAL, "cannot connect to the proxy%s", during);
+		break;
+	}
+	pt_report_summary_server_text(r, ": ", h->message);
+}
+
 static void judge_transport(const struct pt_config *cfg, const struct pt_http_response *h,
                             const char *during, struct pt_report *r)
 {
@@ -49,6 +80,9 @@ static void judge_transport(const struct pt_config *cfg, const struct pt_http_re
 	case PT_HTTP_INTERNAL:
 		pt_report_judge(r, PT_UNKNOWN, "internal error%s", during);
 		break;
+	case PT_HTTP_PROXY:
+		judge_proxy(h, during, r);
+		return;
 	}
 	pt_report_summary_server_text(r, ": ", h->message);
 }
@@ -83,6 +117,15 @@ static void judge_token(const struct pt_config *cfg, const struct pt_token_resul
 {
 	long status = t->http.status;
 
+	/* A 2xx answer over the size limit gave no token: it is an unusable
+	 * token, not a large body to warn about. */
+	if (t->parse == PT_TOKEN_TOO_LARGE) {
+		pt_report_judge(r, PT_CRITICAL,
+		                "token endpoint answered HTTP %ld but the response is over %d bytes; "
+		                "no token obtained",
+		                status, PT_MAX_BODY);
+		return;
+	}
 	if (t->http.outcome != PT_HTTP_RESPONSE) {
 		judge_transport(cfg, &t->http, " (token request)", r);
 		return;
@@ -106,6 +149,13 @@ static void judge_token(const struct pt_config *cfg, const struct pt_token_resul
 		pt_buf_puts(&r->summary, ")");
 	}
 	error_lines(r, &t->error);
+	/* What a standard OAuth2 server says to Prioticket's JSON body. */
+	if (status == 400 && !cfg->token_body_form &&
+	    (strcmp(t->error.error, "unsupported_grant_type") == 0 ||
+	     strcmp(t->error.error, "invalid_request") == 0)) {
+		pt_report_line(r, "Hint: a token endpoint that follows RFC 6749 wants a form body "
+		                  "(--token-body form)");
+	}
 }
 
 /* A remembered refusal: say so, and how long until the next attempt.

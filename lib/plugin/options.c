@@ -36,6 +36,7 @@ enum {
 	OPT_ALLOW_HTTP_TOKEN_URL,
 	OPT_HTTP_VERSION,
 	OPT_CONNECT_TO,
+	OPT_TOKEN_BODY,
 };
 
 static const struct option long_options[] = {
@@ -61,6 +62,7 @@ static const struct option long_options[] = {
     {"scope", required_argument, NULL, OPT_SCOPE},
     {"token-url", required_argument, NULL, OPT_TOKEN_URL},
     {"allow-http-token-url", no_argument, NULL, OPT_ALLOW_HTTP_TOKEN_URL},
+    {"token-body", required_argument, NULL, OPT_TOKEN_BODY},
     {"api-key-file", required_argument, NULL, OPT_API_KEY_FILE},
     {"token-cache", required_argument, NULL, OPT_TOKEN_CACHE},
     {"no-token-cache", no_argument, NULL, OPT_NO_TOKEN_CACHE},
@@ -515,6 +517,12 @@ static bool apply(int c, const char *arg, struct pt_config *cfg, struct pt_buf *
 		return valid_url(arg) || bad_url(err, "token-url", arg);
 	case OPT_ALLOW_HTTP_TOKEN_URL:
 		cfg->allow_http_token_url = true;
+		return true;
+	case OPT_TOKEN_BODY:
+		if (strcmp(arg, "json") != 0 && strcmp(arg, "form") != 0) {
+			return bad(err, "token-body", "use json or form", arg);
+		}
+		cfg->token_body_form = strcmp(arg, "form") == 0;
 		return true;
 	case OPT_API_KEY_FILE:
 		return take_secret_file(arg, &cfg->api_key, err);

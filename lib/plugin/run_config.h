@@ -55,6 +55,7 @@ struct pt_config {
 	const char *scope;
 	const char *token_url;
 	bool allow_http_token_url; /* a plain http:// token URL beside an https:// probe */
+	bool token_body_form;      /* --token-body=form */
 	char *api_key;
 	const char *token_cache_dir;
 	bool no_token_cache;

@@ -18,6 +18,14 @@ enum pt_http_outcome {
 	PT_HTTP_TOO_LARGE, /* the body went over the bound; status is known */
 	PT_HTTP_PROTOCOL,  /* empty reply, cut short, undecodable, ... */
 	PT_HTTP_INTERNAL,  /* could not set the request up */
+	PT_HTTP_PROXY,     /* the proxy refused us or could not be reached */
+};
+
+/* Why PT_HTTP_PROXY. */
+enum pt_proxy_failure {
+	PT_PROXY_REFUSED,     /* a 407, or a CONNECT answered with a non-2xx code */
+	PT_PROXY_UNRESOLVED,  /* the proxy's host name did not resolve */
+	PT_PROXY_UNREACHABLE, /* no TCP connection to the proxy */
 };
 
 enum pt_phase {
@@ -84,6 +92,14 @@ struct pt_http_response {
 	long http_version;  /* negotiated, CURL_HTTP_VERSION_*; 0 unknown */
 	char location[512]; /* a 3xx's Location, redacted; "" when none */
 	bool h2_fallback;   /* HTTP/2 hit libcurl's early-answer bug: repeated over 1.1 */
+	/* The proxy the request went through (or tried to): its URL with
+	 * any userinfo redacted, and the environment variable it came from
+	 * ("" when it was given as an option). */
+	bool via_proxy;
+	char proxy[256];
+	char proxy_from[16];
+	enum pt_proxy_failure proxy_failure; /* PT_HTTP_PROXY: which failure */
+	long proxy_status;                   /* PT_PROXY_REFUSED: the proxy's code, or 0 */
 };
 
 /* Must be called once before any request, while the process is still
@@ -107,5 +123,15 @@ bool pt_http_connect_to_entry(const char *url, const char *to, char *out, size_t
 
 /* A short name for an outcome ("timeout", "TLS failure", ...). */
 const char *pt_http_outcome_name(enum pt_http_outcome o);
+
+/* The RFC 9110 reason phrase of a status code a proxy or gateway may
+ * answer with ("Proxy Authentication Required"), or "". */
+const char *pt_http_reason(long status);
+
+/* Whether host (a name, an IPv4 address, or an IPv6 address with or
+ * without brackets) matches a no-proxy list the way libcurl matches it:
+ * "*", names (a leading dot ignored, subdomains included), addresses and
+ * CIDR ranges, separated by commas or blanks. */
+bool pt_http_noproxy_match(const char *host, const char *list);
 
 #endif

@@ -15,6 +15,7 @@ static bool get_token(const struct pt_probe_config *cfg, struct pt_probe_result 
 	    .client_id = cfg->client_id,
 	    .client_secret = cfg->client_secret,
 	    .scope = cfg->scope,
+	    .body = cfg->token_body,
 	    .headers = cfg->headers,
 	    .net = &cfg->net,
 	    .deadline = cfg->deadline,

@@ -24,6 +24,7 @@ struct pt_probe_config {
 	const char *client_id;
 	const char *client_secret;
 	const char *scope;
+	enum pt_token_body token_body;
 	const char *const *headers; /* sent on every request, NULL-terminated */
 	struct pt_net_options net;
 	double deadline;

@@ -22,6 +22,8 @@ const char *pt_token_status_text(enum pt_token_status s)
 		return "token_type is not Bearer";
 	case PT_TOKEN_BAD_EXPIRY:
 		return "expires_in is not a positive number of seconds";
+	case PT_TOKEN_TOO_LARGE:
+		return "the response is over the size limit; no token obtained";
 	}
 	return "unknown token status";
 }
@@ -143,30 +145,90 @@ bool pt_token_request_body(const char *scope, struct pt_buf *out)
 	return ok;
 }
 
+bool pt_token_form_encode(const char *s, struct pt_buf *out)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	static const char unreserved[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	                                 "0123456789-._~";
+	size_t len = strlen(s);
+
+	/* One allocation for the worst case: the value may be the client
+	 * secret, and a growing buffer would leave copies behind. */
+	if (len > (((size_t)-1) - out->len - 1) / 3 || !pt_buf_reserve(out, 3 * len) ||
+	    !pt_buf_append(out, "", 0)) {
+		return false;
+	}
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char enc[3] = {'%', hex[c >> 4], hex[c & 15]};
+
+		if (strchr(unreserved, c)) {
+			if (!pt_buf_append(out, s, 1)) {
+				return false;
+			}
+		} else if (!pt_buf_append(out, enc, 3)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+bool pt_token_form_body(const char *scope, struct pt_buf *out)
+{
+	bool ok = pt_buf_puts(out, "grant_type=client_credentials");
+
+	if (ok && scope) {
+		ok = pt_buf_puts(out, "&scope=") && pt_token_form_encode(scope, out);
+	}
+	return ok;
+}
+
+/* RFC 6749 section 2.3.1: with the form body, the client id and secret
+ * are each form-encoded before libcurl joins them with ':' and encodes
+ * them in base64 for the Basic scheme. */
+static bool form_credentials(const struct pt_token_request *req, struct pt_buf *id,
+                             struct pt_buf *secret)
+{
+	return pt_token_form_encode(req->client_id, id) &&
+	       pt_token_form_encode(req->client_secret, secret) && id->data && secret->data;
+}
+
 void pt_token_fetch(const struct pt_token_request *req, struct pt_token_result *res)
 {
 	static const char *const json_type = "Content-Type: application/json";
+	static const char *const form_type = "Content-Type: application/x-www-form-urlencoded";
+	bool form = req->body == PT_TOKEN_BODY_FORM;
 	const char *headers[16];
 	struct pt_buf body = {0};
+	struct pt_buf id = {0};
+	struct pt_buf secret = {0};
 	struct pt_http_request http = {0};
 	size_t n = 0;
+	bool ok;
 
 	memset(res, 0, sizeof(*res));
 	for (const char *const *h = req->headers; h && *h && n < 14; h++) {
 		headers[n++] = *h;
 	}
-	headers[n++] = json_type;
+	headers[n++] = form ? form_type : json_type;
 	headers[n] = NULL;
-	if (!pt_token_request_body(req->scope, &body)) {
+	if (form) {
+		ok = pt_token_form_body(req->scope, &body) && form_credentials(req, &id, &secret);
+	} else {
+		ok = pt_token_request_body(req->scope, &body);
+	}
+	if (!ok) {
 		res->http.outcome = PT_HTTP_INTERNAL;
 		pt_buf_free(&body);
+		pt_buf_wipe(&id);
+		pt_buf_wipe(&secret);
 		return;
 	}
 	http.method = "POST";
 	http.url = req->token_url;
 	http.headers = headers;
-	http.username = req->client_id;
-	http.password = req->client_secret;
+	http.username = form ? id.data : req->client_id;
+	http.password = form ? secret.data : req->client_secret;
 	http.body = body.data;
 	http.body_len = body.len;
 	http.net = req->net;
@@ -174,6 +236,8 @@ void pt_token_fetch(const struct pt_token_request *req, struct pt_token_result *
 	http.trace = req->trace;
 	pt_http_perform(&http, &res->http);
 	pt_buf_free(&body);
+	pt_buf_wipe(&id);
+	pt_buf_wipe(&secret);
 	if (res->http.outcome == PT_HTTP_RESPONSE) {
 		if (res->http.status >= 200 && res->http.status < 300) {
 			res->parse = pt_token_parse(res->http.body.data, res->http.body.len, &res->token);
@@ -181,6 +245,11 @@ void pt_token_fetch(const struct pt_token_request *req, struct pt_token_result *
 		} else {
 			pt_prio_error_parse(res->http.body.data, res->http.body.len, &res->error);
 		}
+	} else if (res->http.outcome == PT_HTTP_TOO_LARGE && res->http.status >= 200 &&
+	           res->http.status < 300) {
+		/* The token endpoint answered, but with nothing we could use:
+		 * judged like any other unusable 2xx answer. */
+		res->parse = PT_TOKEN_TOO_LARGE;
 	}
 	/* The body may hold the token: never keep it. */
 	pt_buf_wipe(&res->http.body);

@@ -1,5 +1,6 @@
 /* OAuth2 client-credentials token: the request Prioticket expects
- * (HTTP Basic client authentication, JSON body) and its response. */
+ * (HTTP Basic client authentication, JSON body), or the one RFC 6749
+ * section 4.4 describes (form body), and its response. */
 #ifndef PT_TOKEN_H
 #define PT_TOKEN_H
 
@@ -18,6 +19,13 @@ enum pt_token_status {
 	PT_TOKEN_BAD_CHARS,       /* not an RFC 6750 b64token, or too long */
 	PT_TOKEN_NOT_BEARER,      /* token_type other than Bearer */
 	PT_TOKEN_BAD_EXPIRY,      /* expires_in present but not a positive integer */
+	PT_TOKEN_TOO_LARGE,       /* a 2xx answer whose body went over the bound */
+};
+
+/* How the token request is sent. */
+enum pt_token_body {
+	PT_TOKEN_BODY_JSON, /* Prioticket: {"grant_type":...}, credentials as given */
+	PT_TOKEN_BODY_FORM, /* RFC 6749: grant_type=..., credentials form-encoded */
 };
 
 struct pt_token {
@@ -36,11 +44,21 @@ const char *pt_token_status_text(enum pt_token_status s);
 /* The JSON request body, with the scope escaped. */
 bool pt_token_request_body(const char *scope, struct pt_buf *out);
 
+/* application/x-www-form-urlencoded encoding of one value: every byte
+ * but ALPHA, DIGIT, "-", ".", "_" and "~" percent-encoded (a space too,
+ * as %20, which every form decoder reads back as a space, while a
+ * plain percent-decoder would keep a "+"). */
+bool pt_token_form_encode(const char *s, struct pt_buf *out);
+
+/* The form request body: grant_type=client_credentials[&scope=...]. */
+bool pt_token_form_body(const char *scope, struct pt_buf *out);
+
 struct pt_token_request {
 	const char *token_url;
 	const char *client_id;
 	const char *client_secret;
 	const char *scope; /* may be NULL */
+	enum pt_token_body body;
 	const char *const *headers;
 	const struct pt_net_options *net;
 	double deadline;

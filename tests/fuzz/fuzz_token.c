@@ -7,7 +7,11 @@
  *   (pt_token_chars_ok), NUL-terminated inside the struct, and exactly
  *   the JSON string the server sent (no byte of it dropped, e.g. at a
  *   \u0000 escape); expires_in is 0 or in 1..365 days;
- * - any other status: no token is handed out and expires_in is 0. */
+ * - any other status: no token is handed out and expires_in is 0.
+ *
+ * The same input, up to its first NUL, as a client secret for the form
+ * body (pt_token_form_encode): the output holds only RFC 3986 unreserved
+ * characters and %XX escapes, and decodes back to the input. */
 #include "config.h"
 
 #include "probe/json_body.h"
@@ -33,6 +37,55 @@ static long json_token_len(const uint8_t *data, size_t size)
 	return n;
 }
 
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9') {
+		return c - '0';
+	}
+	if (c >= 'A' && c <= 'F') {
+		return c - 'A' + 10;
+	}
+	return -1;
+}
+
+static void check_form_encoding(const uint8_t *data, size_t size)
+{
+	static const char unreserved[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	                                 "0123456789-._~";
+	struct pt_buf out = {0};
+	char *in = malloc(size + 1);
+	size_t n = 0;
+
+	FUZZ_CHECK(in != NULL);
+	memcpy(in, data, size);
+	in[size] = '\0';
+	FUZZ_CHECK(pt_token_form_encode(in, &out));
+	for (size_t i = 0; i < out.len; i++) {
+		char c = out.data[i];
+
+		if (c == '%') {
+			int hi;
+			int lo;
+
+			FUZZ_CHECK(i + 2 < out.len);
+			hi = hex_value(out.data[i + 1]);
+			lo = hex_value(out.data[i + 2]);
+			FUZZ_CHECK(hi >= 0 && lo >= 0);
+			/* only what must be escaped is */
+			FUZZ_CHECK(!strchr(unreserved, hi * 16 + lo) || hi * 16 + lo == 0);
+			FUZZ_CHECK((char)(hi * 16 + lo) == in[n]);
+			i += 2;
+		} else {
+			FUZZ_CHECK(c != '\0' && strchr(unreserved, c) != NULL);
+			FUZZ_CHECK(c == in[n]);
+		}
+		n++;
+	}
+	FUZZ_CHECK(n == strlen(in));
+	pt_buf_free(&out);
+	free(in);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct pt_token *t;
@@ -48,6 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	st = pt_token_parse((const char *)data, size, t);
 	FUZZ_CHECK(st == PT_TOKEN_OK || st == PT_TOKEN_NOT_JSON || st == PT_TOKEN_NO_ACCESS_TOKEN ||
 	           st == PT_TOKEN_BAD_CHARS || st == PT_TOKEN_NOT_BEARER || st == PT_TOKEN_BAD_EXPIRY);
+	/* PT_TOKEN_TOO_LARGE comes from the transfer, never from parsing. */
 	text = pt_token_status_text(st);
 	FUZZ_CHECK(text != NULL && *text != '\0');
 	FUZZ_CHECK(memchr(t->access_token, '\0', sizeof(t->access_token)) != NULL);
@@ -67,5 +121,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(t->expires_in == 0);
 	}
 	free(t);
+	check_form_encoding(data, size);
 	return 0;
 }

@@ -58,6 +58,7 @@ OPTIONS = {
     "critical": ("c", "req"), "timeout": ("t", "req"), "timeout-result": (None, "req"),
     "expect-json": (None, "req"), "verbose": ("v", None), "help": ("h", None),
     "version": ("V", None), "extra-opts": (None, "opt"),
+    "token-body": (None, "req"),
 }
 
 UNICODE = ("é", "ß", "Ω", "ж", "中文", "🙂", "\u200b", "\u202e", "\u2028", "\ufeff", "a\u0301",
@@ -83,6 +84,7 @@ DOMAIN = {
     "scope": ("a", "a b", "https://www.prioticketapis.com/auth/distributor.booking"),
     "client-id": ("demo-client", hu.CLIENT_ID, "a:b", "x"),
     "noproxy": ("*", "127.0.0.1", "localhost,::1", ","),
+    "token-body": ("json", "form", "JSON", "", "form,json", "xml"),
     "hostname": ("localhost", "127.0.0.1", "::1", "[::1]", "a..b", "-x", "ex ample"),
     "http-version": ("1.1", "2", "1.0", "3", "", "2.0", "h2", "1.1 "),
     "connect-to": ("127.0.0.1:1", "[::1]:1", "localhost:1", "127.0.0.1", "::1:1", ":1", "a:0",
@@ -103,6 +105,7 @@ VALID = {
     "noproxy": ("*", "127.0.0.1", "localhost,::1"),
     "http-version": ("1.1", "2"),
     "connect-to": ("127.0.0.1:1",),
+    "token-body": ("json", "form"),
 }
 VALID_FLAGS = ("--ipv4", "--no-token-cache", "-v", "-vv", "-vvv", "--insecure")
 

@@ -197,6 +197,9 @@ static void test_bad_values_give_one_line_reasons(void **state)
 	    {"--connect-to", "a b:443", "--connect-to"},
 	    {"--connect-to", "a:b:c:d", "--connect-to"},
 	    {"--connect-to", "-x:443", "--connect-to"},
+	    {"--token-body", "xml", "--token-body"},
+	    {"--token-body", "JSON", "--token-body"},
+	    {"--token-body", "", "--token-body"},
 	};
 	struct pt_config cfg;
 	struct pt_buf err;
@@ -215,6 +218,28 @@ static void test_bad_values_give_one_line_reasons(void **state)
 		pt_buf_free(&err);
 		pt_config_free(&cfg);
 	}
+}
+
+/* --token-body: json (Prioticket's) unless form is asked for; the last
+ * one wins. */
+static void test_token_body(void **state)
+{
+	char *form[] = {"--token-body=form", NULL};
+	char *json[] = {"--token-body", "form", "--token-body=json", NULL};
+	struct pt_config cfg;
+	struct pt_buf err;
+
+	(void)state;
+	clear_env();
+	assert_int_equal(parse(&cfg, &err, NULL), PT_OPTIONS_RUN);
+	assert_false(cfg.token_body_form);
+	pt_config_free(&cfg);
+	assert_int_equal(parse(&cfg, &err, form), PT_OPTIONS_RUN);
+	assert_true(cfg.token_body_form);
+	pt_config_free(&cfg);
+	assert_int_equal(parse(&cfg, &err, json), PT_OPTIONS_RUN);
+	assert_false(cfg.token_body_form);
+	pt_config_free(&cfg);
 }
 
 static void test_unknown_options_and_positional_arguments(void **state)
@@ -539,6 +564,7 @@ int main(void)
 	    cmocka_unit_test(test_parsing_twice_resets_getopt),
 	    cmocka_unit_test(test_prescan),
 	    cmocka_unit_test(test_values_from_a_file_are_not_echoed),
+	    cmocka_unit_test(test_token_body),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

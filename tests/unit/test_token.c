@@ -19,7 +19,7 @@
 #define DATA(s) s, sizeof(s) - 1
 
 static const char *const status_names[] = {
-    "OK", "NOT_JSON", "NO_ACCESS_TOKEN", "BAD_CHARS", "NOT_BEARER", "BAD_EXPIRY",
+    "OK", "NOT_JSON", "NO_ACCESS_TOKEN", "BAD_CHARS", "NOT_BEARER", "BAD_EXPIRY", "TOO_LARGE",
 };
 
 struct tok_row {
@@ -217,8 +217,8 @@ static void test_token_length(void **state)
 static void test_status_text(void **state)
 {
 	static const enum pt_token_status all[] = {
-	    PT_TOKEN_OK,        PT_TOKEN_NOT_JSON,   PT_TOKEN_NO_ACCESS_TOKEN,
-	    PT_TOKEN_BAD_CHARS, PT_TOKEN_NOT_BEARER, PT_TOKEN_BAD_EXPIRY,
+	    PT_TOKEN_OK,         PT_TOKEN_NOT_JSON,   PT_TOKEN_NO_ACCESS_TOKEN, PT_TOKEN_BAD_CHARS,
+	    PT_TOKEN_NOT_BEARER, PT_TOKEN_BAD_EXPIRY, PT_TOKEN_TOO_LARGE,
 	};
 	size_t i;
 	size_t k;
@@ -280,13 +280,90 @@ static void test_request_body(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/* --- form body and RFC 6749 section 2.3.1 credentials ------------------ */
+
+struct form_row {
+	const char *in;
+	const char *expect;
+};
+
+static const struct form_row form_rows[] = {
+    {"", ""},
+    {"plain", "plain"},
+    {"AZaz09-._~", "AZaz09-._~"},
+    /* the characters a naive Basic header gets wrong */
+    {"a+b", "a%2Bb"},
+    {"100%", "100%25"},
+    {"id:with:colons", "id%3Awith%3Acolons"},
+    {"a b", "a%20b"},
+    {"a&b=c", "a%26b%3Dc"},
+    {"caf\xc3\xa9", "caf%C3%A9"},
+    {"\xe2\x82\xac", "%E2%82%AC"},
+    {"/?#[]@!$'()*,;", "%2F%3F%23%5B%5D%40%21%24%27%28%29%2A%2C%3B"},
+    {"\x01\x7f\xff", "%01%7F%FF"},
+    {"s3cr+t%2B:\xc3\xa4\xc3\xb6\xc3\xbc \xe2\x82\xac",
+     "s3cr%2Bt%252B%3A%C3%A4%C3%B6%C3%BC%20%E2%82%AC"},
+};
+
+static void test_form_encode(void **state)
+{
+	size_t i;
+	int bad = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(form_rows) / sizeof(form_rows[0]); i++) {
+		struct pt_buf out = {0};
+		bool ok = pt_token_form_encode(form_rows[i].in, &out);
+
+		if (!ok || strcmp(pt_buf_str(&out), form_rows[i].expect) != 0) {
+			print_error("row %zu: expected %s, got %s\n", i, form_rows[i].expect, pt_buf_str(&out));
+			bad++;
+		}
+		pt_buf_free(&out);
+	}
+	assert_int_equal(bad, 0);
+}
+
+/* Appends to what the buffer holds, as the request builder uses it. */
+static void test_form_encode_appends(void **state)
+{
+	struct pt_buf out = {0};
+
+	(void)state;
+	assert_true(pt_buf_puts(&out, "x="));
+	assert_true(pt_token_form_encode("a:b", &out));
+	assert_string_equal(pt_buf_str(&out), "x=a%3Ab");
+	pt_buf_free(&out);
+}
+
+static void test_form_body(void **state)
+{
+	static const struct form_row rows[] = {
+	    {NULL, "grant_type=client_credentials"},
+	    {"read", "grant_type=client_credentials&scope=read"},
+	    {"read write", "grant_type=client_credentials&scope=read%20write"},
+	    {"a&grant_type=password", "grant_type=client_credentials&scope=a%26grant_type%3Dpassword"},
+	    {"caf\xc3\xa9", "grant_type=client_credentials&scope=caf%C3%A9"},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct pt_buf out = {0};
+
+		assert_true(pt_token_form_body(rows[i].in, &out));
+		assert_string_equal(pt_buf_str(&out), rows[i].expect);
+		pt_buf_free(&out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_parse_table),
-	    cmocka_unit_test(test_token_length),
-	    cmocka_unit_test(test_status_text),
-	    cmocka_unit_test(test_request_body),
+	    cmocka_unit_test(test_parse_table), cmocka_unit_test(test_token_length),
+	    cmocka_unit_test(test_status_text), cmocka_unit_test(test_request_body),
+	    cmocka_unit_test(test_form_encode), cmocka_unit_test(test_form_encode_appends),
+	    cmocka_unit_test(test_form_body),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
