@@ -114,6 +114,20 @@ static int open_cache_dir(const char *path, size_t shared_end, char *note, size_
 		snprintf(note, notelen, "cannot open /: %s", strerror(errno));
 		return -1;
 	}
+	if (path[strspn(path, "/")] != '\0') {
+		/* / is on the way too (it may not be root's in a container). */
+		struct stat st;
+
+		if (fstat(fd, &st) != 0) {
+			snprintf(note, notelen, "cannot check /: %s", strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (!trusted_parent(&st, "/", 1, note, notelen)) {
+			close(fd);
+			return -1;
+		}
+	}
 	for (;;) {
 		char name[256];
 		struct stat st;
