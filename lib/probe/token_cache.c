@@ -114,6 +114,20 @@ static int open_cache_dir(const char *path, size_t shared_end, char *note, size_
 		snprintf(note, notelen, "cannot open /: %s", strerror(errno));
 		return -1;
 	}
+	if (path[strspn(path, "/")] != '\0') {
+		/* / is on the way too (it may not be root's in a container). */
+		struct stat st;
+
+		if (fstat(fd, &st) != 0) {
+			snprintf(note, notelen, "cannot check /: %s", strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (!trusted_parent(&st, "/", 1, note, notelen)) {
+			close(fd);
+			return -1;
+		}
+	}
 	for (;;) {
 		char name[256];
 		struct stat st;
@@ -355,13 +369,11 @@ static bool read_salt(int dirfd, unsigned char salt[SALT_LEN])
 	if (got != 2 * SALT_LEN + 1 || text[2 * SALT_LEN] != '\n' || !hex_digits(text, 2 * SALT_LEN)) {
 		return false;
 	}
-	for (size_t i = 0; i < SALT_LEN; i++) {
-		unsigned int byte;
+	for (size_t i = 0; i < 2 * SALT_LEN; i++) {
+		/* hex_digits() let only 0-9 and a-f through. */
+		unsigned char v = (unsigned char)(text[i] <= '9' ? text[i] - '0' : text[i] - 'a' + 10);
 
-		if (sscanf(text + 2 * i, "%2x", &byte) != 1) {
-			return false;
-		}
-		salt[i] = (unsigned char)byte;
+		salt[i / 2] = (unsigned char)(i % 2 ? (salt[i / 2] << 4) | v : v);
 	}
 	pt_wipe(text, sizeof(text));
 	return true;

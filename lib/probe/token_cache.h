@@ -25,9 +25,10 @@
 /* An entry written more than this many seconds in the future was
  * written before the clock was stepped back: it is void. */
 #define PT_CACHE_CLOCK_SKEW 5
-/* A temporary file of another entry this old is left by a run that was
- * stopped or killed between writing and renaming it. */
-#define PT_CACHE_STALE_TMP_SECONDS 60
+/* A temporary file of another entry this old, whose entry nobody has
+ * locked, is left by a run that was stopped or killed between writing
+ * and renaming it: a write, fsync and rename take far less. */
+#define PT_CACHE_STALE_TMP_SECONDS 10
 
 enum pt_cache_kind {
 	PT_CACHE_MISS,

@@ -13,7 +13,8 @@
  *   expired at `now` and with at least the margin left (60 s, or a
  *   quarter of its lifetime if that is less);
  * - BACKOFF: a 4xx status, an error code of [a-z_] only, still running
- *   at `now`. */
+ *   at `now`, and for at most PT_CACHE_BACKOFF_SECONDS more;
+ * - a hit was not written in the future (beyond PT_CACHE_CLOCK_SKEW). */
 #include "config.h"
 
 #include "probe/token.h"
@@ -152,9 +153,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(memchr(e->error, '\0', sizeof(e->error)) != NULL);
 		FUZZ_CHECK(strspn(e->error, "abcdefghijklmnopqrstuvwxyz_") == strlen(e->error));
 		FUZZ_CHECK(e->until > now);
+		FUZZ_CHECK(e->until - now <= PT_CACHE_BACKOFF_SECONDS);
 		break;
 	default:
 		FUZZ_CHECK(!"unknown entry kind");
+	}
+	if (e->kind != PT_CACHE_MISS) {
+		FUZZ_CHECK(e->written <= now + PT_CACHE_CLOCK_SKEW);
 	}
 	free(e);
 	return 0;

@@ -9,6 +9,8 @@ unsalted hash of the secret.
 """
 
 import fcntl
+import hashlib
+import hmac
 import os
 import re
 import shutil
@@ -398,6 +400,13 @@ def test_entry_names_are_salted_per_directory(sim, tmp_path):
         assert stat.S_ISREG(st.st_mode) and stat.S_IMODE(st.st_mode) == 0o600
         assert re.fullmatch(r"[0-9a-f]{64}\n", salt.read_text())
     assert names[0] != names[1]  # the same credentials, another directory
+    # The name is HMAC-SHA-256 keyed with the whole salt, over length-prefixed
+    # fields that include the secret (so a rotated secret is another entry).
+    salt = bytes.fromhex((cache_dir(tmp_path / "state1") / "salt").read_text())
+    fields = ["check_prioticket token v2", sim.base_url() + "/oauth2/token", CLIENT_ID, "",
+              CLIENT_SECRET]
+    message = b"".join(f"{len(f.encode())}:".encode() + f.encode() for f in fields)
+    assert names[1] == hmac.new(salt, message, hashlib.sha256).hexdigest()
     # The salt is kept: the next run finds its entry.
     assert status(sim, tmp_path / "state0").rc == OK
     assert tokens(sim) == 2
