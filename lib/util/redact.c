@@ -114,7 +114,7 @@ static void redact_word(struct pt_buf *out, const char *w, size_t len)
 		/* Text glued before the scheme ("proxy:http://...") stays. */
 		const char *start = sep;
 
-		while (start > w && strchr(scheme_chars, start[-1]) && start[-1]) {
+		while (start > w && start[-1] != '\0' && strchr(scheme_chars, start[-1])) {
 			start--;
 		}
 		pt_buf_append(out, w, (size_t)(start - w));
