@@ -42,6 +42,7 @@ def api_locations(token, basic):
     status = '{"status":"OK","version":"3.8.0"}'
     token_body = f'{{"access_token":"{token}","token_type":"Bearer","expires_in":3600}}'
     return f"""
+    location ~ ^/tmoved{API}/oauth2/token$ {{ return 301 $scheme://$http_host{API}/oauth2/token; }}
     # The token endpoint answers before reading the request body (item 1).
     location ~ ^(/[a-z0-9]+)?{API}/oauth2/token$ {{
         if ($http_authorization != "Basic {basic}") {{ return 401 '{err401}'; }}
@@ -196,6 +197,9 @@ CASES = [
     ("301 with userinfo and query, not followed", "h2", "/leak", [], False, WARNING,
      r"^HTTP 301 to http://<redacted>@127\.0\.0\.1:1/x\?key.<redacted>&b.<redacted> "
      r"\(use --follow-redirects\)", [r"^< Location: http://<redacted>@"]),
+    ("token endpoint 301 not followed", "http", "/tmoved", [], True, WARNING,
+     r"^token endpoint answered HTTP 301 to http://127\.0\.0\.1:\d+/v3\.8/distributor/oauth2/"
+     r"token \(use --follow-redirects\)", [r"^Location: http://127\.0\.0\.1:\d+/v3\.8/"]),
     ("301 followed", "http", "/moved", ["--follow-redirects"], False, OK, r"^HTTP 200 in",
      [r"processing includes \d+\.\d{6} s of redirects"]),
     ("301 followed over TLS", "h2", "/moved", ["--follow-redirects"], False, OK,
