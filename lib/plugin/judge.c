@@ -112,6 +112,16 @@ static void error_lines(struct pt_report *r, const struct pt_prio_error *e)
 	}
 }
 
+/* A 3xx not followed: where it points (redacted), and the way out. */
+static void judge_redirect(const struct pt_http_response *h, struct pt_report *r)
+{
+	if (h->location[0]) {
+		pt_report_summary_server_text(r, " to ", h->location);
+		pt_report_server_line(r, "Location", h->location, strlen(h->location));
+	}
+	pt_buf_puts(&r->summary, " (use --follow-redirects)");
+}
+
 static void judge_token(const struct pt_config *cfg, const struct pt_token_result *t,
                         struct pt_report *r)
 {
@@ -141,6 +151,9 @@ static void judge_token(const struct pt_config *cfg, const struct pt_token_resul
 		                status);
 	} else {
 		pt_report_judge(r, pt_state_for_http(status), "token endpoint answered HTTP %ld", status);
+		if (status >= 300 && status < 400 && !cfg->follow_redirects) {
+			judge_redirect(&t->http, r);
+		}
 	}
 	if (t->error.error[0]) {
 		pt_buf_puts(&r->summary, " (");
@@ -273,16 +286,6 @@ static void judge_certificate(const struct pt_config *cfg, const struct pt_http_
 		pt_report_judge(r, PT_WARNING, "certificate expires in %ld days (warning below %ld)", days,
 		                cfg->cert_warn_days);
 	}
-}
-
-/* A 3xx not followed: where it points (redacted), and the way out. */
-static void judge_redirect(const struct pt_http_response *h, struct pt_report *r)
-{
-	if (h->location[0]) {
-		pt_report_summary_server_text(r, " to ", h->location);
-		pt_report_server_line(r, "Location", h->location, strlen(h->location));
-	}
-	pt_buf_puts(&r->summary, " (use --follow-redirects)");
 }
 
 static void judge_probe(const struct pt_config *cfg, const struct pt_probe_result *res,

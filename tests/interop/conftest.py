@@ -4,15 +4,25 @@ loopback, each daemon in a private directory on free ports, stopped by PID.
 Generic helpers only; each test module writes its own server configuration.
 
     free_port(host="127.0.0.1")      a TCP port free at the time of the call
-    workdir(name)                    a private directory, removed at module end
-    pki                              test CA and one server certificate (session)
-    credentials                      client id, secret (with + % : and non-ASCII),
-                                     token, secret file (session)
-    daemon(argv, ports, ...)         start a server, wait until its ports accept,
-                                     stopped (by PID) when the test or module ends
-    verify(r, state, first_line, secrets)
-                                     the contract every case asserts
-    need(binary, package)            skip naming the Debian package when absent
+    workdir(name)                    a private directory (0755), removed at module end
+    pki                              {ca, cert, key, other_cert, other_key, dir}: a test
+                                     CA, a server certificate for localhost,
+                                     api.prioticket.invalid, 127.0.0.1 and ::1, and
+                                     one for other.invalid only (session)
+    credentials                      {client_id, secret (with + % : and non-ASCII),
+                                     secret_file, token, args} (session)
+    daemon(argv, ports, cwd, env=None, log=None)
+                                     start a server in the foreground, wait (bounded)
+                                     until its ports accept; stopped by PID at
+                                     module end (SIGTERM, then SIGKILL)
+    verify(r, state, first_line=None, secrets=())
+                                     the contract every case asserts: state, first
+                                     line, perfdata grammar, phases adding up to
+                                     time (and those of "... timings:" lines), no
+                                     secret anywhere in stdout or stderr
+    run(plugin, args, ...)           tests/integration/plugin.py's run()
+    need(binary, package)            the binary's path, or a skip naming the
+                                     Debian package
 """
 
 import datetime

@@ -17,6 +17,7 @@ from plugin import CRITICAL, OK
 API = "/v3.8/distributor"
 MODULES = ("mpm_event", "authz_core", "alias", "cgid", "ssl", "socache_shmcb", "http2",
            "filter", "deflate", "headers")
+API_KEY = "iopAPIKEY-r4Tz8Qw"
 
 CGI = r'''#!/usr/bin/python3
 import json, os, sys
@@ -68,6 +69,9 @@ MaxRequestWorkers 8
 DocumentRoot {d}/www
 AddOutputFilterByType DEFLATE application/json
 ScriptAliasMatch "^{API}/(oauth2/token|system/ping|system/status)$" "{d}/cgi/api.cgi"
+# http to https, the usual way: mod_alias keeps the query (and so the API key)
+# in the Location and in the HTML body it sends along.
+Redirect 301 /moved https://127.0.0.1:{ports['https']}
 <Directory {d}>
     Require all granted
 </Directory>
@@ -105,7 +109,7 @@ def apache(need, daemon, free_port, workdir, pki, credentials):
 
 @pytest.fixture()
 def secrets(apache, credentials):
-    return [credentials["secret"], credentials["token"], apache["basic"]]
+    return [credentials["secret"], credentials["token"], apache["basic"], API_KEY]
 
 
 def url(apache, scheme):
@@ -146,3 +150,22 @@ def test_apache_wrong_secret(apache, run, verify, pki, secrets, tmp_path):
                      "--client-id", "interop-client", "--client-secret-file", wrong])
     verify(r, CRITICAL, r"^authentication failed: token endpoint answered HTTP 401 "
                         r"\(invalid_client\)", secrets)
+
+
+@pytest.mark.parametrize("verbosity", [[], ["-vvv"]])
+def test_apache_redirect_with_api_key(apache, run, verify, pki, secrets, tmp_path, verbosity):
+    """Apache's 301 from http to https repeats the request's query, API key
+    included, in the Location (and in its HTML body, past the 200 bytes the
+    long output shows): the key never reaches the output, at any verbosity,
+    followed or not."""
+    key = tmp_path / "key"
+    key.write_text(API_KEY)
+    os.chmod(key, 0o600)
+    port = apache["ports"]["http"]
+    r = run("ping", ["-u", f"http://127.0.0.1:{port}/moved{API}", "--api-key-file", key,
+                     "--ca-file", pki["ca"]] + verbosity)
+    verify(r, 1, r"^HTTP 301 to https://127\.0\.0\.1:\d+/v3\.8/distributor/system/ping\?"
+                 r"key.<redacted> \(use --follow-redirects\)", secrets)
+    r = run("ping", ["-u", f"http://127.0.0.1:{port}/moved{API}", "--api-key-file", key,
+                     "--ca-file", pki["ca"], "--follow-redirects"] + verbosity)
+    verify(r, CRITICAL, r"^authentication failed: HTTP 401", secrets)
