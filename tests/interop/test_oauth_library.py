@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 import pytest
 
-from interop_daemons import (MEMCHECK, NASTY_SECRET, OAuth2Server, check_case, need_valgrind,
+from interop_daemons import (NASTY_SECRET, OAuth2Server, check_case, memcheck_wrapper,
                              secret_file)
 from plugin import CRITICAL, OK, SIM_DIR, WARNING, run
 
@@ -151,9 +151,8 @@ def test_json_body_keeps_the_credentials_as_they_are():
 @pytest.mark.parametrize("scope,state", [("ping status", OK), ("huge", CRITICAL)],
                          ids=["form body", "token answer over the limit"])
 def test_no_memory_error(server, creds, scope, state):
-    need_valgrind()
     r = run("ping", plugin_args(server, creds["right"], "form", "--scope", scope, "-vvv",
-                                "-t", "30"), timeout=180, wrapper=MEMCHECK)
-    assert r.rc != 99, "valgrind found errors:\n" + r.describe()
+                                "-t", "30"), timeout=180, wrapper=memcheck_wrapper())
+    assert r.rc != 99, "memory errors (valgrind or ASan):\n" + r.describe()
     assert "definitely lost" not in r.stderr, r.describe()
     assert r.rc == state, r.describe()

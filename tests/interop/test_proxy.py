@@ -17,8 +17,8 @@ import tempfile
 
 import pytest
 
-from interop_daemons import (MEMCHECK, PASSWORDS, PROXIES, PROXY_PASSWORD, PROXY_USER, check_case,
-                             free_port, need_valgrind, secret_file)
+from interop_daemons import (PASSWORDS, PROXIES, PROXY_PASSWORD, PROXY_USER, check_case,
+                             free_port, memcheck_wrapper, secret_file)
 from plugin import CLIENT_ID, CLIENT_SECRET, CRITICAL, OK, auth_args, new_simulator, run
 
 REFUSED = "proxy refused the request (HTTP 407 Proxy Authentication Required)"
@@ -277,7 +277,6 @@ MEMCHECK_CASES = ["407 on CONNECT, token request", "407 plain http", "env proxy 
 
 @pytest.mark.parametrize("case", MEMCHECK_CASES)
 def test_no_memory_error(origin, squid_auth, creds, case):
-    need_valgrind()
     env = {}
     if case == "407 on CONNECT, token request":
         args, state = target(origin, "https") + ["--proxy", squid_auth.url(), "-vvv"] + \
@@ -289,8 +288,8 @@ def test_no_memory_error(origin, squid_auth, creds, case):
         env = {"https_proxy": squid_auth.url(with_credentials=True), "no_proxy": "example.com"}
     else:
         args, state = target(origin, "http") + ["--proxy", f"127.0.0.1:{free_port()}"], CRITICAL
-    r = run("ping", args + ["-t", "30"], env=env, timeout=180, wrapper=MEMCHECK)
-    assert r.rc != 99, "valgrind found errors:\n" + r.describe()
+    r = run("ping", args + ["-t", "30"], env=env, timeout=180, wrapper=memcheck_wrapper())
+    assert r.rc != 99, "memory errors (valgrind or ASan):\n" + r.describe()
     assert "definitely lost" not in r.stderr, r.describe()
     assert r.rc == state, r.describe()
 
