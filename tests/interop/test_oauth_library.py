@@ -156,3 +156,18 @@ def test_no_memory_error(server, creds, scope, state):
     assert r.rc != 99, "memory errors (valgrind or ASan):\n" + r.describe()
     assert "definitely lost" not in r.stderr, r.describe()
     assert r.rc == state, r.describe()
+
+
+def test_form_body_from_an_extra_opts_file(server, creds, tmp_path):
+    """What contrib/nagios/prioticket.ini.example shows: the whole token setup
+    in an ini section, nothing secret on the command line."""
+    ini = tmp_path / "prioticket.ini"
+    ini.write_text("[idp]\n"
+                   f"token-url={server.base_url()}/oauth2/token\n"
+                   f"client-id={CLIENT}\n"
+                   f"client-secret-file={creds['right']}\n"
+                   "token-body=form\n"
+                   "scope=ping status\n", encoding="utf-8")
+    ini.chmod(0o600)
+    r = run("ping", ["-u", server.base_url(), f"--extra-opts=idp@{ini}", "-vvv"])
+    check_case(r, OK, "HTTP 200 in ", secrets_of(server))
