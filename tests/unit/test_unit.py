@@ -28,7 +28,7 @@ UNITS = (
     "prio_error",
     "token",
     "json_path",
-    "http",
+    "noproxy",
 )
 
 # Far above what any of them needs; only a hang should reach it.
