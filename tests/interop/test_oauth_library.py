@@ -109,7 +109,7 @@ def test_default_body_is_json(server, creds):
     args = plugin_args(server, creds["right"], "json")
     args.remove("--token-body")
     args.remove("json")
-    r = run("ping", args)
+    r = run("ping", args + ["-vvv"])
     check_case(r, WARNING, f"token endpoint answered HTTP 400 ({REFUSAL[server.library]})",
                secrets_of(server))
 

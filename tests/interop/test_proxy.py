@@ -181,7 +181,8 @@ def test_uppercase_HTTP_PROXY_is_ignored(origin, creds):
     """libcurl never reads HTTP_PROXY (a CGI script's Proxy: header would set
     it): a plain-http target goes direct, and the output says no proxy."""
     dead = f"http://127.0.0.1:{free_port()}"
-    r = run("ping", target(origin, "http") + ["-v"] + auth_args(creds), env={"HTTP_PROXY": dead})
+    r = run("ping", target(origin, "http") + ["-vvv"] + auth_args(creds),
+            env={"HTTP_PROXY": dead})
     check_case(r, OK, "HTTP 200 in ", all_secrets(origin))
     assert proxy_line(r) is None, r.describe()
 
@@ -206,7 +207,7 @@ def test_noproxy_goes_direct(origin, creds, scheme, args, env):
     and the output does not claim a proxy; no_proxy from the environment
     also overrides --proxy (libcurl's rule)."""
     dead = f"http://127.0.0.1:{free_port()}"
-    r = run("ping", target(origin, scheme) + ["--proxy", dead, "-v"] + args + auth_args(creds),
+    r = run("ping", target(origin, scheme) + ["--proxy", dead, "-vvv"] + args + auth_args(creds),
             env=env)
     check_case(r, OK, "HTTP 200 in ", all_secrets(origin))
     assert proxy_line(r) is None, r.describe()
@@ -221,7 +222,7 @@ def test_noproxy_for_another_host_keeps_the_proxy(origin, squid_auth, scheme):
 
 def test_option_noproxy_overrides_environment_no_proxy(origin, squid_auth, creds):
     """--noproxy replaces no_proxy (it does not add to it)."""
-    r = run("ping", target(origin, "http") + ["--noproxy", "example.com", "-v"] + auth_args(creds),
+    r = run("ping", target(origin, "http") + ["--noproxy", "example.com", "-vvv"] + auth_args(creds),
             env={"http_proxy": squid_auth.url(with_credentials=True), "no_proxy": "127.0.0.1"})
     check_case(r, OK, "HTTP 200 in ", all_secrets(origin, squid_auth))
     assert proxy_line(r).startswith("http://<redacted>@"), r.describe()
@@ -245,13 +246,14 @@ def test_proxy_down(origin, scheme, source):
 
 
 def test_proxy_down_during_the_token_request(origin, creds):
-    r = run("ping", target(origin, "https") + ["--proxy", f"127.0.0.1:{free_port()}"]
+    r = run("ping", target(origin, "https") + ["--proxy", f"127.0.0.1:{free_port()}", "-vvv"]
             + auth_args(creds))
     check_case(r, CRITICAL, "cannot connect to the proxy (token request)", all_secrets(origin))
 
 
 def test_proxy_name_does_not_resolve(origin):
-    r = run("ping", target(origin, "https") + ["--proxy", "http://proxy.nonexistent.invalid:3128"])
+    r = run("ping", target(origin, "https") + ["--proxy", "http://proxy.nonexistent.invalid:3128",
+                                                "-vvv"])
     check_case(r, CRITICAL, "cannot resolve the proxy", all_secrets(origin))
     assert proxy_line(r) == "http://proxy.nonexistent.invalid:3128 (from --proxy)", r.describe()
 
@@ -327,10 +329,10 @@ def test_a_proxy_refusal_is_not_remembered_as_the_apis(origin, squid_auth, creds
     (a 4xx). A 407 is the proxy's: once the proxy credentials are fixed, the
     very next run gets its token."""
     cache = ["--token-cache", str(tmp_path / "cache")]
-    r = run("ping", target(origin, "http") + ["--proxy", squid_auth.url()] + cache
+    r = run("ping", target(origin, "http") + ["--proxy", squid_auth.url(), "-vvv"] + cache
             + auth_args(creds))
     check_case(r, CRITICAL, REFUSED + " (token request)", all_secrets(origin, squid_auth))
     r = run("ping", target(origin, "http") + ["--proxy", squid_auth.url(with_credentials=True),
-                                              "-v"] + cache + auth_args(creds))
+                                              "-vvv"] + cache + auth_args(creds))
     check_case(r, OK, "HTTP 200 in ", all_secrets(origin, squid_auth))
     assert [q["endpoint"] for q in origin.requests()] == ["token", "ping"], r.describe()
