@@ -131,6 +131,9 @@ def test_proxy_wants_credentials(origin, auth_proxy, scheme, proxy_creds):
     # the proxy's HTML page is not the API's answer
     assert "<" not in r.first_line and "html" not in r.first_line.lower(), r.describe()
     assert "not-the-password" not in r.output, r.describe()
+    # the API never answered: no "HTTP status" line, for http:// as for https://
+    if expect.startswith("proxy"):
+        assert r.long_output("HTTP status") == [], r.describe()
     # what it measured is there, and adds up
     assert "time" in r.perf and "time_connect" in r.perf, r.describe()
     assert origin.requests() == [], r.describe()
