@@ -14,6 +14,7 @@ import base64
 import re
 import socket
 import tempfile
+import threading
 
 import pytest
 
@@ -339,3 +340,48 @@ def test_a_proxy_refusal_is_not_remembered_as_the_apis(origin, squid_auth, creds
                                               "-vvv"] + cache + auth_args(creds))
     check_case(r, OK, "HTTP 200 in ", all_secrets(origin, squid_auth))
     assert [q["endpoint"] for q in origin.requests()] == ["token", "ping"], r.describe()
+
+
+# ---- a SOCKS proxy that refuses ------------------------------------------------------
+
+@pytest.fixture
+def socks_refuser():
+    """A SOCKS5 server that accepts no authentication method (RFC 1928: method
+    0xFF): the smallest refusal, written here since no Debian package makes
+    one on demand."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+    server.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(5)
+                try:
+                    conn.recv(64)  # version, methods
+                    conn.sendall(b"\x05\xff")
+                except OSError:
+                    pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield server.getsockname()[1]
+    stop.set()
+    thread.join(5)
+    server.close()
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_socks_proxy_refuses(origin, socks_refuser, scheme):
+    proxy = f"socks5h://{PROXY_USER}:secret-pw@127.0.0.1:{socks_refuser}"
+    r = run("ping", target(origin, scheme) + ["--proxy", proxy, "-vvv"])
+    check_case(r, CRITICAL, "proxy refused the request", all_secrets(origin) + ["secret-pw"])
+    assert proxy_line(r) == f"socks5h://<redacted>@127.0.0.1:{socks_refuser} (from --proxy)", \
+        r.describe()
+    assert origin.requests() == [], r.describe()
