@@ -3,7 +3,9 @@ basic_ncsa_auth, tinyproxy 1.11 with BasicAuth), in front of the project's
 simulator: http:// targets as proxy requests, https:// targets through a
 CONNECT tunnel, the proxy from --proxy and from the environment, --noproxy
 and no_proxy, a proxy that wants credentials (407), one that is down, one
-whose name does not resolve, and an origin that is down behind the proxy.
+whose name does not resolve, an origin that is down behind the proxy, squid
+on [::1], a SOCKS5 proxy that refuses, and the token cache's back-off (which
+a proxy's 407 must not start).
 
 Every case asserts the state, the first line, the perfdata (phases adding up
 to time) and, at -vvv, that neither the client secret, nor a token, nor the
