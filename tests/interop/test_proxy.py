@@ -237,17 +237,18 @@ def test_option_noproxy_overrides_environment_no_proxy(origin, squid_auth, creds
 # ---- a proxy that is not there ---------------------------------------------------
 
 @pytest.mark.parametrize("scheme", ["http", "https"])
-@pytest.mark.parametrize("source", ["--proxy", "https_proxy"])
+@pytest.mark.parametrize("source", ["--proxy", "--proxy without scheme", "environment"])
 def test_proxy_down(origin, scheme, source):
     port = free_port()
-    dead = f"http://{PROXY_USER}:secret-pw@127.0.0.1:{port}"
+    prefix = "" if source == "--proxy without scheme" else "http://"
+    dead = f"{prefix}{PROXY_USER}:secret-pw@127.0.0.1:{port}"
     variable = "http_proxy" if scheme == "http" else "https_proxy"
-    args, env = (["--proxy", dead], {}) if source == "--proxy" else ([], {variable: dead})
+    args, env = ([], {variable: dead}) if source == "environment" else (["--proxy", dead], {})
     r = run("ping", target(origin, scheme) + args + ["-vvv"], env=env)
     check_case(r, CRITICAL, "cannot connect to the proxy", all_secrets(origin) + ["secret-pw"])
     assert f"127.0.0.1 port {port}" in r.summary, r.describe()
-    want = "--proxy" if source == "--proxy" else variable
-    assert proxy_line(r) == f"http://<redacted>@127.0.0.1:{port} (from {want})", r.describe()
+    want = variable if source == "environment" else "--proxy"
+    assert proxy_line(r) == f"{prefix}<redacted>@127.0.0.1:{port} (from {want})", r.describe()
     assert "time" in r.perf, r.describe()
 
 
