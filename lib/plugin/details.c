@@ -149,7 +149,8 @@ void pt_details_long_output(const struct pt_config *cfg, const struct pt_target 
 {
 	pt_report_line(r, "URL: %s", pt_buf_str(&t->shown));
 	proxy_line(res, r);
-	if (res->probed && res->http.status) {
+	/* A proxy's refusal is not the API's status (the summary has it). */
+	if (res->probed && res->http.status && res->http.outcome != PT_HTTP_PROXY) {
 		pt_report_line(r, "HTTP status: %ld", res->http.status);
 	}
 	if (res->probed && pt_http_version_name(res->http.http_version)) {

@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 import pytest
 
-from interop_daemons import (MEMCHECK, NASTY_SECRET, OAuth2Server, check_case, need_valgrind,
+from interop_daemons import (NASTY_SECRET, OAuth2Server, check_case, memcheck_wrapper,
                              secret_file)
 from plugin import CRITICAL, OK, SIM_DIR, WARNING, run
 
@@ -109,7 +109,7 @@ def test_default_body_is_json(server, creds):
     args = plugin_args(server, creds["right"], "json")
     args.remove("--token-body")
     args.remove("json")
-    r = run("ping", args)
+    r = run("ping", args + ["-vvv"])
     check_case(r, WARNING, f"token endpoint answered HTTP 400 ({REFUSAL[server.library]})",
                secrets_of(server))
 
@@ -151,9 +151,23 @@ def test_json_body_keeps_the_credentials_as_they_are():
 @pytest.mark.parametrize("scope,state", [("ping status", OK), ("huge", CRITICAL)],
                          ids=["form body", "token answer over the limit"])
 def test_no_memory_error(server, creds, scope, state):
-    need_valgrind()
     r = run("ping", plugin_args(server, creds["right"], "form", "--scope", scope, "-vvv",
-                                "-t", "30"), timeout=180, wrapper=MEMCHECK)
-    assert r.rc != 99, "valgrind found errors:\n" + r.describe()
+                                "-t", "30"), timeout=180, wrapper=memcheck_wrapper())
+    assert r.rc != 99, "memory errors (valgrind or ASan):\n" + r.describe()
     assert "definitely lost" not in r.stderr, r.describe()
     assert r.rc == state, r.describe()
+
+
+def test_form_body_from_an_extra_opts_file(server, creds, tmp_path):
+    """What contrib/nagios/prioticket.ini.example shows: the whole token setup
+    in an ini section, nothing secret on the command line."""
+    ini = tmp_path / "prioticket.ini"
+    ini.write_text("[idp]\n"
+                   f"token-url={server.base_url()}/oauth2/token\n"
+                   f"client-id={CLIENT}\n"
+                   f"client-secret-file={creds['right']}\n"
+                   "token-body=form\n"
+                   "scope=ping status\n", encoding="utf-8")
+    ini.chmod(0o600)
+    r = run("ping", ["-u", server.base_url(), f"--extra-opts=idp@{ini}", "-vvv"])
+    check_case(r, OK, "HTTP 200 in ", secrets_of(server))

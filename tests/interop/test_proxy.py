@@ -3,7 +3,9 @@ basic_ncsa_auth, tinyproxy 1.11 with BasicAuth), in front of the project's
 simulator: http:// targets as proxy requests, https:// targets through a
 CONNECT tunnel, the proxy from --proxy and from the environment, --noproxy
 and no_proxy, a proxy that wants credentials (407), one that is down, one
-whose name does not resolve, and an origin that is down behind the proxy.
+whose name does not resolve, an origin that is down behind the proxy, squid
+on [::1], a SOCKS5 proxy that refuses, and the token cache's back-off (which
+a proxy's 407 must not start).
 
 Every case asserts the state, the first line, the perfdata (phases adding up
 to time) and, at -vvv, that neither the client secret, nor a token, nor the
@@ -14,11 +16,12 @@ import base64
 import re
 import socket
 import tempfile
+import threading
 
 import pytest
 
-from interop_daemons import (MEMCHECK, PASSWORDS, PROXIES, PROXY_PASSWORD, PROXY_USER, check_case,
-                             free_port, need_valgrind, secret_file)
+from interop_daemons import (PASSWORDS, PROXIES, PROXY_PASSWORD, PROXY_USER, check_case,
+                             free_port, memcheck_wrapper, secret_file)
 from plugin import CLIENT_ID, CLIENT_SECRET, CRITICAL, OK, auth_args, new_simulator, run
 
 REFUSED = "proxy refused the request (HTTP 407 Proxy Authentication Required)"
@@ -131,6 +134,9 @@ def test_proxy_wants_credentials(origin, auth_proxy, scheme, proxy_creds):
     # the proxy's HTML page is not the API's answer
     assert "<" not in r.first_line and "html" not in r.first_line.lower(), r.describe()
     assert "not-the-password" not in r.output, r.describe()
+    # the API never answered: no "HTTP status" line, for http:// as for https://
+    if expect.startswith("proxy"):
+        assert r.long_output("HTTP status") == [], r.describe()
     # what it measured is there, and adds up
     assert "time" in r.perf and "time_connect" in r.perf, r.describe()
     assert origin.requests() == [], r.describe()
@@ -181,7 +187,8 @@ def test_uppercase_HTTP_PROXY_is_ignored(origin, creds):
     """libcurl never reads HTTP_PROXY (a CGI script's Proxy: header would set
     it): a plain-http target goes direct, and the output says no proxy."""
     dead = f"http://127.0.0.1:{free_port()}"
-    r = run("ping", target(origin, "http") + ["-v"] + auth_args(creds), env={"HTTP_PROXY": dead})
+    r = run("ping", target(origin, "http") + ["-vvv"] + auth_args(creds),
+            env={"HTTP_PROXY": dead})
     check_case(r, OK, "HTTP 200 in ", all_secrets(origin))
     assert proxy_line(r) is None, r.describe()
 
@@ -206,7 +213,7 @@ def test_noproxy_goes_direct(origin, creds, scheme, args, env):
     and the output does not claim a proxy; no_proxy from the environment
     also overrides --proxy (libcurl's rule)."""
     dead = f"http://127.0.0.1:{free_port()}"
-    r = run("ping", target(origin, scheme) + ["--proxy", dead, "-v"] + args + auth_args(creds),
+    r = run("ping", target(origin, scheme) + ["--proxy", dead, "-vvv"] + args + auth_args(creds),
             env=env)
     check_case(r, OK, "HTTP 200 in ", all_secrets(origin))
     assert proxy_line(r) is None, r.describe()
@@ -221,7 +228,7 @@ def test_noproxy_for_another_host_keeps_the_proxy(origin, squid_auth, scheme):
 
 def test_option_noproxy_overrides_environment_no_proxy(origin, squid_auth, creds):
     """--noproxy replaces no_proxy (it does not add to it)."""
-    r = run("ping", target(origin, "http") + ["--noproxy", "example.com", "-v"] + auth_args(creds),
+    r = run("ping", target(origin, "http") + ["--noproxy", "example.com", "-vvv"] + auth_args(creds),
             env={"http_proxy": squid_auth.url(with_credentials=True), "no_proxy": "127.0.0.1"})
     check_case(r, OK, "HTTP 200 in ", all_secrets(origin, squid_auth))
     assert proxy_line(r).startswith("http://<redacted>@"), r.describe()
@@ -230,28 +237,30 @@ def test_option_noproxy_overrides_environment_no_proxy(origin, squid_auth, creds
 # ---- a proxy that is not there ---------------------------------------------------
 
 @pytest.mark.parametrize("scheme", ["http", "https"])
-@pytest.mark.parametrize("source", ["--proxy", "https_proxy"])
+@pytest.mark.parametrize("source", ["--proxy", "--proxy without scheme", "environment"])
 def test_proxy_down(origin, scheme, source):
     port = free_port()
-    dead = f"http://{PROXY_USER}:secret-pw@127.0.0.1:{port}"
+    prefix = "" if source == "--proxy without scheme" else "http://"
+    dead = f"{prefix}{PROXY_USER}:secret-pw@127.0.0.1:{port}"
     variable = "http_proxy" if scheme == "http" else "https_proxy"
-    args, env = (["--proxy", dead], {}) if source == "--proxy" else ([], {variable: dead})
+    args, env = ([], {variable: dead}) if source == "environment" else (["--proxy", dead], {})
     r = run("ping", target(origin, scheme) + args + ["-vvv"], env=env)
     check_case(r, CRITICAL, "cannot connect to the proxy", all_secrets(origin) + ["secret-pw"])
     assert f"127.0.0.1 port {port}" in r.summary, r.describe()
-    want = "--proxy" if source == "--proxy" else variable
-    assert proxy_line(r) == f"http://<redacted>@127.0.0.1:{port} (from {want})", r.describe()
+    want = variable if source == "environment" else "--proxy"
+    assert proxy_line(r) == f"{prefix}<redacted>@127.0.0.1:{port} (from {want})", r.describe()
     assert "time" in r.perf, r.describe()
 
 
 def test_proxy_down_during_the_token_request(origin, creds):
-    r = run("ping", target(origin, "https") + ["--proxy", f"127.0.0.1:{free_port()}"]
+    r = run("ping", target(origin, "https") + ["--proxy", f"127.0.0.1:{free_port()}", "-vvv"]
             + auth_args(creds))
     check_case(r, CRITICAL, "cannot connect to the proxy (token request)", all_secrets(origin))
 
 
 def test_proxy_name_does_not_resolve(origin):
-    r = run("ping", target(origin, "https") + ["--proxy", "http://proxy.nonexistent.invalid:3128"])
+    r = run("ping", target(origin, "https") + ["--proxy", "http://proxy.nonexistent.invalid:3128",
+                                                "-vvv"])
     check_case(r, CRITICAL, "cannot resolve the proxy", all_secrets(origin))
     assert proxy_line(r) == "http://proxy.nonexistent.invalid:3128 (from --proxy)", r.describe()
 
@@ -277,7 +286,6 @@ MEMCHECK_CASES = ["407 on CONNECT, token request", "407 plain http", "env proxy 
 
 @pytest.mark.parametrize("case", MEMCHECK_CASES)
 def test_no_memory_error(origin, squid_auth, creds, case):
-    need_valgrind()
     env = {}
     if case == "407 on CONNECT, token request":
         args, state = target(origin, "https") + ["--proxy", squid_auth.url(), "-vvv"] + \
@@ -289,8 +297,8 @@ def test_no_memory_error(origin, squid_auth, creds, case):
         env = {"https_proxy": squid_auth.url(with_credentials=True), "no_proxy": "example.com"}
     else:
         args, state = target(origin, "http") + ["--proxy", f"127.0.0.1:{free_port()}"], CRITICAL
-    r = run("ping", args + ["-t", "30"], env=env, timeout=180, wrapper=MEMCHECK)
-    assert r.rc != 99, "valgrind found errors:\n" + r.describe()
+    r = run("ping", args + ["-t", "30"], env=env, timeout=180, wrapper=memcheck_wrapper())
+    assert r.rc != 99, "memory errors (valgrind or ASan):\n" + r.describe()
     assert "definitely lost" not in r.stderr, r.describe()
     assert r.rc == state, r.describe()
 
@@ -328,10 +336,55 @@ def test_a_proxy_refusal_is_not_remembered_as_the_apis(origin, squid_auth, creds
     (a 4xx). A 407 is the proxy's: once the proxy credentials are fixed, the
     very next run gets its token."""
     cache = ["--token-cache", str(tmp_path / "cache")]
-    r = run("ping", target(origin, "http") + ["--proxy", squid_auth.url()] + cache
+    r = run("ping", target(origin, "http") + ["--proxy", squid_auth.url(), "-vvv"] + cache
             + auth_args(creds))
     check_case(r, CRITICAL, REFUSED + " (token request)", all_secrets(origin, squid_auth))
     r = run("ping", target(origin, "http") + ["--proxy", squid_auth.url(with_credentials=True),
-                                              "-v"] + cache + auth_args(creds))
+                                              "-vvv"] + cache + auth_args(creds))
     check_case(r, OK, "HTTP 200 in ", all_secrets(origin, squid_auth))
     assert [q["endpoint"] for q in origin.requests()] == ["token", "ping"], r.describe()
+
+
+# ---- a SOCKS proxy that refuses ------------------------------------------------------
+
+@pytest.fixture
+def socks_refuser():
+    """A SOCKS5 server that accepts no authentication method (RFC 1928: method
+    0xFF): the smallest refusal, written here since no Debian package makes
+    one on demand."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+    server.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(5)
+                try:
+                    conn.recv(64)  # version, methods
+                    conn.sendall(b"\x05\xff")
+                except OSError:
+                    pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield server.getsockname()[1]
+    stop.set()
+    thread.join(5)
+    server.close()
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_socks_proxy_refuses(origin, socks_refuser, scheme):
+    proxy = f"socks5h://{PROXY_USER}:secret-pw@127.0.0.1:{socks_refuser}"
+    r = run("ping", target(origin, scheme) + ["--proxy", proxy, "-vvv"])
+    check_case(r, CRITICAL, "proxy refused the request", all_secrets(origin) + ["secret-pw"])
+    assert proxy_line(r) == f"socks5h://<redacted>@127.0.0.1:{socks_refuser} (from --proxy)", \
+        r.describe()
+    assert origin.requests() == [], r.describe()

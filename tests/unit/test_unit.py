@@ -31,6 +31,7 @@ UNITS = (
     "redact",
     "phases",
     "http",
+    "noproxy",
 )
 
 # Far above what any of them needs; only a hang should reach it.
