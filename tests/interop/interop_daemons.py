@@ -151,7 +151,11 @@ class Proxy:
         self.proc = None
 
     def __enter__(self):
-        self.start()
+        try:
+            self.start()
+        except BaseException:
+            self.stop()  # a daemon that did not start leaves nothing behind
+            raise
         return self
 
     def __exit__(self, *exc):
@@ -288,7 +292,11 @@ class OAuth2Server:
         self.dir = None
 
     def __enter__(self):
-        self.start()
+        try:
+            self.start()
+        except BaseException:
+            self.stop()  # a daemon that did not start leaves nothing behind
+            raise
         return self
 
     def __exit__(self, *exc):

@@ -18,6 +18,7 @@ output.
 """
 
 import base64
+import shutil
 import sys
 import tempfile
 from urllib.parse import quote
@@ -36,8 +37,9 @@ REFUSAL = {"authlib": "unsupported_grant_type", "oauthlib": "invalid_request"}
 @pytest.fixture(scope="module")
 def creds():
     directory = tempfile.mkdtemp(prefix="pt-interop-oauth-creds-")
-    return {"right": secret_file(directory, NASTY_SECRET),
-            "wrong": secret_file(directory, NASTY_SECRET[:-1], "wrong")}
+    yield {"right": secret_file(directory, NASTY_SECRET),
+           "wrong": secret_file(directory, NASTY_SECRET[:-1], "wrong")}
+    shutil.rmtree(directory, ignore_errors=True)  # no secret left behind
 
 
 @pytest.fixture(scope="module", params=LIBRARIES)
@@ -134,18 +136,21 @@ def test_json_body_keeps_the_credentials_as_they_are():
     finally:
         sys.path.remove(str(SIM_DIR))
     directory = tempfile.mkdtemp(prefix="pt-interop-oauth-sim-")
-    path = secret_file(directory, NASTY_SECRET)
-    with Simulator(tls=False, client_id=CLIENT, client_secret=NASTY_SECRET) as sim:
-        r = run("ping", ["-u", sim.base_url(), "--client-id", CLIENT, "--client-secret-file",
-                         str(path), "-vvv"])
-        tokens = [q["headers"].get("Authorization", " ").split(" ", 1)[1]
-                  for q in sim.requests() if q["endpoint"] == "ping"]
-        check_case(r, OK, "HTTP 200 in ", secrets_of() + tokens)
-        token_requests = [q for q in sim.requests() if q["endpoint"] == "token"]
-        assert len(token_requests) == 1
-        assert token_requests[0]["body"] == '{"grant_type":"client_credentials"}'
-        basic = token_requests[0]["headers"]["Authorization"].split(" ", 1)[1]
-        assert base64.b64decode(basic).decode() == f"{CLIENT}:{NASTY_SECRET}"
+    try:
+        path = secret_file(directory, NASTY_SECRET)
+        with Simulator(tls=False, client_id=CLIENT, client_secret=NASTY_SECRET) as sim:
+            r = run("ping", ["-u", sim.base_url(), "--client-id", CLIENT, "--client-secret-file",
+                             str(path), "-vvv"])
+            tokens = [q["headers"].get("Authorization", " ").split(" ", 1)[1]
+                      for q in sim.requests() if q["endpoint"] == "ping"]
+            check_case(r, OK, "HTTP 200 in ", secrets_of() + tokens)
+            token_requests = [q for q in sim.requests() if q["endpoint"] == "token"]
+            assert len(token_requests) == 1
+            assert token_requests[0]["body"] == '{"grant_type":"client_credentials"}'
+            basic = token_requests[0]["headers"]["Authorization"].split(" ", 1)[1]
+            assert base64.b64decode(basic).decode() == f"{CLIENT}:{NASTY_SECRET}"
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)  # no secret left behind
 
 
 @pytest.mark.parametrize("scope,state", [("ping status", OK), ("huge", CRITICAL)],

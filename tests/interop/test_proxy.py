@@ -14,6 +14,7 @@ proxy password (raw, percent-encoded or as the Basic value) is in the output.
 
 import base64
 import re
+import shutil
 import socket
 import tempfile
 import threading
@@ -42,7 +43,8 @@ def _reset_origin(origin):
 @pytest.fixture(scope="module")
 def creds():
     directory = tempfile.mkdtemp(prefix="pt-interop-creds-")
-    return secret_file(directory, CLIENT_SECRET)
+    yield secret_file(directory, CLIENT_SECRET)
+    shutil.rmtree(directory, ignore_errors=True)  # no secret left behind
 
 
 @pytest.fixture(scope="module", params=KINDS)
@@ -331,11 +333,18 @@ def test_ipv6_proxy_wants_credentials(origin, squid_v6):
     assert proxy_line(r) == f"http://[::1]:{squid_v6.port} (from --proxy)", r.describe()
 
 
-def test_a_proxy_refusal_is_not_remembered_as_the_apis(origin, squid_auth, creds, tmp_path):
+def test_a_proxy_refusal_is_not_remembered_as_the_apis(origin, squid_auth, creds):
     """The token cache backs off after the token endpoint refuses credentials
     (a 4xx). A 407 is the proxy's: once the proxy credentials are fixed, the
     very next run gets its token."""
-    cache = ["--token-cache", str(tmp_path / "cache")]
+    directory = tempfile.mkdtemp(prefix="pt-interop-cache-")
+    try:
+        refused_then_fixed(origin, squid_auth, creds, ["--token-cache", f"{directory}/cache"])
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)  # no token left behind
+
+
+def refused_then_fixed(origin, squid_auth, creds, cache):
     r = run("ping", target(origin, "http") + ["--proxy", squid_auth.url(), "-vvv"] + cache
             + auth_args(creds))
     check_case(r, CRITICAL, REFUSED + " (token request)", all_secrets(origin, squid_auth))
