@@ -168,6 +168,26 @@ def test_libcurl_error_text_is_redacted(verbosity, how, closed_port):
     assert "http://<redacted>@127.0.0.1" in r.first_line, r.describe()
 
 
+@pytest.mark.parametrize("encoded", ["%00", "%0a", "%0D", "%1f", "%7F"])
+@pytest.mark.parametrize("how", ["--proxy", "https_proxy", "http_proxy"])
+def test_proxy_credentials_with_encoded_control_are_refused(sim, closed_port, how, encoded):
+    """libcurl 7.88 drops a proxy whose credentials decode to a control
+    character and connects directly: the request would bypass the proxy.
+    Such a proxy is a configuration error (UNKNOWN), and nothing is sent."""
+    proxy = f"http://user:pa{encoded}ss@127.0.0.1:{closed_port}"
+    argv = ["-u", sim.base_url("")]
+    env = {}
+    if how == "--proxy":
+        argv += ["--proxy", proxy]
+    else:
+        env[how] = proxy
+    r = run("ping", argv, env=env, timeout=20)
+    assert r.rc == UNKNOWN, r.describe()
+    assert len(r.lines) == 1 and how in r.first_line, r.describe()
+    assert sim.counts()["ping"] == 0, "the request went out without the proxy"
+    assert_absent(r, "pa" + encoded)
+
+
 def test_uppercase_http_proxy_is_not_read(sim):
     """libcurl ignores HTTP_PROXY (a CGI request's Proxy: header would set
     it); so does the check, and the value is never shown."""
