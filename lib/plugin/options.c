@@ -163,6 +163,20 @@ static bool valid_host(const char *s)
 	       s[0] != '-' && s[0] != '.';
 }
 
+/* True when s holds a percent-encoded control character (%00-%1F,
+ * %7F): libcurl 7.88 drops a proxy whose credentials decode to one and
+ * silently connects directly instead. */
+static bool encoded_control(const char *s)
+{
+	for (const char *p = strchr(s, '%'); p; p = strchr(p + 1, '%')) {
+		if (((p[1] == '0' || p[1] == '1') && p[2] && strchr("0123456789abcdefABCDEF", p[2])) ||
+		    (p[1] == '7' && (p[2] == 'f' || p[2] == 'F'))) {
+			return true;
+		}
+	}
+	return false;
+}
+
 /* [scheme://][user:pass@]host[:port][/], scheme one libcurl proxies
  * through. Never echoed: it may carry a password. */
 static bool valid_proxy(const char *s)
@@ -176,7 +190,7 @@ static bool valid_proxy(const char *s)
 	const char *end;
 	long n;
 
-	if (!printable(s, 2048, false)) {
+	if (!printable(s, 2048, false) || encoded_control(s)) {
 		return false;
 	}
 	if (p) {

@@ -5,7 +5,8 @@ stdout or stderr, at any -v level.
 1. proxy credentials in the -vvv trace (Proxy-Authorization), cookies and a
    Location's userinfo and query in either direction;
 2. a bad proxy from the environment: UNKNOWN naming the variable, never its
-   value (libcurl would quote it in its error text);
+   value (libcurl would quote it in its error text); and libcurl's error text,
+   when it quotes a proxy URL, shown without the userinfo;
 3. userinfo and query values of --base-url / --token-url, in the long output
    and in the echo of a rejected URL;
 4. values read from an ini file, whichever section they were written for;
@@ -145,6 +146,46 @@ def test_bad_proxy_variable_is_unknown_and_not_shown(sim, variable, kind, verbos
     assert variable in r.first_line, r.describe()
     assert_absent(r, PROXY_PASS, "user:")
     assert sim.counts()["ping"] == 0
+
+
+@pytest.mark.parametrize("verbosity", VERBOSITY, ids=VERBOSITY_IDS)
+@pytest.mark.parametrize("how", ["--proxy", "http_proxy"])
+def test_libcurl_error_text_is_redacted(verbosity, how, closed_port):
+    """A password with an unencoded '@' passes the proxy check (the last '@'
+    ends the userinfo), but libcurl 7.88 refuses the proxy and quotes it whole
+    in its error text ("Unsupported proxy syntax in '...'"): the text is
+    shown only without the userinfo."""
+    proxy = f"http://user:Px@{PROXY_PASS}@127.0.0.1:{closed_port}"
+    argv = ["-u", f"http://127.0.0.1:{closed_port}/v3.8/distributor"] + verbosity
+    env = {}
+    if how == "--proxy":
+        argv += ["--proxy", proxy]
+    else:
+        env[how] = proxy
+    r = run("ping", argv, env=env, timeout=20)
+    assert r.rc == CRITICAL, r.describe()
+    assert_absent(r, PROXY_PASS, "Px@")
+    assert "http://<redacted>@127.0.0.1" in r.first_line, r.describe()
+
+
+@pytest.mark.parametrize("encoded", ["%00", "%0a", "%0D", "%1f", "%7F"])
+@pytest.mark.parametrize("how", ["--proxy", "https_proxy", "http_proxy"])
+def test_proxy_credentials_with_encoded_control_are_refused(sim, closed_port, how, encoded):
+    """libcurl 7.88 drops a proxy whose credentials decode to a control
+    character and connects directly: the request would bypass the proxy.
+    Such a proxy is a configuration error (UNKNOWN), and nothing is sent."""
+    proxy = f"http://user:pa{encoded}ss@127.0.0.1:{closed_port}"
+    argv = ["-u", sim.base_url("")]
+    env = {}
+    if how == "--proxy":
+        argv += ["--proxy", proxy]
+    else:
+        env[how] = proxy
+    r = run("ping", argv, env=env, timeout=20)
+    assert r.rc == UNKNOWN, r.describe()
+    assert len(r.lines) == 1 and how in r.first_line, r.describe()
+    assert sim.counts()["ping"] == 0, "the request went out without the proxy"
+    assert_absent(r, "pa" + encoded)
 
 
 def test_uppercase_http_proxy_is_not_read(sim):
