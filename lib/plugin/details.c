@@ -5,8 +5,13 @@
 #include "details.h"
 #include "judge.h"
 #include "perfdata.h"
+#include "sanitize.h"
+#include "url_redact.h"
+#include "probe/token_cache.h"
 
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 static const char *const phase_labels[PT_PHASE_COUNT] = {
     "time_resolve", "time_connect", "time_tls", "time_processing", "time_transfer",
@@ -31,7 +36,7 @@ static void add_time(struct pt_report *r, const char *label, double v, const str
 	    .max = cfg->timeout,
 	};
 
-	pt_perf_append(&r->perf, &p);
+	pt_report_perf(r, &p);
 }
 
 /* Perfdata for whatever was measured, on failure too: graphs without
@@ -60,7 +65,7 @@ void pt_details_perfdata(const struct pt_config *cfg, const struct pt_probe_resu
 		    .has_min = true,
 		};
 
-		pt_perf_append(&r->perf, &size);
+		pt_report_perf(r, &size);
 	}
 	if (cfg->cert_check && res->probed && h->cert_expiry_known) {
 		/* Alert below the limits: the ranges are "W:" and "C:". */
@@ -76,7 +81,7 @@ void pt_details_perfdata(const struct pt_config *cfg, const struct pt_probe_resu
 		    .has_min = true,
 		};
 
-		pt_perf_append(&r->perf, &days);
+		pt_report_perf(r, &days);
 	}
 }
 
@@ -95,6 +100,109 @@ static void timing_line(struct pt_report *r, const char *what, const struct pt_t
 	pt_report_line(r, "%s", line);
 }
 
+/* HTTP version, TLS version and cipher the probe's connection used. */
+static void connection_lines(const struct pt_http_response *h, struct pt_report *r)
+{
+	if (h->http_version[0]) {
+		pt_report_line(r, "HTTP version: %s", h->http_version);
+	}
+	if (h->tls_version[0]) {
+		pt_report_line(r, "TLS: %s, cipher %s", h->tls_version,
+		               h->tls_cipher[0] ? h->tls_cipher : "unknown");
+	}
+}
+
+static void error_lines(struct pt_report *r, const struct pt_prio_error *e)
+{
+	pt_report_server_line(r, "API error", e->error, strlen(e->error));
+	pt_report_server_line(r, "API error description", e->description, strlen(e->description));
+	pt_report_server_line(r, "API error reference", e->reference, strlen(e->reference));
+	for (size_t i = 0; i < e->ndetails; i++) {
+		pt_report_server_line(r, "API error detail", e->details[i], strlen(e->details[i]));
+	}
+}
+
+/* What the API said about a failure: the token endpoint's error body,
+ * or the probe's (its raw body when it is no Prioticket error). */
+static void api_error_lines(const struct pt_config *cfg, const struct pt_probe_result *res,
+                            struct pt_report *r)
+{
+	const struct pt_http_response *h = &res->http;
+
+	if (res->auth == PT_AUTH_BACKOFF || (res->token_requested && !res->token.ok)) {
+		error_lines(r, &res->token.error);
+		return;
+	}
+	if (!res->probed || h->outcome != PT_HTTP_RESPONSE || (h->status >= 200 && h->status < 300)) {
+		return;
+	}
+	error_lines(r, &res->error);
+	/* -vvv prints the body anyway. */
+	if (!res->error.found && h->body.len && cfg->verbose < 3) {
+		pt_report_server_line(r, "Body", h->body.data, h->body.len);
+	}
+}
+
+static void backoff_line(const struct pt_probe_result *res, struct pt_report *r)
+{
+	long left = (long)difftime(res->backoff_until, time(NULL));
+
+	if (left < 0) {
+		left = 0;
+	} else if (left > PT_CACHE_BACKOFF_SECONDS) {
+		left = PT_CACHE_BACKOFF_SECONDS;
+	}
+	pt_report_line(r,
+	               "Back-off: the token endpoint refused these credentials %ld s ago; no new "
+	               "token request for another %ld s, so a bad configuration cannot get this "
+	               "IP blocked by the API's limit of 60 4xx answers a minute",
+	               (long)difftime(time(NULL), res->refused_at), left);
+}
+
+static const char *token_source(enum pt_auth_source a)
+{
+	switch (a) {
+	case PT_AUTH_ANONYMOUS:
+		return "none";
+	case PT_AUTH_FETCHED:
+		return "requested";
+	case PT_AUTH_CACHED:
+		return "cache";
+	case PT_AUTH_BACKOFF:
+		break;
+	}
+	return "backoff";
+}
+
+void pt_details_facts(const struct pt_config *cfg, const struct pt_target *t,
+                      const struct pt_probe_result *res, const char *reference, struct pt_report *r)
+{
+	struct pt_facts *f = &r->facts;
+	const struct pt_http_response *h = &res->http;
+	struct pt_buf url = {0};
+
+	f->environment = pt_target_environment_label(cfg);
+	if (pt_url_redact(pt_buf_str(&t->shown), &url)) {
+		pt_sanitize_append(&f->url, url.data, url.len, 1024);
+	}
+	pt_buf_free(&url);
+	snprintf(f->app_reference, sizeof(f->app_reference), "%s", reference);
+	f->token_source = token_source(res->auth);
+	f->has_auth = res->auth != PT_AUTH_ANONYMOUS;
+	f->time_auth = res->time_auth;
+	f->probed = res->probed && h->outcome != PT_HTTP_INTERNAL;
+	if (!f->probed) {
+		return;
+	}
+	f->http_status = h->status;
+	snprintf(f->http_version, sizeof(f->http_version), "%s", h->http_version);
+	snprintf(f->tls_version, sizeof(f->tls_version), "%s", h->tls_version);
+	snprintf(f->tls_cipher, sizeof(f->tls_cipher), "%s", h->tls_cipher);
+	f->timings = h->t;
+	f->cert_known = cfg->cert_check && h->cert_expiry_known;
+	f->cert_expiry = h->cert_expiry;
+}
+
 void pt_details_long_output(const struct pt_config *cfg, const struct pt_target *t,
                             const struct pt_probe_result *res, const char *reference,
                             struct pt_report *r)
@@ -102,6 +210,9 @@ void pt_details_long_output(const struct pt_config *cfg, const struct pt_target 
 	pt_report_line(r, "URL: %s", pt_buf_str(&t->shown));
 	if (res->probed && res->http.status) {
 		pt_report_line(r, "HTTP status: %ld", res->http.status);
+	}
+	if (res->probed) {
+		connection_lines(&res->http, r);
 	}
 	switch (res->auth) {
 	case PT_AUTH_ANONYMOUS:
@@ -133,6 +244,7 @@ void pt_details_long_output(const struct pt_config *cfg, const struct pt_target 
 		               "Token: not requested; the token endpoint refused these credentials "
 		               "recently (remembered in %s)",
 		               res->cache_dir);
+		backoff_line(res, r);
 		break;
 	}
 	if (res->retried) {
@@ -145,6 +257,7 @@ void pt_details_long_output(const struct pt_config *cfg, const struct pt_target 
 		pt_report_line(r, "Token cache: not used, the run went on without it: %s", res->cache_note);
 	}
 	pt_report_line(r, "App-Reference: %s", reference);
+	api_error_lines(cfg, res, r);
 	if (cfg->verbose >= 1) {
 		if (res->token_requested) {
 			timing_line(r, "Token request", &res->token.http.t);

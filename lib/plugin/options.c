@@ -4,6 +4,7 @@
 #include "options.h"
 #include "sanitize.h"
 #include "secret.h"
+#include "probe/json_path.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -31,6 +32,7 @@ enum {
 	OPT_EXPECT_JSON,
 	OPT_EXTRA_OPTS,
 	OPT_FOLLOW_REDIRECTS,
+	OPT_OUTPUT_FORMAT,
 };
 
 static const struct option long_options[] = {
@@ -65,6 +67,7 @@ static const struct option long_options[] = {
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {"extra-opts", optional_argument, NULL, OPT_EXTRA_OPTS},
+    {"output-format", required_argument, NULL, OPT_OUTPUT_FORMAT},
     {NULL, 0, NULL, 0},
 };
 
@@ -289,6 +292,14 @@ static bool parse_certificate(const char *s, struct pt_config *cfg)
 	return true;
 }
 
+/* Echoes a value the user gave, quoted. */
+static void echo(struct pt_buf *err, const char *value)
+{
+	pt_buf_puts(err, "'");
+	pt_sanitize_user_value(err, value, 80);
+	pt_buf_puts(err, "'");
+}
+
 static bool add_value(struct pt_expect *e, const char *start, size_t len)
 {
 	char **values = realloc(e->values, (e->nvalues + 1) * sizeof(*values));
@@ -305,19 +316,20 @@ static bool add_value(struct pt_expect *e, const char *start, size_t len)
 	return true;
 }
 
-/* PATH=VALUE[,VALUE...]; the path is checked later by the probe layer's
- * path syntax, here only its shape. */
+/* PATH=VALUE[,VALUE...]; the path in the probe layer's path syntax, so
+ * that a bad one is a bad argument, not a failed check. */
 static bool parse_expect(const char *s, struct pt_config *cfg, struct pt_buf *err)
 {
 	const char *eq = strchr(s, '=');
 	struct pt_expect *e;
 	const char *v;
+	const char *why = NULL;
 
 	if (cfg->nexpects >= PT_EXPECT_MAX) {
 		pt_buf_printf(err, "at most %d --expect-json options", PT_EXPECT_MAX);
 		return false;
 	}
-	if (!eq || eq == s || !printable(s, 1024, true)) {
+	if (!eq || eq == s || !printable(s, PT_EXPECT_ARG_MAX, true)) {
 		pt_buf_puts(err, "--expect-json wants PATH=VALUE[,VALUE...]");
 		return false;
 	}
@@ -325,6 +337,11 @@ static bool parse_expect(const char *s, struct pt_config *cfg, struct pt_buf *er
 	e->path = strndup(s, (size_t)(eq - s));
 	if (!e->path) {
 		pt_buf_puts(err, "out of memory");
+		return false;
+	}
+	if (!pt_json_path_valid(e->path, &why)) {
+		pt_buf_printf(err, "--expect-json: bad path (%s): ", why ? why : "invalid");
+		echo(err, e->path);
 		return false;
 	}
 	v = eq + 1;
@@ -353,14 +370,6 @@ static bool take_secret_file(const char *path, char **slot, struct pt_buf *err)
 	pt_secret_free(*slot);
 	*slot = s;
 	return true;
-}
-
-/* Echoes a value the user gave, quoted. */
-static void echo(struct pt_buf *err, const char *value)
-{
-	pt_buf_puts(err, "'");
-	pt_sanitize_user_value(err, value, 80);
-	pt_buf_puts(err, "'");
 }
 
 static bool bad(struct pt_buf *err, const char *opt, const char *why, const char *value)
@@ -458,6 +467,9 @@ static bool apply(int c, const char *arg, struct pt_config *cfg, struct pt_buf *
 		       bad(err, "timeout-result", "use ok, warning, critical or unknown", arg);
 	case OPT_EXPECT_JSON:
 		return parse_expect(arg, cfg, err);
+	case OPT_OUTPUT_FORMAT:
+		return pt_options_output_format(arg, &cfg->output_format) ||
+		       bad(err, "output-format", "use nagios, json or prometheus", arg);
 	case 'v':
 		if (cfg->verbose < 3) {
 			cfg->verbose++;
@@ -565,6 +577,44 @@ enum pt_options_result pt_options_parse(int argc, char **argv, struct pt_config 
 		return PT_OPTIONS_ERROR;
 	}
 	return PT_OPTIONS_RUN;
+}
+
+bool pt_options_output_format(const char *text, enum pt_output_format *out)
+{
+	static const char *const names[] = {"nagios", "json", "prometheus"};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(text, names[i]) == 0) {
+			*out = (enum pt_output_format)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Only the last --output-format counts, as when parsing. */
+enum pt_output_format pt_options_prescan_format(int argc, char **argv)
+{
+	static const char opt[] = "--output-format";
+	enum pt_output_format f = PT_FORMAT_NAGIOS;
+	enum pt_output_format seen;
+
+	for (int i = 1; i < argc; i++) {
+		const char *value = NULL;
+
+		if (strcmp(argv[i], "--") == 0) {
+			break;
+		}
+		if (strcmp(argv[i], opt) == 0 && i + 1 < argc) {
+			value = argv[++i];
+		} else if (strncmp(argv[i], opt, sizeof(opt) - 1) == 0 && argv[i][sizeof(opt) - 1] == '=') {
+			value = argv[i] + sizeof(opt);
+		}
+		if (value && pt_options_output_format(value, &seen)) {
+			f = seen;
+		}
+	}
+	return f;
 }
 
 static void scrub(char *s)

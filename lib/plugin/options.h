@@ -19,6 +19,13 @@ enum pt_options_result {
 enum pt_options_result pt_options_parse(int argc, char **argv, struct pt_config *cfg,
                                         struct pt_buf *err);
 
+/* "nagios", "json" or "prometheus". */
+bool pt_options_output_format(const char *text, enum pt_output_format *out);
+/* The --output-format argv asks for, looked up before the options are
+ * parsed, so that an error in any other option is already written in
+ * that format (nagios when absent or itself bad). */
+enum pt_output_format pt_options_prescan_format(int argc, char **argv);
+
 /* Overwrites the values of --client-secret in argv so that `ps` stops
  * showing them. */
 void pt_options_scrub_argv(int argc, char **argv);

@@ -5,6 +5,9 @@
 #include "clock.h"
 
 #include <curl/curl.h>
+#ifdef HAVE_LIBSSL
+#	include <openssl/ssl.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -18,6 +21,12 @@ struct body_sink {
 
 struct trace_sink {
 	struct pt_buf *out;
+};
+
+/* What the connection negotiated, caught while it is still open. */
+struct conn_sink {
+	CURL *handle;
+	struct pt_http_response *resp;
 };
 
 bool pt_http_global_init(void)
@@ -53,6 +62,8 @@ const char *pt_http_outcome_name(enum pt_http_outcome o)
 		return "connection failed";
 	case PT_HTTP_TLS:
 		return "TLS failure";
+	case PT_HTTP_PROXY:
+		return "proxy failure";
 	case PT_HTTP_TOO_LARGE:
 		return "response too large";
 	case PT_HTTP_PROTOCOL:
@@ -168,8 +179,12 @@ static enum pt_http_outcome classify(CURLcode rc, bool too_large)
 	case CURLE_OPERATION_TIMEDOUT:
 		return PT_HTTP_TIMEOUT;
 	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_RESOLVE_PROXY:
 		return PT_HTTP_DNS;
+	case CURLE_COULDNT_RESOLVE_PROXY:
+#if LIBCURL_VERSION_NUM >= 0x074900 /* 7.73.0 */
+	case CURLE_PROXY:
+#endif
+		return PT_HTTP_PROXY;
 	case CURLE_COULDNT_CONNECT:
 		return PT_HTTP_CONNECT;
 	case CURLE_SSL_CONNECT_ERROR:
@@ -316,30 +331,159 @@ static CURLcode set_trust(CURL *h, const struct pt_tls_options *tls)
 	return rc;
 }
 
-/* The TLS backend's text for the leaf certificate's notAfter, e.g.
- * "Expire date:Mar  5 12:00:00 2027 GMT". */
+/* "Expire date:Mar  5 12:00:00 2027 GMT" as the TLS backend writes it. */
+static bool cert_field_time(const char *text, time_t *out)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(text, "%b %d %H:%M:%S %Y GMT", &tm);
+	if (!end || *end != '\0') {
+		return false;
+	}
+	*out = timegm(&tm);
+	return true;
+}
+
+/* The CN of "Subject:CN = localhost, O = x" or "Subject:C=DE/CN=x". */
+static void cert_field_cn(const char *subject, char *out, size_t len)
+{
+	const char *cn = strstr(subject, "CN");
+
+	out[0] = '\0';
+	while (cn && cn != subject && cn[-1] != ' ' && cn[-1] != ',' && cn[-1] != '/' &&
+	       cn[-1] != ':') {
+		cn = strstr(cn + 2, "CN");
+	}
+	if (!cn) {
+		return;
+	}
+	cn += 2;
+	cn += strspn(cn, " ");
+	if (*cn != '=') {
+		return;
+	}
+	cn++;
+	cn += strspn(cn, " ");
+	snprintf(out, len, "%.*s", (int)strcspn(cn, ",/"), cn);
+}
+
+/* Every certificate the server sent counts: an intermediate that runs
+ * out first breaks the chain as surely as the leaf. */
 static void pt_http_cert_expiry(CURL *h, struct pt_http_response *resp)
 {
+	static const char expire[] = "Expire date:";
+	static const char subject[] = "Subject:";
 	struct curl_certinfo *ci = NULL;
-	static const char field[] = "Expire date:";
 
 	if (curl_easy_getinfo(h, CURLINFO_CERTINFO, &ci) != CURLE_OK || !ci || ci->num_of_certs < 1) {
 		return;
 	}
-	for (struct curl_slist *s = ci->certinfo[0]; s; s = s->next) {
-		struct tm tm;
-		const char *end;
+	resp->cert_count = ci->num_of_certs;
+	for (int i = 0; i < ci->num_of_certs; i++) {
+		const char *subj = "";
+		time_t t = 0;
+		bool known = false;
 
-		if (strncmp(s->data, field, sizeof(field) - 1) != 0) {
-			continue;
+		for (struct curl_slist *s = ci->certinfo[i]; s; s = s->next) {
+			if (strncmp(s->data, expire, sizeof(expire) - 1) == 0) {
+				known = cert_field_time(s->data + sizeof(expire) - 1, &t);
+			} else if (strncmp(s->data, subject, sizeof(subject) - 1) == 0) {
+				subj = s->data + sizeof(subject) - 1;
+			}
 		}
-		memset(&tm, 0, sizeof(tm));
-		end = strptime(s->data + sizeof(field) - 1, "%b %d %H:%M:%S %Y GMT", &tm);
-		if (end && *end == '\0') {
-			resp->cert_expiry = timegm(&tm);
+		if (known && (!resp->cert_expiry_known || t < resp->cert_expiry)) {
+			resp->cert_expiry = t;
 			resp->cert_expiry_known = true;
+			resp->cert_index = i;
+			cert_field_cn(subj, resp->cert_subject, sizeof(resp->cert_subject));
 		}
+	}
+}
+
+#if LIBCURL_VERSION_NUM >= 0x075000 /* 7.80.0 */
+/* Called once the connection is up and before the request goes out:
+ * the TLS session is only reachable while the connection is open. */
+static int on_connected(void *userp, char *primary_ip, char *local_ip, int primary_port,
+                        int local_port)
+{
+	struct conn_sink *sink = userp;
+	const struct curl_tlssessioninfo *info = NULL;
+
+	(void)primary_ip;
+	(void)local_ip;
+	(void)primary_port;
+	(void)local_port;
+	if (curl_easy_getinfo(sink->handle, CURLINFO_TLS_SSL_PTR, &info) != CURLE_OK || !info ||
+	    !info->internals) {
+		return CURL_PREREQFUNC_OK;
+	}
+#	ifdef HAVE_LIBSSL
+	if (info->backend == CURLSSLBACKEND_OPENSSL) {
+		SSL *ssl = info->internals;
+		const char *cipher = SSL_get_cipher_name(ssl);
+
+		snprintf(sink->resp->tls_version, sizeof(sink->resp->tls_version), "%s",
+		         SSL_get_version(ssl));
+		snprintf(sink->resp->tls_cipher, sizeof(sink->resp->tls_cipher), "%s",
+		         cipher ? cipher : "");
+	}
+#	endif
+	return CURL_PREREQFUNC_OK;
+}
+#endif
+
+static void http_version(CURL *h, struct pt_http_response *resp)
+{
+	long v = 0;
+	const char *text = "";
+
+	if (curl_easy_getinfo(h, CURLINFO_HTTP_VERSION, &v) != CURLE_OK) {
 		return;
+	}
+	switch (v) {
+	case CURL_HTTP_VERSION_1_0:
+		text = "1.0";
+		break;
+	case CURL_HTTP_VERSION_1_1:
+		text = "1.1";
+		break;
+	case CURL_HTTP_VERSION_2_0:
+		text = "2";
+		break;
+	case CURL_HTTP_VERSION_3:
+		text = "3";
+		break;
+	default:
+		break;
+	}
+	snprintf(resp->http_version, sizeof(resp->http_version), "%s", text);
+}
+
+/* Facts read after the transfer: version, the proxy's CONNECT answer,
+ * an unfollowed redirect's target. */
+static void connection_facts(CURL *h, const struct pt_http_request *req,
+                             struct pt_http_response *resp)
+{
+	char *location = NULL;
+
+	http_version(h, resp);
+	if (curl_easy_getinfo(h, CURLINFO_HTTP_CONNECTCODE, &resp->connect_status) != CURLE_OK) {
+		resp->connect_status = 0;
+	}
+	if (curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location) {
+		snprintf(resp->location, sizeof(resp->location), "%s", location);
+	}
+	/* A CONNECT the proxy did not grant never reached the target. */
+	if (resp->outcome != PT_HTTP_RESPONSE && resp->connect_status >= 300) {
+		resp->outcome = PT_HTTP_PROXY;
+	}
+	if (resp->outcome == PT_HTTP_CONNECT && req->net->proxy && !req->net->noproxy) {
+		resp->outcome = PT_HTTP_PROXY;
+	}
+	if (req->net->tls.want_cert_expiry) {
+		pt_http_cert_expiry(h, resp);
 	}
 }
 
@@ -387,7 +531,8 @@ static struct curl_slist *build_headers(const struct pt_http_request *req, bool 
 
 /* Applies every option; returns the first failure. */
 static CURLcode setup(CURL *h, const struct pt_http_request *req, struct curl_slist *headers,
-                      struct body_sink *body, struct trace_sink *trace, char *errbuf, long ms)
+                      struct body_sink *body, struct trace_sink *trace, struct conn_sink *conn,
+                      char *errbuf, long ms)
 {
 	const struct pt_net_options *net = req->net;
 	CURLcode rc;
@@ -455,6 +600,12 @@ static CURLcode setup(CURL *h, const struct pt_http_request *req, struct curl_sl
 	if (net->tls.want_cert_expiry) {
 		SET(CURLOPT_CERTINFO, 1L);
 	}
+#if LIBCURL_VERSION_NUM >= 0x075000 /* 7.80.0 */
+	SET(CURLOPT_PREREQFUNCTION, on_connected);
+	SET(CURLOPT_PREREQDATA, conn);
+#else
+	(void)conn;
+#endif
 	if (trace->out) {
 		SET(CURLOPT_DEBUGFUNCTION, on_debug);
 		SET(CURLOPT_DEBUGDATA, trace);
@@ -472,6 +623,7 @@ void pt_http_perform(const struct pt_http_request *req, struct pt_http_response 
 	char errbuf[CURL_ERROR_SIZE] = "";
 	struct body_sink body = {&resp->body, req->net->max_body, false, NULL};
 	struct trace_sink trace = {req->trace};
+	struct conn_sink conn = {NULL, resp};
 	struct curl_slist *headers;
 	CURL *h;
 	CURLcode rc;
@@ -492,8 +644,9 @@ void pt_http_perform(const struct pt_http_request *req, struct pt_http_response 
 		return;
 	}
 	body.handle = h;
+	conn.handle = h;
 	headers = build_headers(req, &ok);
-	rc = ok ? setup(h, req, headers, &body, &trace, errbuf, ms) : CURLE_OUT_OF_MEMORY;
+	rc = ok ? setup(h, req, headers, &body, &trace, &conn, errbuf, ms) : CURLE_OUT_OF_MEMORY;
 	if (!rc) {
 		rc = curl_easy_perform(h);
 	}
@@ -514,9 +667,7 @@ void pt_http_perform(const struct pt_http_request *req, struct pt_http_response 
 		snprintf(resp->message, sizeof(resp->message), "%s",
 		         errbuf[0] ? errbuf : curl_easy_strerror(rc));
 	}
-	if (req->net->tls.want_cert_expiry) {
-		pt_http_cert_expiry(h, resp);
-	}
+	connection_facts(h, req, resp);
 	free_headers(headers);
 	curl_easy_cleanup(h);
 }

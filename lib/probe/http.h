@@ -15,6 +15,7 @@ enum pt_http_outcome {
 	PT_HTTP_DNS,       /* host or proxy name not resolved */
 	PT_HTTP_CONNECT,   /* no TCP connection (refused, unreachable) */
 	PT_HTTP_TLS,       /* TLS handshake or certificate verification failed */
+	PT_HTTP_PROXY,     /* the proxy cannot be reached or refused the tunnel */
 	PT_HTTP_TOO_LARGE, /* the body went over the bound; status is known */
 	PT_HTTP_PROTOCOL,  /* empty reply, cut short, undecodable, ... */
 	PT_HTTP_INTERNAL,  /* could not set the request up */
@@ -40,7 +41,7 @@ struct pt_tls_options {
 	const char *ca_file;
 	const char *ca_path;
 	bool insecure;
-	bool want_cert_expiry; /* fill cert_expiry from the leaf certificate */
+	bool want_cert_expiry; /* fill cert_expiry from the whole chain */
 };
 
 struct pt_net_options {
@@ -76,7 +77,15 @@ struct pt_http_response {
 	struct pt_timings t;
 	char message[256]; /* why it failed, from libcurl; "" on success */
 	bool cert_expiry_known;
-	time_t cert_expiry; /* leaf certificate's notAfter */
+	time_t cert_expiry;     /* the earliest notAfter of the chain the server sent */
+	char cert_subject[256]; /* that certificate's subject CN (raw), or "" */
+	int cert_index;         /* its place in the chain: 0 the leaf */
+	int cert_count;         /* certificates the server sent */
+	char http_version[8];   /* negotiated: "1.0", "1.1", "2", "3" or "" */
+	char tls_version[32];   /* e.g. "TLSv1.3"; "" without TLS */
+	char tls_cipher[64];    /* e.g. "TLS_AES_256_GCM_SHA384" */
+	long connect_status;    /* the proxy's answer to CONNECT, 0 without */
+	char location[512];     /* a 3xx's Location (raw, unfollowed), or "" */
 };
 
 /* Must be called once before any request, while the process is still
