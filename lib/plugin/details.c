@@ -179,13 +179,10 @@ void pt_details_facts(const struct pt_config *cfg, const struct pt_target *t,
 {
 	struct pt_facts *f = &r->facts;
 	const struct pt_http_response *h = &res->http;
-	struct pt_buf url = {0};
-
 	f->environment = pt_target_environment_label(cfg);
-	if (pt_url_redact(pt_buf_str(&t->shown), &url)) {
-		pt_sanitize_append(&f->url, url.data, url.len, 1024);
-	}
-	pt_buf_free(&url);
+	/* Options allow printable ASCII only in URLs: redacting is all it
+	 * takes (the Nagios sanitiser would turn '=' into ':'). */
+	pt_url_redact(pt_buf_str(&t->shown), &f->url);
 	snprintf(f->app_reference, sizeof(f->app_reference), "%s", reference);
 	f->token_source = token_source(res->auth);
 	f->has_auth = res->auth != PT_AUTH_ANONYMOUS;
@@ -203,11 +200,22 @@ void pt_details_facts(const struct pt_config *cfg, const struct pt_target *t,
 	f->cert_expiry = h->cert_expiry;
 }
 
+/* A URL as shown anywhere: without userinfo and query values. */
+static const char *redacted(const struct pt_buf *url, struct pt_buf *out)
+{
+	pt_buf_free(out);
+	return pt_url_redact(pt_buf_str(url), out) ? pt_buf_str(out) : "?";
+}
+
 void pt_details_long_output(const struct pt_config *cfg, const struct pt_target *t,
                             const struct pt_probe_result *res, const char *reference,
                             struct pt_report *r)
 {
-	pt_report_line(r, "URL: %s", pt_buf_str(&t->shown));
+	struct pt_buf url = {0};
+	struct pt_buf token_url = {0};
+
+	pt_report_line(r, "URL: %s", redacted(&t->shown, &url));
+	redacted(&t->token_shown, &token_url);
 	if (res->probed && res->http.status) {
 		pt_report_line(r, "HTTP status: %ld", res->http.status);
 	}
@@ -223,10 +231,10 @@ void pt_details_long_output(const struct pt_config *cfg, const struct pt_target 
 			pt_report_line(r,
 			               "Token: none; waited %.3f s for another run's token request "
 			               "to %s, and the budget ran out",
-			               res->waited, pt_buf_str(&t->token_shown));
+			               res->waited, pt_buf_str(&token_url));
 			break;
 		}
-		pt_report_line(r, "Token: requested from %s in %.3f s%s", pt_buf_str(&t->token_shown),
+		pt_report_line(r, "Token: requested from %s in %.3f s%s", pt_buf_str(&token_url),
 		               res->time_auth, res->token.ok ? "" : ", no token obtained");
 		break;
 	case PT_AUTH_CACHED:
@@ -278,4 +286,6 @@ void pt_details_long_output(const struct pt_config *cfg, const struct pt_target 
 	if (cfg->verbose >= 3 && res->probed && res->http.body.len) {
 		pt_report_server_line(r, "Body", res->http.body.data, res->http.body.len);
 	}
+	pt_buf_free(&url);
+	pt_buf_free(&token_url);
 }

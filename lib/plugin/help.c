@@ -74,13 +74,17 @@ void pt_help(struct pt_buf *out, enum pt_endpoint endpoint)
 	    "Output:\n"
 	    " -v, --verbose            more detail; up to three times\n"
 	    " -h, --help               this text;  -V, --version  the version\n"
+	    "     --output-format=FMT  nagios (default), json (one document) or\n"
+	    "                          prometheus (text exposition); same exit code\n"
 	    "     --extra-opts=[SECTION][@FILE]\n"
 	    "                          read options from an ini file (default section:\n"
 	    "                          the plugin's name)\n"
 	    "\n"
 	    "States: 2xx OK (WARNING/CRITICAL by -w/-c); 429 and other 4xx WARNING;\n"
 	    "401, 403 and 5xx CRITICAL; DNS, connection and TLS failures CRITICAL;\n"
-	    "timeout --timeout-result; bad arguments UNKNOWN.\n"
+	    "timeout --timeout-result; bad arguments UNKNOWN. Each subcheck (connection,\n"
+	    "token, http, json:PATH, latency, certificate) has a state; the worst wins\n"
+	    "(CRITICAL > WARNING > UNKNOWN > OK) and gives the reason word.\n"
 	    "Perfdata: time time_resolve time_connect time_tls time_processing\n"
 	    "time_transfer time_auth (s), size (B).\n");
 }

@@ -434,23 +434,23 @@ static void judge_certificate(const struct pt_config *cfg, const struct pt_http_
 	}
 	shown(h->cert_subject, cn, sizeof(cn));
 	if (h->cert_index > 0) {
-		snprintf(which, sizeof(which), "\"%s\" (%d of %d in the chain)", cn[0] ? cn : "?",
+		snprintf(which, sizeof(which), "CN \"%s\", %d of %d in the chain", cn[0] ? cn : "?",
 		         h->cert_index + 1, h->cert_count);
 	} else {
-		snprintf(which, sizeof(which), "\"%s\"", cn[0] ? cn : "?");
+		snprintf(which, sizeof(which), "CN \"%s\"", cn[0] ? cn : "?");
 	}
 	days = pt_cert_days_left(h);
 	if (days < cfg->cert_crit_days) {
 		pt_subcheck_add(l, k, "certificate", PT_CRITICAL, PT_REASON_CERTIFICATE,
-		                "certificate %s expires in %ld days (critical below %ld)", which, days,
-		                cfg->cert_crit_days);
+		                "certificate expires in %ld days (critical below %ld): %s", days,
+		                cfg->cert_crit_days, which);
 	} else if (days < cfg->cert_warn_days) {
 		pt_subcheck_add(l, k, "certificate", PT_WARNING, PT_REASON_CERTIFICATE,
-		                "certificate %s expires in %ld days (warning below %ld)", which, days,
-		                cfg->cert_warn_days);
+		                "certificate expires in %ld days (warning below %ld): %s", days,
+		                cfg->cert_warn_days, which);
 	} else {
 		pt_subcheck_add(l, k, "certificate", PT_OK, PT_REASON_OK,
-		                "certificate %s expires in %ld days", which, days);
+		                "certificate expires in %ld days: %s", days, which);
 	}
 }
 

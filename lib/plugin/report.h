@@ -24,7 +24,7 @@
  * they are (sanitised where they came from a server). */
 struct pt_facts {
 	const char *environment; /* "production", ..., or "custom" (-H, -u) */
-	struct pt_buf url;       /* the probe URL, redacted and sanitised */
+	struct pt_buf url;       /* the probe URL, redacted (printable ASCII) */
 	char app_reference[40];
 	const char *token_source; /* "none", "requested", "cache", "backoff" */
 	bool has_auth;

@@ -103,16 +103,21 @@ void pt_subcheck_append_server_text(struct pt_subcheck *c, const char *sep, cons
 void pt_subchecks_verdict(const struct pt_subchecks *l, enum pt_state *state,
                           enum pt_reason *reason)
 {
+	bool found = false;
+
 	*state = PT_OK;
 	*reason = PT_REASON_OK;
 	for (size_t i = 0; i < l->n; i++) {
-		const struct pt_subcheck *c = &l->items[i];
-
-		/* Strictly worse only: at equal states the earlier (more
-		 * important) subcheck keeps the reason. */
-		if (c->evaluated && pt_state_max_alt(*state, c->state) != *state) {
-			*state = c->state;
-			*reason = c->reason;
+		if (l->items[i].evaluated) {
+			*state = pt_state_max_alt(*state, l->items[i].state);
+		}
+	}
+	/* The list is in importance order: the first one at that state
+	 * names the cause (an OK timeout under --timeout-result ok too). */
+	for (size_t i = 0; i < l->n && !found; i++) {
+		if (l->items[i].evaluated && l->items[i].state == *state) {
+			*reason = l->items[i].reason;
+			found = true;
 		}
 	}
 }

@@ -58,8 +58,8 @@ void pt_subcheck_skip(struct pt_subchecks *l, enum pt_subcheck_kind kind, const 
 void pt_subcheck_append_server_text(struct pt_subcheck *c, const char *sep, const char *text);
 
 /* The run's state: the worst evaluated subcheck, CRITICAL > WARNING >
- * UNKNOWN > OK; its reason: the first subcheck at that state. OK and
- * "ok" for an empty list. */
+ * UNKNOWN > OK; its reason: that of the first subcheck (importance
+ * order) at that state. OK and "ok" for an empty list. */
 void pt_subchecks_verdict(const struct pt_subchecks *l, enum pt_state *state,
                           enum pt_reason *reason);
 /* The first line's text: every subcheck at the run's state, most

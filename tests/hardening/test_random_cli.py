@@ -57,6 +57,7 @@ OPTIONS = {
     "critical": ("c", "req"), "timeout": ("t", "req"), "timeout-result": (None, "req"),
     "expect-json": (None, "req"), "verbose": ("v", None), "help": ("h", None),
     "version": ("V", None), "extra-opts": (None, "opt"),
+    "output-format": (None, "req"),
 }
 
 UNICODE = ("é", "ß", "Ω", "ж", "中文", "🙂", "\u200b", "\u202e", "\u2028", "\ufeff", "a\u0301",
@@ -83,6 +84,8 @@ DOMAIN = {
     "client-id": ("demo-client", hu.CLIENT_ID, "a:b", "x"),
     "noproxy": ("*", "127.0.0.1", "localhost,::1", ","),
     "hostname": ("localhost", "127.0.0.1", "::1", "[::1]", "a..b", "-x", "ex ample"),
+    # json and prometheus are left out: every case here expects a status line
+    "output-format": ("nagios", "NAGIOS", "Json", "xml", "json ", ""),
 }
 
 

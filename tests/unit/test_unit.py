@@ -28,6 +28,8 @@ UNITS = (
     "prio_error",
     "token",
     "json_path",
+    "subcheck",
+    "url_redact",
 )
 
 # Far above what any of them needs; only a hang should reach it.
