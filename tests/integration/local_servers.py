@@ -5,6 +5,8 @@ manager:
 - ``Refusing407Proxy``: answers every request (a plain one or a CONNECT)
   with 407 Proxy Authentication Required, as a proxy that wants
   credentials does.
+- ``BigTokenServer``: plain HTTP whose token endpoint answers 200 with a
+  2 MiB body (a padded token response), and whose probe answers 200.
 - ``ChainServer``: HTTPS with a three-level chain made with the openssl
   CLI (test CA -> intermediate -> leaf for localhost); the intermediate
   expires first, in ``intermediate_days``.
@@ -74,6 +76,25 @@ class _PingHandler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+
+class _BigTokenHandler(_PingHandler):
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        body = b'{"access_token":"abc","token_type":"Bearer","pad":"' + b"x" * (2 << 20) + b'"}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            self.wfile.write(body)
+        except OSError:
+            pass  # the client stops reading at its bound
+
+
+def BigTokenServer():
+    return _Running(_Threaded(("127.0.0.1", 0), _BigTokenHandler))
 
 
 CNF = """\

@@ -18,7 +18,7 @@ import urllib.request
 
 import pytest
 
-from local_servers import ChainServer, Refusing407Proxy
+from local_servers import BigTokenServer, ChainServer, Refusing407Proxy
 from plugin import (API_KEY, CLIENT_SECRET, CRITICAL, OK, UNKNOWN, WARNING, auth_args, run)
 
 STATES = {"OK", "WARNING", "CRITICAL", "UNKNOWN", "NOT_EVALUATED"}
@@ -311,3 +311,15 @@ def test_proxy_refuses_with_407(sim, files):
                     tunnel.first_line), tunnel.describe()
     assert tunnel.long_output("Reason") == ["proxy"]
     assert sim.counts()["ping"] == 0 and sim.counts()["token"] == 0
+
+
+def test_token_answer_over_the_bound_is_an_unusable_token(files):
+    """A 2xx token answer over 1 MiB: no usable token, CRITICAL, bad_response."""
+    with BigTokenServer() as server:
+        r = run("ping", ["-u", f"http://127.0.0.1:{server.port}/v3.8/distributor", "--no-token-cache"]
+                + auth_args(files["secret"]), timeout=30)
+    assert r.rc == CRITICAL, r.describe()
+    assert re.match(r"^PRIOTICKET PING CRITICAL - token endpoint answered HTTP 200 with a body over 1048576 "
+                    r"bytes, no usable token", r.first_line), r.describe()
+    assert r.long_output("Reason") == ["bad_response"]
+    assert "[NOT EVALUATED] http: no token" in r.lines
