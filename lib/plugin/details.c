@@ -179,6 +179,7 @@ void pt_details_facts(const struct pt_config *cfg, const struct pt_target *t,
 {
 	struct pt_facts *f = &r->facts;
 	const struct pt_http_response *h = &res->http;
+
 	f->environment = pt_target_environment_label(cfg);
 	/* Options allow printable ASCII only in URLs: redacting is all it
 	 * takes (the Nagios sanitiser would turn '=' into ':'). */

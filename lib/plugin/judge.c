@@ -8,11 +8,13 @@
  *
  *   subcheck     judged from                      state (reason)
  *   connection   how the last request ended       OK (ok); CRITICAL (dns, connect, tls, proxy,
- *                (token request or probe)         bad_response); timeout: --timeout-result
- *                                                 (timeout); UNKNOWN (internal)
+ *                (token request or probe)         bad_response); timeout, also a body still
+ *                                                 arriving: --timeout-result (timeout);
+ *                                                 UNKNOWN (internal)
  *   token        the token endpoint's answer      OK (ok); 401, 403, OAuth2 refusal CRITICAL
- *                (only with credentials)          (auth); unusable 2xx CRITICAL (bad_response);
- *                                                 429 WARNING (rate_limited); other 4xx WARNING
+ *                (only with credentials), or a    (auth); unusable 2xx, also one over 1 MiB,
+ *                remembered refusal (judged as    CRITICAL (bad_response); 429 WARNING
+ *                it was; no connection then)      (rate_limited); other 4xx WARNING
  *                                                 (client_error); 5xx CRITICAL (server_error)
  *   http         the probe's status               2xx OK (ok); 3xx WARNING (redirect); 401, 403
  *                                                 CRITICAL (auth); 429 WARNING (rate_limited);

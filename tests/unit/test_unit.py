@@ -30,6 +30,7 @@ UNITS = (
     "json_path",
     "subcheck",
     "url_redact",
+    "output",
 )
 
 # Far above what any of them needs; only a hang should reach it.
