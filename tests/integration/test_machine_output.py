@@ -323,3 +323,14 @@ def test_token_answer_over_the_bound_is_an_unusable_token(files):
                     r"bytes, no usable token", r.first_line), r.describe()
     assert r.long_output("Reason") == ["bad_response"]
     assert "[NOT EVALUATED] http: no token" in r.lines
+
+
+def test_output_format_from_an_extra_opts_file(tmp_path):
+    """The format is looked up after --extra-opts expansion too."""
+    ini = tmp_path / "prioticket.ini"
+    ini.write_text("[check_prioticket_ping]\noutput-format = json\nwarning = abc\n")
+    r = run("ping", ["-u", "http://127.0.0.1:9/v3.8/distributor", f"--extra-opts=@{ini}"], timeout=10)
+    assert r.rc == UNKNOWN, r.describe()
+    doc = json.loads(r.stdout)
+    check_schema(doc)
+    assert (doc["reason"], doc["summary"]) == ("config", "--warning: not a number: 'abc'"), doc
