@@ -145,18 +145,20 @@ static void api_error_lines(const struct pt_config *cfg, const struct pt_probe_r
 
 static void backoff_line(const struct pt_probe_result *res, struct pt_report *r)
 {
-	long left = (long)difftime(res->backoff_until, time(NULL));
+	time_t now = time(NULL);
+	long ago = res->refused_at < now ? (long)(now - res->refused_at) : 0;
+	long left = res->backoff_until > now ? (long)(res->backoff_until - now) : 0;
 
-	if (left < 0) {
-		left = 0;
+	if (left < 1) {
+		left = 1;
 	} else if (left > PT_CACHE_BACKOFF_SECONDS) {
 		left = PT_CACHE_BACKOFF_SECONDS;
 	}
 	pt_report_line(r,
-	               "Back-off: the token endpoint refused these credentials %ld s ago; no new "
-	               "token request for another %ld s, so a bad configuration cannot get this "
-	               "IP blocked by the API's limit of 60 4xx answers a minute",
-	               (long)difftime(time(NULL), res->refused_at), left);
+	               "Back-off: the token endpoint refused these credentials %ld s ago; next "
+	               "token request in %ld s (back-off of %d s), so a bad configuration cannot "
+	               "get this IP blocked by the API's limit of 60 4xx answers a minute",
+	               ago, left, PT_CACHE_BACKOFF_SECONDS);
 }
 
 static const char *token_source(enum pt_auth_source a)
@@ -222,6 +224,13 @@ void pt_details_long_output(const struct pt_config *cfg, const struct pt_target 
 	}
 	if (res->probed) {
 		connection_lines(&res->http, r);
+	}
+	if (res->probed && res->http.location[0]) {
+		struct pt_buf location = {0};
+
+		pt_url_redact(res->http.location, &location);
+		pt_report_server_line(r, "Location", location.data ? location.data : "", location.len);
+		pt_buf_free(&location);
 	}
 	switch (res->auth) {
 	case PT_AUTH_ANONYMOUS:

@@ -80,6 +80,28 @@ static void shown(const char *raw, char *out, size_t len)
 	pt_buf_free(&b);
 }
 
+/* " Proxy Authentication Required": the phrases a proxy's refusal
+ * comes with, so that the first line says what it means. */
+static const char *proxy_phrase(long status)
+{
+	switch (status) {
+	case 401:
+		return " Unauthorized";
+	case 403:
+		return " Forbidden";
+	case 407:
+		return " Proxy Authentication Required";
+	case 502:
+		return " Bad Gateway";
+	case 503:
+		return " Service Unavailable";
+	case 504:
+		return " Gateway Timeout";
+	default:
+		return "";
+	}
+}
+
 /* "HTTP/1.1 over TLSv1.3 (TLS_AES_256_GCM_SHA384)" */
 static void connection_ok(const struct pt_http_response *h, const char *who, struct pt_subchecks *l)
 {
@@ -112,7 +134,7 @@ static bool judge_connection(const struct pt_config *cfg, const struct pt_http_r
 	case PT_HTTP_TOO_LARGE:
 		if (h->status == 407) {
 			pt_subcheck_add(l, k, "connection", PT_CRITICAL, PT_REASON_PROXY,
-			                "proxy refused the request (HTTP 407)%s", where);
+			                "proxy refused the request (HTTP 407%s)%s", proxy_phrase(407), where);
 			return false;
 		}
 		connection_ok(h, *where ? "token endpoint" : "server", l);
@@ -140,9 +162,15 @@ static bool judge_connection(const struct pt_config *cfg, const struct pt_http_r
 		c = pt_subcheck_add(l, k, "connection", PT_CRITICAL, PT_REASON_TLS, "TLS failure%s", where);
 		break;
 	case PT_HTTP_PROXY:
-		if (h->connect_status) {
+		if (h->connect_status >= 500) {
+			/* A 5xx answer to CONNECT: the proxy could not reach the server. */
 			c = pt_subcheck_add(l, k, "connection", PT_CRITICAL, PT_REASON_PROXY,
-			                    "proxy refused the request (HTTP %ld)%s", h->connect_status, where);
+			                    "proxy could not reach the server (HTTP %ld%s)%s",
+			                    h->connect_status, proxy_phrase(h->connect_status), where);
+		} else if (h->connect_status) {
+			c = pt_subcheck_add(l, k, "connection", PT_CRITICAL, PT_REASON_PROXY,
+			                    "proxy refused the request (HTTP %ld%s)%s", h->connect_status,
+			                    proxy_phrase(h->connect_status), where);
 		} else {
 			c = pt_subcheck_add(l, k, "connection", PT_CRITICAL, PT_REASON_PROXY,
 			                    "cannot connect to the proxy%s", where);
@@ -186,8 +214,8 @@ static struct pt_subcheck *judge_refusal(const struct pt_token_result *t, struct
 
 	if (is_2xx(status) && t->http.outcome == PT_HTTP_TOO_LARGE) {
 		return pt_subcheck_add(l, k, "token", PT_CRITICAL, PT_REASON_BAD_RESPONSE,
-		                       "token endpoint answered HTTP %ld with a body over %d bytes, "
-		                       "no usable token",
+		                       "token endpoint answered HTTP %ld but the response is over %d "
+		                       "bytes; no token obtained",
 		                       status, PT_MAX_BODY);
 	}
 	if (is_2xx(status)) {
@@ -213,19 +241,24 @@ static struct pt_subcheck *judge_refusal(const struct pt_token_result *t, struct
  * token request may go out. */
 static void judge_backoff(const struct pt_probe_result *res, struct pt_subchecks *l)
 {
-	long left = (long)difftime(res->backoff_until, time(NULL));
+	time_t now = time(NULL);
+	long ago = res->refused_at < now ? (long)(now - res->refused_at) : 0;
+	long left = res->backoff_until > now ? (long)(res->backoff_until - now) : 0;
 	struct pt_subcheck *c;
-	char text[64];
+	char text[96];
 
-	if (left < 0) {
-		left = 0;
+	/* The probe caps the back-off at its length from now; so does this,
+	 * should a second have passed since. */
+	if (left < 1) {
+		left = 1;
 	} else if (left > PT_CACHE_BACKOFF_SECONDS) {
 		left = PT_CACHE_BACKOFF_SECONDS;
 	}
 	pt_subcheck_skip(l, PT_SUBCHECK_CONNECTION, "connection",
 	                 "no request sent: a recent refusal is remembered");
 	c = judge_refusal(&res->token, l);
-	snprintf(text, sizeof(text), "remembered refusal, next token request in %ld s", left);
+	snprintf(text, sizeof(text), "refused %ld s ago, back-off: next token request in %ld s", ago,
+	         left);
 	pt_subcheck_append_server_text(c, "; ", text);
 }
 
@@ -261,8 +294,9 @@ static const char *judge_token(const struct pt_config *cfg, const struct pt_prob
 	return NULL;
 }
 
-/* "HTTP 302 redirect to https://host/path?x=<redacted>: MOVED; use
- * --follow-redirects" */
+/* A 3xx: where it points (redacted), and the way out when it was not
+ * followed: "HTTP 301 to https://host/x?key=<redacted> (use
+ * --follow-redirects): MOVED". */
 static void judge_redirect(const struct pt_config *cfg, const struct pt_probe_result *res,
                            struct pt_subchecks *l)
 {
@@ -277,9 +311,9 @@ static void judge_redirect(const struct pt_config *cfg, const struct pt_probe_re
 	pt_buf_free(&url);
 	shown(res->error.error, error, sizeof(error));
 	pt_subcheck_add(l, PT_SUBCHECK_HTTP, "http", PT_WARNING, PT_REASON_REDIRECT,
-	                "HTTP %ld redirect%s%s%s%s%s", h->status, where[0] ? " to " : "", where,
-	                error[0] ? ": " : "", error,
-	                cfg->follow_redirects ? "" : "; use --follow-redirects");
+	                "HTTP %ld%s%s%s%s%s", h->status, where[0] ? " to " : "", where,
+	                cfg->follow_redirects ? "" : " (use --follow-redirects)", error[0] ? ": " : "",
+	                error);
 }
 
 static void judge_status(const struct pt_config *cfg, const struct pt_probe_result *res,

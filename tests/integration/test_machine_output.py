@@ -303,11 +303,13 @@ def test_proxy_refuses_with_407(sim, files):
                               "--ca-file", sim.ca_file, "--proxy", f"http://127.0.0.1:{proxy.port}"]
                      + auth_args(files["secret"]), timeout=30)
     assert plain.rc == CRITICAL, plain.describe()
-    assert re.match(r"^PRIOTICKET PING CRITICAL - proxy refused the request \(HTTP 407\) \|", plain.first_line), \
+    assert re.match(r"^PRIOTICKET PING CRITICAL - proxy refused the request \(HTTP 407 Proxy Authentication "
+                    r"Required\) \|", plain.first_line), \
         plain.describe()
     assert plain.long_output("Reason") == ["proxy"]
     assert tunnel.rc == CRITICAL, tunnel.describe()
-    assert re.match(r"^PRIOTICKET PING CRITICAL - proxy refused the request \(HTTP 407\) \(token request\)",
+    assert re.match(r"^PRIOTICKET PING CRITICAL - proxy refused the request \(HTTP 407 Proxy Authentication "
+                    r"Required\) \(token request\)",
                     tunnel.first_line), tunnel.describe()
     assert tunnel.long_output("Reason") == ["proxy"]
     assert sim.counts()["ping"] == 0 and sim.counts()["token"] == 0
@@ -319,8 +321,8 @@ def test_token_answer_over_the_bound_is_an_unusable_token(files):
         r = run("ping", ["-u", f"http://127.0.0.1:{server.port}/v3.8/distributor", "--no-token-cache"]
                 + auth_args(files["secret"]), timeout=30)
     assert r.rc == CRITICAL, r.describe()
-    assert re.match(r"^PRIOTICKET PING CRITICAL - token endpoint answered HTTP 200 with a body over 1048576 "
-                    r"bytes, no usable token", r.first_line), r.describe()
+    assert re.match(r"^PRIOTICKET PING CRITICAL - token endpoint answered HTTP 200 but the response is over "
+                    r"1048576 bytes; no token obtained", r.first_line), r.describe()
     assert r.long_output("Reason") == ["bad_response"]
     assert "[NOT EVALUATED] http: no token" in r.lines
 

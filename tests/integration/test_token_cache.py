@@ -173,8 +173,12 @@ def test_bad_credentials_back_off_without_calling_the_token_endpoint(sim, state)
     second = status(sim, state, secret="wrong-secret")
     assert second.rc == CRITICAL, second.describe()
     assert tokens(sim) == 1
-    assert re.search(r"remembered refusal, next token request in \d+ s", second.summary), second.describe()
-    assert "Back-off:" in second.stdout
+    m = re.search(r"; refused (\d+) s ago, back-off: next token request in (\d+) s$",
+                  second.summary)
+    assert m and int(m[1]) <= 30 and 30 <= int(m[2]) <= 60, second.describe()
+    assert re.search(r"^Back-off: the token endpoint refused these credentials \d+ s ago; next "
+                     r"token request in \d+ s \(back-off of 60 s\)", second.stdout, re.M), \
+        second.describe()
     assert second.perf["time_auth"].number == 0.0
     # The right secret is another identity: it is not held back.
     assert status(sim, state).rc == OK
