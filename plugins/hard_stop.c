@@ -3,6 +3,8 @@
 
 #include "hard_stop.h"
 #include "plugin/cli.h"
+#include "plugin/output.h"
+#include "plugin/target.h"
 #include "util/buf.h"
 #include "probe/clock.h"
 
@@ -14,7 +16,7 @@
 
 /* A signal handler can only reach static storage: the message and the
  * state are prepared before the timer is armed. */
-static char stop_message[256];
+static char stop_message[2048];
 static size_t stop_length;
 static int stop_state;
 
@@ -33,15 +35,15 @@ static void on_alarm(int sig)
 static bool set_up(const struct pt_config *cfg, double started)
 {
 	struct pt_buf msg = {0};
+	struct pt_output_target who = {cfg->endpoint, pt_target_environment_label(cfg)};
+	char text[160];
 	struct sigaction sa;
 	struct itimerval it;
 	double left = started + cfg->timeout + PT_HARD_STOP_MARGIN - pt_now();
 
-	pt_cli_prefix(&msg, cfg->endpoint, cfg->timeout_state);
-	pt_buf_printf(&msg,
-	              "timeout: the run did not finish within its %g s budget "
-	              "(hard stop)\n",
-	              cfg->timeout);
+	snprintf(text, sizeof(text),
+	         "timeout: the run did not finish within its %g s budget (hard stop)", cfg->timeout);
+	pt_output_early(cfg->output_format, &who, cfg->timeout_state, PT_REASON_TIMEOUT, text, &msg);
 	if (msg.failed || msg.len >= sizeof(stop_message)) {
 		pt_buf_free(&msg);
 		return false;

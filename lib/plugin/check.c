@@ -4,6 +4,7 @@
 #include "check.h"
 #include "details.h"
 #include "judge.h"
+#include "output.h"
 #include "report.h"
 #include "sanitize.h"
 #include "target.h"
@@ -53,7 +54,8 @@ static void request_headers(const char *reference, char store[3][96], const char
 
 enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct pt_buf *out)
 {
-	struct pt_report report = {0};
+	struct pt_report report;
+	struct pt_output_target who = {cfg->endpoint, pt_target_environment_label(cfg)};
 	struct pt_target target;
 	struct pt_probe_result res;
 	struct pt_buf trace = {0};
@@ -64,9 +66,12 @@ enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct p
 	char connect_to[600];
 	enum pt_state state;
 
+	memset(&report, 0, sizeof(report));
 	if (!pt_target_build(cfg, &target)) {
-		pt_report_judge(&report, PT_UNKNOWN, "cannot build the URL (out of memory?)");
-		pt_report_render(&report, cfg->endpoint, out);
+		pt_report_fail(&report, PT_UNKNOWN, PT_REASON_INTERNAL,
+		               "cannot build the URL (out of memory?)");
+		pt_report_finish(&report);
+		pt_output_render(cfg->output_format, &who, &report, out);
 		pt_target_free(&target);
 		pt_report_free(&report);
 		return PT_UNKNOWN;
@@ -75,8 +80,10 @@ enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct p
 	 * endpoint elsewhere is reached as its own name says. */
 	if (cfg->connect_to && !pt_http_connect_to_entry(pt_buf_str(&target.base), cfg->connect_to,
 	                                                 connect_to, sizeof(connect_to))) {
-		pt_report_judge(&report, PT_UNKNOWN, "cannot use --connect-to with this URL");
-		pt_report_render(&report, cfg->endpoint, out);
+		pt_report_fail(&report, PT_UNKNOWN, PT_REASON_CONFIG,
+		               "cannot use --connect-to with this URL");
+		pt_report_finish(&report);
+		pt_output_render(cfg->output_format, &who, &report, out);
 		pt_target_free(&target);
 		pt_report_free(&report);
 		return PT_UNKNOWN;
@@ -111,10 +118,11 @@ enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct p
 	};
 
 	if (!pt_http_global_init()) {
-		pt_report_judge(&report, PT_UNKNOWN, "cannot initialise libcurl");
+		pt_report_fail(&report, PT_UNKNOWN, PT_REASON_INTERNAL, "cannot initialise libcurl");
 	} else {
 		pt_probe_run(&pc, &res);
 		pt_details_long_output(cfg, &target, &res, reference, &report);
+		pt_details_facts(cfg, &target, &res, reference, &report);
 		pt_judge(cfg, &res, &report);
 		pt_details_perfdata(cfg, &res, &report);
 		pt_probe_result_free(&res);
@@ -124,7 +132,8 @@ enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct p
 		pt_buf_puts(&report.details, "Trace:\n");
 		pt_sanitize_lines(&report.details, trace.data, trace.len);
 	}
-	pt_report_render(&report, cfg->endpoint, out);
+	pt_report_finish(&report);
+	pt_output_render(cfg->output_format, &who, &report, out);
 	state = report.state;
 	pt_buf_free(&trace);
 	pt_target_free(&target);

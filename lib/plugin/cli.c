@@ -5,6 +5,8 @@
 #include "extra_opts.h"
 #include "help.h"
 #include "options.h"
+#include "output.h"
+#include "target.h"
 
 #include <string.h>
 
@@ -16,12 +18,16 @@ void pt_cli_prefix(struct pt_buf *out, enum pt_endpoint endpoint, enum pt_state 
 	              pt_state_name(state));
 }
 
-static bool fail(struct pt_buf *out, enum pt_endpoint endpoint, const struct pt_buf *why,
-                 enum pt_state *state)
+/* A bad argument: UNKNOWN, reason config, one line in the format the
+ * command line asked for (looked up before the options are parsed). */
+static bool fail(struct pt_buf *out, const struct pt_config *cfg, enum pt_output_format format,
+                 const struct pt_buf *why, enum pt_state *state)
 {
+	struct pt_output_target who = {cfg->endpoint, pt_target_environment_label(cfg)};
+
 	*state = PT_UNKNOWN;
-	pt_cli_prefix(out, endpoint, PT_UNKNOWN);
-	pt_buf_printf(out, "%s\n", why->len ? pt_buf_str(why) : "invalid arguments");
+	pt_output_early(format, &who, PT_UNKNOWN, PT_REASON_CONFIG,
+	                why->len ? pt_buf_str(why) : "invalid arguments", out);
 	return false;
 }
 
@@ -30,6 +36,7 @@ bool pt_cli_load(struct pt_cli *cli, enum pt_endpoint endpoint, int argc, char *
 {
 	struct pt_buf err = {0};
 	enum pt_options_result r;
+	enum pt_output_format format = pt_options_prescan_format(argc, argv);
 	bool run = false;
 
 	memset(cli, 0, sizeof(*cli));
@@ -38,10 +45,11 @@ bool pt_cli_load(struct pt_cli *cli, enum pt_endpoint endpoint, int argc, char *
 	if (!pt_extra_opts_apply_origins(argc, argv, pt_progname, &cli->argc, &cli->argv, &cli->origins,
 	                                 &err)) {
 		pt_options_scrub_argv(argc, argv);
-		fail(out, endpoint, &err, state);
+		fail(out, &cli->cfg, format, &err, state);
 		pt_buf_free(&err);
 		return false;
 	}
+	format = pt_options_prescan_format(cli->argc, cli->argv);
 	r = pt_options_parse_origins(cli->argc, cli->argv, (const char *const *)cli->origins, &cli->cfg,
 	                             &err);
 	/* The secret is copied by now: hide it from `ps`. */
@@ -58,7 +66,7 @@ bool pt_cli_load(struct pt_cli *cli, enum pt_endpoint endpoint, int argc, char *
 		pt_version(out);
 		break;
 	case PT_OPTIONS_ERROR:
-		fail(out, endpoint, &err, state);
+		fail(out, &cli->cfg, format, &err, state);
 		break;
 	}
 	pt_buf_free(&err);

@@ -5,9 +5,14 @@
 #include "details.h"
 #include "judge.h"
 #include "perfdata.h"
+#include "sanitize.h"
+#include "probe/token_cache.h"
+#include "util/redact.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <strings.h>
+#include <time.h>
 
 static const char *const phase_labels[PT_PHASE_COUNT] = {
     "time_resolve", "time_connect", "time_tls", "time_processing", "time_transfer",
@@ -32,7 +37,7 @@ static void add_time(struct pt_report *r, const char *label, double v, const str
 	    .max = cfg->timeout,
 	};
 
-	pt_perf_append(&r->perf, &p);
+	pt_report_perf(r, &p);
 }
 
 /* Perfdata for whatever was measured, on failure too: graphs without
@@ -61,7 +66,7 @@ void pt_details_perfdata(const struct pt_config *cfg, const struct pt_probe_resu
 		    .has_min = true,
 		};
 
-		pt_perf_append(&r->perf, &size);
+		pt_report_perf(r, &size);
 	}
 	if (cfg->cert_check && res->probed && h->cert_expiry_known) {
 		/* Alert below the limits: the ranges are "W:" and "C:". */
@@ -77,7 +82,7 @@ void pt_details_perfdata(const struct pt_config *cfg, const struct pt_probe_resu
 		    .has_min = true,
 		};
 
-		pt_perf_append(&r->perf, &days);
+		pt_report_perf(r, &days);
 	}
 }
 
@@ -143,18 +148,142 @@ static void proxy_line(const struct pt_probe_result *res, struct pt_report *r)
 	}
 }
 
+/* HTTP version, TLS version and cipher the probe's connection used. */
+static void connection_lines(const struct pt_http_response *h, struct pt_report *r)
+{
+	if (pt_http_version_name(h->http_version)) {
+		pt_report_line(r, "HTTP version: %s", pt_http_version_name(h->http_version));
+	}
+	if (h->tls_version[0]) {
+		pt_report_line(r, "TLS: %s, cipher %s", h->tls_version,
+		               h->tls_cipher[0] ? h->tls_cipher : "unknown");
+	}
+}
+
+static void error_lines(struct pt_report *r, const struct pt_prio_error *e)
+{
+	pt_report_server_line(r, "API error", e->error, strlen(e->error));
+	pt_report_server_line(r, "API error description", e->description, strlen(e->description));
+	pt_report_server_line(r, "API error reference", e->reference, strlen(e->reference));
+	for (size_t i = 0; i < e->ndetails; i++) {
+		pt_report_server_line(r, "API error detail", e->details[i], strlen(e->details[i]));
+	}
+}
+
+/* What the API said about a failure: the token endpoint's error body,
+ * or the probe's (its raw body when it is no Prioticket error). */
+static void api_error_lines(const struct pt_config *cfg, const struct pt_probe_result *res,
+                            struct pt_report *r)
+{
+	const struct pt_http_response *h = &res->http;
+
+	if (res->auth == PT_AUTH_BACKOFF || (res->token_requested && !res->token.ok)) {
+		const struct pt_token_result *t = &res->token;
+
+		error_lines(r, &t->error);
+		/* What a standard OAuth2 server says to Prioticket's JSON body. */
+		if (t->http.status == 400 && !cfg->token_body_form &&
+		    (strcmp(t->error.error, "unsupported_grant_type") == 0 ||
+		     strcmp(t->error.error, "invalid_request") == 0)) {
+			pt_report_line(r, "Hint: a token endpoint that follows RFC 6749 wants a form body "
+			                  "(--token-body form)");
+		}
+		return;
+	}
+	if (!res->probed || h->outcome != PT_HTTP_RESPONSE || (h->status >= 200 && h->status < 300)) {
+		return;
+	}
+	error_lines(r, &res->error);
+	/* -vvv prints the body anyway. */
+	if (!res->error.found && h->body.len && cfg->verbose < 3) {
+		pt_report_server_line(r, "Body", h->body.data, h->body.len);
+	}
+}
+
+static void backoff_line(const struct pt_probe_result *res, struct pt_report *r)
+{
+	time_t now = time(NULL);
+	long ago = res->refused_at < now ? (long)(now - res->refused_at) : 0;
+	long left = res->backoff_until > now ? (long)(res->backoff_until - now) : 0;
+
+	if (left < 1) {
+		left = 1;
+	} else if (left > PT_CACHE_BACKOFF_SECONDS) {
+		left = PT_CACHE_BACKOFF_SECONDS;
+	}
+	pt_report_line(r,
+	               "Back-off: the token endpoint refused these credentials %ld s ago; next "
+	               "token request in %ld s (back-off of %d s), so a bad configuration cannot "
+	               "get this IP blocked by the API's limit of 60 4xx answers a minute",
+	               ago, left, PT_CACHE_BACKOFF_SECONDS);
+}
+
+static const char *token_source(enum pt_auth_source a)
+{
+	switch (a) {
+	case PT_AUTH_ANONYMOUS:
+		return "none";
+	case PT_AUTH_FETCHED:
+		return "requested";
+	case PT_AUTH_CACHED:
+		return "cache";
+	case PT_AUTH_BACKOFF:
+		break;
+	}
+	return "backoff";
+}
+
+void pt_details_facts(const struct pt_config *cfg, const struct pt_target *t,
+                      const struct pt_probe_result *res, const char *reference, struct pt_report *r)
+{
+	struct pt_facts *f = &r->facts;
+	const struct pt_http_response *h = &res->http;
+
+	f->environment = pt_target_environment_label(cfg);
+	/* Options allow printable ASCII only in URLs: redacting is all it
+	 * takes (the Nagios sanitiser would turn '=' into ':'). */
+	pt_redact_url(&f->url, pt_buf_str(&t->shown), t->shown.len);
+	snprintf(f->app_reference, sizeof(f->app_reference), "%s", reference);
+	f->token_source = token_source(res->auth);
+	f->has_auth = res->auth != PT_AUTH_ANONYMOUS;
+	f->time_auth = res->time_auth;
+	f->probed = res->probed && h->outcome != PT_HTTP_INTERNAL;
+	if (!f->probed) {
+		return;
+	}
+	f->http_status = h->status;
+	snprintf(f->http_version, sizeof(f->http_version), "%s",
+	         pt_http_version_name(h->http_version) ? pt_http_version_name(h->http_version) : "");
+	snprintf(f->tls_version, sizeof(f->tls_version), "%s", h->tls_version);
+	snprintf(f->tls_cipher, sizeof(f->tls_cipher), "%s", h->tls_cipher);
+	f->timings = h->t;
+	f->cert_known = cfg->cert_check && h->cert_expiry_known;
+	f->cert_expiry = h->cert_expiry;
+}
+
+/* A URL as shown anywhere: without userinfo and query values. */
+static const char *redacted(const struct pt_buf *url, struct pt_buf *out)
+{
+	pt_buf_free(out);
+	return pt_redact_url(out, pt_buf_str(url), url->len) ? pt_buf_str(out) : "?";
+}
+
 void pt_details_long_output(const struct pt_config *cfg, const struct pt_target *t,
                             const struct pt_probe_result *res, const char *reference,
                             struct pt_report *r)
 {
-	pt_report_line(r, "URL: %s", pt_buf_str(&t->shown));
+	struct pt_buf url = {0};
+	struct pt_buf token_url = {0};
+
+	pt_report_line(r, "URL: %s", redacted(&t->shown, &url));
+	redacted(&t->token_shown, &token_url);
 	proxy_line(res, r);
 	/* A proxy's refusal is not the API's status (the summary has it). */
 	if (res->probed && res->http.status && res->http.outcome != PT_HTTP_PROXY) {
 		pt_report_line(r, "HTTP status: %ld", res->http.status);
 	}
-	if (res->probed && pt_http_version_name(res->http.http_version)) {
-		pt_report_line(r, "HTTP version: %s", pt_http_version_name(res->http.http_version));
+	if (res->probed) {
+		connection_lines(&res->http, r);
 	}
 	if (res->token_requested && pt_http_version_name(res->token.http.http_version)) {
 		pt_report_line(r, "HTTP version (token request): %s%s",
@@ -163,6 +292,13 @@ void pt_details_long_output(const struct pt_config *cfg, const struct pt_target 
 		                   ? " (HTTP/2 failed with libcurl's early-answer stream error; "
 		                     "repeated over HTTP/1.1)"
 		                   : "");
+	}
+	/* http.c keeps the Location redacted already. */
+	if (res->probed && res->http.location[0]) {
+		pt_report_server_line(r, "Location", res->http.location, strlen(res->http.location));
+	} else if (res->token_requested && res->token.http.location[0]) {
+		pt_report_server_line(r, "Location", res->token.http.location,
+		                      strlen(res->token.http.location));
 	}
 	switch (res->auth) {
 	case PT_AUTH_ANONYMOUS:
@@ -175,7 +311,7 @@ void pt_details_long_output(const struct pt_config *cfg, const struct pt_target 
 			               "%.1f s; fetched without it",
 			               res->waited);
 		}
-		pt_report_line(r, "Token: requested from %s in %.3f s%s", pt_buf_str(&t->token_shown),
+		pt_report_line(r, "Token: requested from %s in %.3f s%s", pt_buf_str(&token_url),
 		               res->time_auth, res->token.ok ? "" : ", no token obtained");
 		break;
 	case PT_AUTH_CACHED:
@@ -193,6 +329,7 @@ void pt_details_long_output(const struct pt_config *cfg, const struct pt_target 
 		               "Token: not requested; the token endpoint refused these credentials "
 		               "recently (remembered in %s)",
 		               res->cache_dir);
+		backoff_line(res, r);
 		break;
 	}
 	if (res->retried) {
@@ -208,6 +345,7 @@ void pt_details_long_output(const struct pt_config *cfg, const struct pt_target 
 		               res->cache_dir, res->cache_skipped);
 	}
 	pt_report_line(r, "App-Reference: %s", reference);
+	api_error_lines(cfg, res, r);
 	if (cfg->verbose >= 1) {
 		if (res->token_requested) {
 			timing_line(r, "Token request", &res->token.http.t);
@@ -224,4 +362,6 @@ void pt_details_long_output(const struct pt_config *cfg, const struct pt_target 
 	if (cfg->verbose >= 3 && res->probed && res->http.body.len) {
 		pt_report_server_line(r, "Body", res->http.body.data, res->http.body.len);
 	}
+	pt_buf_free(&url);
+	pt_buf_free(&token_url);
 }

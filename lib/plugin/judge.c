@@ -1,5 +1,35 @@
-/* From what the probe saw to a state and a summary: the contract's
- * state mapping, thresholds, --expect-json and --certificate. */
+/* How a run's state is made.
+ *
+ * Each concern judges itself into one subcheck (subcheck.h) with a state,
+ * a reason and one line of text. The run's state is the worst subcheck
+ * (CRITICAL > WARNING > UNKNOWN > OK), its reason that of the most
+ * important subcheck at that state, and the first line names every
+ * subcheck at that state: nothing depends on the order of this file.
+ *
+ *   subcheck     judged from                      state (reason)
+ *   connection   how the last request ended       OK (ok); CRITICAL (dns, connect, tls, proxy,
+ *                (token request or probe)         bad_response); timeout, also a body still
+ *                                                 arriving: --timeout-result (timeout);
+ *                                                 UNKNOWN (internal)
+ *   token        the token endpoint's answer      OK (ok); 401, 403, OAuth2 refusal CRITICAL
+ *                (only with credentials), or a    (auth); unusable 2xx, also one over 1 MiB,
+ *                remembered refusal (judged as    CRITICAL (bad_response); 429 WARNING
+ *                it was; no connection then)      (rate_limited); other 4xx WARNING
+ *                                                 (client_error); 5xx CRITICAL (server_error)
+ *   http         the probe's status               2xx OK (ok); 3xx WARNING (redirect); 401, 403
+ *                                                 CRITICAL (auth); 429 WARNING (rate_limited);
+ *                                                 other 4xx WARNING (client_error); 5xx CRITICAL
+ *                                                 (server_error); body over the bound: WARNING
+ *                                                 or worse (body_too_large)
+ *   json:PATH    --expect-json, on a 2xx          met OK (ok); not met, missing, body not JSON
+ *                                                 CRITICAL (json)
+ *   latency      -w / -c on the total time, 2xx   OK (ok), WARNING, CRITICAL (latency)
+ *   certificate  -C on the chain's earliest       OK (ok), WARNING, CRITICAL (certificate);
+ *                expiry                           expiry unreadable UNKNOWN (certificate)
+ *
+ * A 407 is a proxy talking, never the API: connection CRITICAL (proxy).
+ * A subcheck that an earlier failure left nothing to judge is reported as
+ * not evaluated, with why. */
 #include "config.h"
 
 #include "judge.h"
@@ -12,79 +42,151 @@
 #include <string.h>
 #include <time.h>
 
+static bool is_2xx(long status)
+{
+	return status >= 200 && status < 300;
+}
+
+/* The reason an HTTP status gives on its own. */
+static enum pt_reason status_reason(long status)
+{
+	if (pt_http_is_auth_failure(status)) {
+		return PT_REASON_AUTH;
+	}
+	if (status == 429) {
+		return PT_REASON_RATE_LIMITED;
+	}
+	if (status >= 300 && status < 400) {
+		return PT_REASON_REDIRECT;
+	}
+	if (status >= 400 && status < 500) {
+		return PT_REASON_CLIENT_ERROR;
+	}
+	if (status >= 500 && status < 600) {
+		return PT_REASON_SERVER_ERROR;
+	}
+	return is_2xx(status) ? PT_REASON_OK : PT_REASON_BAD_RESPONSE;
+}
+
+/* Server or user text, made fit for a subcheck's text. */
+static void shown(const char *raw, char *out, size_t len)
+{
+	struct pt_buf b = {0};
+
+	pt_sanitize_append(&b, raw, strlen(raw),
+	                   len - 1 < PT_SUMMARY_TEXT_MAX ? len - 1 : PT_SUMMARY_TEXT_MAX);
+	snprintf(out, len, "%s", b.failed ? "?" : pt_buf_str(&b));
+	pt_buf_free(&b);
+}
+
+/* "HTTP/1.1 over TLSv1.3 (TLS_AES_256_GCM_SHA384)" */
+static void connection_ok(const struct pt_http_response *h, const char *who, struct pt_subchecks *l)
+{
+	char version[16] = "HTTP";
+
+	if (pt_http_version_name(h->http_version)) {
+		snprintf(version, sizeof(version), "HTTP/%s", pt_http_version_name(h->http_version));
+	}
+	if (h->tls_version[0]) {
+		pt_subcheck_add(l, PT_SUBCHECK_CONNECTION, "connection", PT_OK, PT_REASON_OK,
+		                "%s answered, %s over %s (%s)", who, version, h->tls_version,
+		                h->tls_cipher[0] ? h->tls_cipher : "cipher unknown");
+	} else {
+		pt_subcheck_add(l, PT_SUBCHECK_CONNECTION, "connection", PT_OK, PT_REASON_OK,
+		                "%s answered, %s", who, version);
+	}
+}
+
 /* The proxy refused us or could not be reached: never the API's fault,
  * and one outcome for http:// and https:// targets alike. */
-static void judge_proxy(const struct pt_http_response *h, const char *during, struct pt_report *r)
+static struct pt_subcheck *judge_proxy(const struct pt_http_response *h, const char *where,
+                                       struct pt_subchecks *l)
 {
-	const char *reason = pt_http_reason(h->proxy_status);
+	const enum pt_subcheck_kind k = PT_SUBCHECK_CONNECTION;
+	const char *phrase = pt_http_reason(h->proxy_status);
+	const char *sep = *phrase ? " " : "";
 
 	switch (h->proxy_failure) {
 	case PT_PROXY_REFUSED:
-		/* A 5xx answer to CONNECT: the proxy could not reach the server. */
 		if (h->proxy_status >= 500) {
-			pt_report_judge(r, PT_CRITICAL, "proxy could not reach the server (HTTP %ld%s%s)%s",
-			                h->proxy_status, *reason ? " " : "", reason, during);
-			return;
+			/* A 5xx answer to CONNECT: the proxy could not reach the server. */
+			return pt_subcheck_add(l, k, "connection", PT_CRITICAL, PT_REASON_PROXY,
+			                       "proxy could not reach the server (HTTP %ld%s%s)%s",
+			                       h->proxy_status, sep, phrase, where);
 		}
 		if (h->proxy_status) {
-			pt_report_judge(r, PT_CRITICAL, "proxy refused the request (HTTP %ld%s%s)%s",
-			                h->proxy_status, *reason ? " " : "", reason, during);
-			return;
+			return pt_subcheck_add(l, k, "connection", PT_CRITICAL, PT_REASON_PROXY,
+			                       "proxy refused the request (HTTP %ld%s%s)%s", h->proxy_status,
+			                       sep, phrase, where);
 		}
-		pt_report_judge(r, PT_CRITICAL, "proxy refused the request%s", during);
-		break;
+		return pt_subcheck_add(l, k, "connection", PT_CRITICAL, PT_REASON_PROXY,
+		                       "proxy refused the request%s", where);
 	case PT_PROXY_UNRESOLVED:
-		pt_report_judge(r, PT_CRITICAL, "cannot resolve the proxy%s", during);
-		break;
+		return pt_subcheck_add(l, k, "connection", PT_CRITICAL, PT_REASON_PROXY,
+		                       "cannot resolve the proxy%s", where);
 	case PT_PROXY_UNREACHABLE:
-		pt_report_judge(r, PT_CRITICAL, "cannot connect to the proxy%s", during);
 		break;
 	}
-	pt_report_summary_server_text(r, ": ", h->message);
+	return pt_subcheck_add(l, k, "connection", PT_CRITICAL, PT_REASON_PROXY,
+	                       "cannot connect to the proxy%s", where);
 }
 
-static void judge_transport(const struct pt_config *cfg, const struct pt_http_response *h,
-                            const char *during, struct pt_report *r)
+/* The connection subcheck of one request. where: "" for the probe,
+ * " (token request)" for the token request. Returns true when an HTTP
+ * answer from the server itself arrived (anything but a proxy's 407). */
+static bool judge_connection(const struct pt_config *cfg, const struct pt_http_response *h,
+                             const char *where, struct pt_subchecks *l)
 {
+	const enum pt_subcheck_kind k = PT_SUBCHECK_CONNECTION;
+	struct pt_subcheck *c = NULL;
+
 	switch (h->outcome) {
 	case PT_HTTP_RESPONSE:
-		return;
+	case PT_HTTP_TOO_LARGE:
+		if (h->status == 407) {
+			pt_subcheck_add(l, k, "connection", PT_CRITICAL, PT_REASON_PROXY,
+			                "proxy refused the request (HTTP 407 %s)%s", pt_http_reason(407),
+			                where);
+			return false;
+		}
+		connection_ok(h, *where ? "token endpoint" : "server", l);
+		return true;
 	case PT_HTTP_TIMEOUT:
 		if (h->status) {
-			/* The status line came, the rest did not. */
-			pt_report_judge(r, cfg->timeout_state,
-			                "timeout: HTTP %ld arrived but the body did not finish within "
-			                "the %g s budget%s",
-			                h->status, cfg->timeout, during);
-			return;
+			pt_subcheck_add(l, k, "connection", cfg->timeout_state, PT_REASON_TIMEOUT,
+			                "timeout: HTTP %ld arrived but the body did not finish within the "
+			                "%g s budget%s",
+			                h->status, cfg->timeout, where);
+		} else {
+			pt_subcheck_add(l, k, "connection", cfg->timeout_state, PT_REASON_TIMEOUT,
+			                "timeout: no answer within the %g s budget%s", cfg->timeout, where);
 		}
-		pt_report_judge(r, cfg->timeout_state, "timeout: no answer within the %g s budget%s",
-		                cfg->timeout, during);
-		return;
+		return false;
 	case PT_HTTP_DNS:
-		pt_report_judge(r, PT_CRITICAL, "cannot resolve host%s", during);
+		c = pt_subcheck_add(l, k, "connection", PT_CRITICAL, PT_REASON_DNS, "cannot resolve host%s",
+		                    where);
 		break;
 	case PT_HTTP_CONNECT:
-		pt_report_judge(r, PT_CRITICAL, "connection failed%s", during);
+		c = pt_subcheck_add(l, k, "connection", PT_CRITICAL, PT_REASON_CONNECT,
+		                    "connection failed%s", where);
 		break;
 	case PT_HTTP_TLS:
-		pt_report_judge(r, PT_CRITICAL, "TLS failure%s", during);
-		break;
-	case PT_HTTP_TOO_LARGE:
-		pt_report_judge(r, pt_state_worse(PT_WARNING, pt_state_for_http(h->status)),
-		                "HTTP %ld with a body over %d bytes%s", h->status, PT_MAX_BODY, during);
-		return;
-	case PT_HTTP_PROTOCOL:
-		pt_report_judge(r, PT_CRITICAL, "bad HTTP response%s", during);
-		break;
-	case PT_HTTP_INTERNAL:
-		pt_report_judge(r, PT_UNKNOWN, "internal error%s", during);
+		c = pt_subcheck_add(l, k, "connection", PT_CRITICAL, PT_REASON_TLS, "TLS failure%s", where);
 		break;
 	case PT_HTTP_PROXY:
-		judge_proxy(h, during, r);
-		return;
+		c = judge_proxy(h, where, l);
+		break;
+	case PT_HTTP_PROTOCOL:
+		c = pt_subcheck_add(l, k, "connection", PT_CRITICAL, PT_REASON_BAD_RESPONSE,
+		                    "bad HTTP response%s", where);
+		break;
+	case PT_HTTP_INTERNAL:
+		c = pt_subcheck_add(l, k, "connection", PT_UNKNOWN, PT_REASON_INTERNAL, "internal error%s",
+		                    where);
+		break;
 	}
-	pt_report_summary_server_text(r, ": ", h->message);
+	pt_subcheck_append_server_text(c, ": ", h->message);
+	return false;
 }
 
 /* OAuth2 error codes that mean "these credentials are not accepted",
@@ -102,83 +204,56 @@ static bool oauth_auth_error(const char *error)
 	return false;
 }
 
-static void error_lines(struct pt_report *r, const struct pt_prio_error *e)
+/* The token endpoint answered but gave no usable token. */
+static struct pt_subcheck *judge_refusal(const struct pt_token_result *t, bool follow,
+                                         struct pt_subchecks *l)
 {
-	pt_report_server_line(r, "API error", e->error, strlen(e->error));
-	pt_report_server_line(r, "API error description", e->description, strlen(e->description));
-	pt_report_server_line(r, "API error reference", e->reference, strlen(e->reference));
-	for (size_t i = 0; i < e->ndetails; i++) {
-		pt_report_server_line(r, "API error detail", e->details[i], strlen(e->details[i]));
-	}
-}
-
-/* A 3xx not followed: where it points (redacted), and the way out. */
-static void judge_redirect(const struct pt_http_response *h, struct pt_report *r)
-{
-	if (h->location[0]) {
-		pt_report_summary_server_text(r, " to ", h->location);
-		pt_report_server_line(r, "Location", h->location, strlen(h->location));
-	}
-	pt_buf_puts(&r->summary, " (use --follow-redirects)");
-}
-
-static void judge_token(const struct pt_config *cfg, const struct pt_token_result *t,
-                        struct pt_report *r)
-{
+	const enum pt_subcheck_kind k = PT_SUBCHECK_TOKEN;
 	long status = t->http.status;
+	char error[PT_SUMMARY_TEXT_MAX + 8] = "";
+	char note[PT_SUMMARY_TEXT_MAX + 16] = "";
+	char where[PT_SUMMARY_TEXT_MAX + 8] = "";
 
-	/* A 2xx answer over the size limit gave no token: it is an unusable
-	 * token, not a large body to warn about. */
-	if (t->parse == PT_TOKEN_TOO_LARGE) {
-		pt_report_judge(r, PT_CRITICAL,
-		                "token endpoint answered HTTP %ld but the response is over %d bytes; "
-		                "no token obtained",
-		                status, PT_MAX_BODY);
-		return;
+	if (is_2xx(status) &&
+	    (t->parse == PT_TOKEN_TOO_LARGE || t->http.outcome == PT_HTTP_TOO_LARGE)) {
+		return pt_subcheck_add(l, k, "token", PT_CRITICAL, PT_REASON_BAD_RESPONSE,
+		                       "token endpoint answered HTTP %ld but the response is over %d "
+		                       "bytes; no token obtained",
+		                       status, PT_MAX_BODY);
 	}
-	if (t->http.outcome != PT_HTTP_RESPONSE) {
-		judge_transport(cfg, &t->http, " (token request)", r);
-		return;
+	if (is_2xx(status)) {
+		return pt_subcheck_add(l, k, "token", PT_CRITICAL, PT_REASON_BAD_RESPONSE,
+		                       "token endpoint answered HTTP %ld but %s", status,
+		                       pt_token_status_text(t->parse));
 	}
-	if (status >= 200 && status < 300) {
-		pt_report_judge(r, PT_CRITICAL, "token endpoint answered HTTP %ld but %s", status,
-		                pt_token_status_text(t->parse));
-		return;
+	shown(t->error.error, error, sizeof(error));
+	if (error[0]) {
+		snprintf(note, sizeof(note), " (%s)", error);
 	}
 	if (pt_http_is_auth_failure(status) ||
 	    (status >= 400 && status < 500 && oauth_auth_error(t->error.error))) {
-		pt_report_judge(r, PT_CRITICAL, "authentication failed: token endpoint answered HTTP %ld",
-		                status);
-	} else {
-		pt_report_judge(r, pt_state_for_http(status), "token endpoint answered HTTP %ld", status);
-		if (status >= 300 && status < 400 && !cfg->follow_redirects) {
-			judge_redirect(&t->http, r);
-		}
+		return pt_subcheck_add(l, k, "token", PT_CRITICAL, PT_REASON_AUTH,
+		                       "authentication failed: token endpoint answered HTTP %ld%s", status,
+		                       note);
 	}
-	if (t->error.error[0]) {
-		pt_buf_puts(&r->summary, " (");
-		pt_sanitize_append(&r->summary, t->error.error, strlen(t->error.error),
-		                   PT_SUMMARY_TEXT_MAX);
-		pt_buf_puts(&r->summary, ")");
-	}
-	error_lines(r, &t->error);
-	/* What a standard OAuth2 server says to Prioticket's JSON body. */
-	if (status == 400 && !cfg->token_body_form &&
-	    (strcmp(t->error.error, "unsupported_grant_type") == 0 ||
-	     strcmp(t->error.error, "invalid_request") == 0)) {
-		pt_report_line(r, "Hint: a token endpoint that follows RFC 6749 wants a form body "
-		                  "(--token-body form)");
-	}
+	/* An unfollowed redirect: where it points (redacted by http.c). */
+	shown(t->http.location, where, sizeof(where));
+	return pt_subcheck_add(
+	    l, k, "token", pt_state_for_http(status), status_reason(status),
+	    "token endpoint answered HTTP %ld%s%s%s%s", status, where[0] ? " to " : "", where,
+	    status >= 300 && status < 400 && !follow ? " (use --follow-redirects)" : "", note);
 }
 
-/* A remembered refusal: say so, and how long until the next attempt.
- * Seconds rather than a clock time: a time of day has no date, and the
- * clock may have been stepped since the refusal. */
-static void judge_backoff(const struct pt_probe_result *res, struct pt_report *r)
+/* A remembered refusal is judged as it was, and says when the next
+ * token request may go out. */
+static void judge_backoff(const struct pt_config *cfg, const struct pt_probe_result *res,
+                          struct pt_subchecks *l)
 {
 	time_t now = time(NULL);
 	long ago = res->refused_at < now ? (long)(now - res->refused_at) : 0;
 	long left = res->backoff_until > now ? (long)(res->backoff_until - now) : 0;
+	struct pt_subcheck *c;
+	char text[96];
 
 	/* The probe caps the back-off at its length from now; so does this,
 	 * should a second have passed since. */
@@ -187,28 +262,124 @@ static void judge_backoff(const struct pt_probe_result *res, struct pt_report *r
 	} else if (left > PT_CACHE_BACKOFF_SECONDS) {
 		left = PT_CACHE_BACKOFF_SECONDS;
 	}
-	pt_buf_printf(&r->summary, "; refused %ld s ago, back-off: next token request in %ld s", ago,
-	              left);
-	pt_report_line(r,
-	               "Back-off: the token endpoint refused these credentials %ld s ago; next "
-	               "token request in %ld s (back-off of %d s), so a bad configuration cannot "
-	               "get this IP blocked by the API's limit of 60 4xx answers a minute",
-	               ago, left, PT_CACHE_BACKOFF_SECONDS);
+	pt_subcheck_skip(l, PT_SUBCHECK_CONNECTION, "connection",
+	                 "no request sent: a recent refusal is remembered");
+	c = judge_refusal(&res->token, cfg->follow_redirects, l);
+	snprintf(text, sizeof(text), "refused %ld s ago, back-off: next token request in %ld s", ago,
+	         left);
+	pt_subcheck_append_server_text(c, "; ", text);
 }
 
-static void judge_thresholds(const struct pt_config *cfg, const struct pt_http_response *h,
-                             struct pt_report *r)
+/* The token subcheck, and the connection one when the token request was
+ * the last request made. Returns NULL when a token is at hand, else why
+ * the probe's subchecks are not evaluated. */
+static const char *judge_token(const struct pt_config *cfg, const struct pt_probe_result *res,
+                               struct pt_subchecks *l)
 {
-	char range[256];
+	const struct pt_token_result *t = &res->token;
 
+	if (res->auth == PT_AUTH_BACKOFF) {
+		judge_backoff(cfg, res, l);
+		return "no token (remembered refusal)";
+	}
+	if (res->token_requested && !t->ok) {
+		if (!judge_connection(cfg, &t->http, " (token request)", l)) {
+			pt_subcheck_skip(l, PT_SUBCHECK_TOKEN, "token", "the token endpoint did not answer");
+			return "no token";
+		}
+		judge_refusal(t, cfg->follow_redirects, l);
+		return "no token";
+	}
+	if (res->retried) {
+		pt_subcheck_add(l, PT_SUBCHECK_TOKEN, "token", PT_OK, PT_REASON_OK,
+		                "the cached token was refused (HTTP 401); a new one was requested");
+	} else if (res->auth == PT_AUTH_CACHED) {
+		pt_subcheck_add(l, PT_SUBCHECK_TOKEN, "token", PT_OK, PT_REASON_OK, "from the cache");
+	} else {
+		pt_subcheck_add(l, PT_SUBCHECK_TOKEN, "token", PT_OK, PT_REASON_OK, "requested in %.3f s",
+		                res->time_auth);
+	}
+	return NULL;
+}
+
+/* A 3xx: where it points (redacted), and the way out when it was not
+ * followed: "HTTP 301 to https://host/x?key=<redacted> (use
+ * --follow-redirects): MOVED". */
+static void judge_redirect(const struct pt_config *cfg, const struct pt_probe_result *res,
+                           struct pt_subchecks *l)
+{
+	const struct pt_http_response *h = &res->http;
+	char where[PT_SUMMARY_TEXT_MAX + 8] = "";
+	char error[PT_SUMMARY_TEXT_MAX + 8] = "";
+
+	/* http.c keeps the Location redacted already. */
+	shown(h->location, where, sizeof(where));
+	shown(res->error.error, error, sizeof(error));
+	pt_subcheck_add(l, PT_SUBCHECK_HTTP, "http", PT_WARNING, PT_REASON_REDIRECT,
+	                "HTTP %ld%s%s%s%s%s", h->status, where[0] ? " to " : "", where,
+	                cfg->follow_redirects ? "" : " (use --follow-redirects)", error[0] ? ": " : "",
+	                error);
+}
+
+static void judge_status(const struct pt_config *cfg, const struct pt_probe_result *res,
+                         struct pt_subchecks *l)
+{
+	const struct pt_http_response *h = &res->http;
+	const enum pt_subcheck_kind k = PT_SUBCHECK_HTTP;
+	long status = h->status;
+	struct pt_subcheck *c;
+
+	if (h->outcome == PT_HTTP_TOO_LARGE) {
+		pt_subcheck_add(l, k, "http", pt_state_max_alt(PT_WARNING, pt_state_for_http(status)),
+		                is_2xx(status) ? PT_REASON_BODY_TOO_LARGE : status_reason(status),
+		                "HTTP %ld with a body over %d bytes", status, PT_MAX_BODY);
+		return;
+	}
+	if (is_2xx(status)) {
+		pt_subcheck_add(l, k, "http", PT_OK, PT_REASON_OK, "HTTP %ld in %.3f s", status,
+		                h->t.total);
+		return;
+	}
+	if (pt_http_is_auth_failure(status)) {
+		c = pt_subcheck_add(l, k, "http", PT_CRITICAL, PT_REASON_AUTH,
+		                    "authentication failed: HTTP %ld%s", status,
+		                    res->auth == PT_AUTH_ANONYMOUS ? " (no credentials given)" : "");
+	} else if (status == 429) {
+		c = pt_subcheck_add(l, k, "http", PT_WARNING, PT_REASON_RATE_LIMITED,
+		                    "HTTP 429 rate limited (the API answers)");
+	} else if (status >= 300 && status < 400) {
+		judge_redirect(cfg, res, l);
+		return;
+	} else {
+		c = pt_subcheck_add(l, k, "http", pt_state_for_http(status), status_reason(status),
+		                    "HTTP %ld", status);
+	}
+	pt_subcheck_append_server_text(c, ": ", res->error.error);
+}
+
+static void judge_latency(const struct pt_config *cfg, const struct pt_http_response *h,
+                          struct pt_subchecks *l)
+{
+	const enum pt_subcheck_kind k = PT_SUBCHECK_LATENCY;
+	char warn[256] = "";
+	char crit[256] = "";
+
+	if (!cfg->warning.set && !cfg->critical.set) {
+		return;
+	}
+	pt_range_perfdata(&cfg->warning, warn, sizeof(warn));
+	pt_range_perfdata(&cfg->critical, crit, sizeof(crit));
+	/* Critical first, as the guidelines say. */
 	if (pt_range_alert(&cfg->critical, h->t.total)) {
-		pt_range_perfdata(&cfg->critical, range, sizeof(range));
-		pt_report_judge(r, PT_CRITICAL, "HTTP %ld in %.3f s (critical range %s)", h->status,
-		                h->t.total, range);
+		pt_subcheck_add(l, k, "latency", PT_CRITICAL, PT_REASON_LATENCY,
+		                "HTTP %ld in %.3f s (critical range %s)", h->status, h->t.total, crit);
 	} else if (pt_range_alert(&cfg->warning, h->t.total)) {
-		pt_range_perfdata(&cfg->warning, range, sizeof(range));
-		pt_report_judge(r, PT_WARNING, "HTTP %ld in %.3f s (warning range %s)", h->status,
-		                h->t.total, range);
+		pt_subcheck_add(l, k, "latency", PT_WARNING, PT_REASON_LATENCY,
+		                "HTTP %ld in %.3f s (warning range %s)", h->status, h->t.total, warn);
+	} else {
+		pt_subcheck_add(l, k, "latency", PT_OK, PT_REASON_OK,
+		                "%.3f s (warning range %s, critical range %s)", h->t.total,
+		                warn[0] ? warn : "none", crit[0] ? crit : "none");
 	}
 }
 
@@ -222,38 +393,59 @@ static bool expect_matches(const struct pt_expect *e, const char *actual)
 	return false;
 }
 
+/* One subcheck per --expect-json, named json:PATH. */
+static void judge_expectation(const struct pt_expect *e, struct json_object *root, long status,
+                              struct pt_subchecks *l)
+{
+	const enum pt_subcheck_kind k = PT_SUBCHECK_JSON;
+	/* Longer than any expected value (options.c bounds the whole
+	 * argument), so a value cut to fit can never pass for one. */
+	char actual[PT_EXPECT_ARG_MAX + 2];
+	char name[PT_SUBCHECK_NAME_MAX];
+	char path[PT_SUMMARY_TEXT_MAX + 8];
+	char value[PT_SUMMARY_TEXT_MAX + 8];
+	const char *why = NULL;
+
+	snprintf(name, sizeof(name), "json:%s", e->path);
+	shown(e->path, path, sizeof(path));
+	if (!pt_json_path_valid(e->path, &why)) {
+		/* options.c refuses these; kept so that no path is ever looked
+		 * up unchecked. */
+		pt_subcheck_add(l, k, name, PT_UNKNOWN, PT_REASON_CONFIG, "bad --expect-json path %s: %s",
+		                path, why ? why : "invalid");
+	} else if (!root) {
+		pt_subcheck_add(l, k, name, PT_CRITICAL, PT_REASON_JSON,
+		                "HTTP %ld but the body is not JSON (--expect-json)", status);
+	} else if (!pt_json_path_text(root, e->path, actual, sizeof(actual))) {
+		pt_subcheck_add(l, k, name, PT_CRITICAL, PT_REASON_JSON,
+		                "HTTP %ld but %s is missing from the body", status, path);
+	} else {
+		shown(actual, value, sizeof(value));
+		if (expect_matches(e, actual)) {
+			pt_subcheck_add(l, k, name, PT_OK, PT_REASON_OK, "%s is %s", path, value);
+		} else {
+			pt_subcheck_add(l, k, name, PT_CRITICAL, PT_REASON_JSON,
+			                "HTTP %ld but %s is %s, not one of the --expect-json values", status,
+			                path, value);
+		}
+	}
+}
+
 static void judge_expectations(const struct pt_config *cfg, const struct pt_http_response *h,
-                               struct pt_report *r)
+                               struct pt_subchecks *l)
 {
 	struct json_object *root;
-	char actual[256];
 
 	if (cfg->nexpects == 0) {
 		return;
 	}
 	root = pt_json_parse(h->body.data, h->body.len);
-	if (!root) {
-		pt_report_judge(r, PT_CRITICAL, "HTTP %ld but the body is not JSON (--expect-json)",
-		                h->status);
-		return;
-	}
 	for (size_t i = 0; i < cfg->nexpects; i++) {
-		const struct pt_expect *e = &cfg->expects[i];
-
-		if (!pt_json_path_text(root, e->path, actual, sizeof(actual))) {
-			pt_report_judge(r, PT_CRITICAL, "HTTP %ld but %s is missing from the body", h->status,
-			                e->path);
-			pt_report_line(r, "Expected %s to be one of the --expect-json values", e->path);
-		} else if (!expect_matches(e, actual)) {
-			pt_report_judge(r, PT_CRITICAL, "HTTP %ld but %s is", h->status, e->path);
-			pt_report_summary_server_text(r, " ", actual);
-			pt_report_line(r, "JSON %s: not one of the --expect-json values", e->path);
-			pt_report_server_line(r, "JSON value found", actual, strlen(actual));
-		} else {
-			pt_report_server_line(r, e->path, actual, strlen(actual));
-		}
+		judge_expectation(&cfg->expects[i], root, h->status, l);
 	}
-	json_object_put(root);
+	if (root) {
+		json_object_put(root);
+	}
 }
 
 long pt_cert_days_left(const struct pt_http_response *h)
@@ -263,76 +455,99 @@ long pt_cert_days_left(const struct pt_http_response *h)
 	return (long)(left >= 0 ? left / 86400 : -((-left + 86399) / 86400));
 }
 
-/* --certificate: the leaf's remaining validity, judged beside the probe
- * (the worse state wins). */
+/* --certificate: the earliest expiry of the chain the server sent. */
 static void judge_certificate(const struct pt_config *cfg, const struct pt_http_response *h,
-                              struct pt_report *r)
+                              struct pt_subchecks *l)
 {
+	const enum pt_subcheck_kind k = PT_SUBCHECK_CERTIFICATE;
+	char cn[PT_SUMMARY_TEXT_MAX + 8];
+	char which[160];
 	long days;
 
-	if (!cfg->cert_check || h->outcome != PT_HTTP_RESPONSE) {
+	if (!h->cert_expiry_known) {
+		if (h->outcome == PT_HTTP_RESPONSE || h->outcome == PT_HTTP_TOO_LARGE) {
+			pt_subcheck_add(l, k, "certificate", PT_UNKNOWN, PT_REASON_CERTIFICATE,
+			                "cannot read the server certificate's expiry date");
+		} else {
+			pt_subcheck_skip(l, k, "certificate", "no server certificate was received");
+		}
 		return;
 	}
-	if (!h->cert_expiry_known) {
-		pt_report_judge(r, PT_UNKNOWN, "cannot read the server certificate's expiry date");
-		return;
+	shown(h->cert_subject, cn, sizeof(cn));
+	if (h->cert_index > 0) {
+		snprintf(which, sizeof(which), "CN \"%s\", %d of %d in the chain", cn[0] ? cn : "?",
+		         h->cert_index + 1, h->cert_count);
+	} else {
+		snprintf(which, sizeof(which), "CN \"%s\"", cn[0] ? cn : "?");
 	}
 	days = pt_cert_days_left(h);
-	pt_report_line(r, "Certificate: expires in %ld days", days);
 	if (days < cfg->cert_crit_days) {
-		pt_report_judge(r, PT_CRITICAL, "certificate expires in %ld days (critical below %ld)",
-		                days, cfg->cert_crit_days);
+		pt_subcheck_add(l, k, "certificate", PT_CRITICAL, PT_REASON_CERTIFICATE,
+		                "certificate expires in %ld days (critical below %ld): %s", days,
+		                cfg->cert_crit_days, which);
 	} else if (days < cfg->cert_warn_days) {
-		pt_report_judge(r, PT_WARNING, "certificate expires in %ld days (warning below %ld)", days,
-		                cfg->cert_warn_days);
+		pt_subcheck_add(l, k, "certificate", PT_WARNING, PT_REASON_CERTIFICATE,
+		                "certificate expires in %ld days (warning below %ld): %s", days,
+		                cfg->cert_warn_days, which);
+	} else {
+		pt_subcheck_add(l, k, "certificate", PT_OK, PT_REASON_OK,
+		                "certificate expires in %ld days: %s", days, which);
+	}
+}
+
+/* The probe's subchecks that need a finished 2xx answer. */
+static void skip_body_checks(const struct pt_config *cfg, const char *why, struct pt_subchecks *l)
+{
+	char name[PT_SUBCHECK_NAME_MAX];
+
+	for (size_t i = 0; i < cfg->nexpects; i++) {
+		snprintf(name, sizeof(name), "json:%s", cfg->expects[i].path);
+		pt_subcheck_skip(l, PT_SUBCHECK_JSON, name, "%s", why);
+	}
+	if (cfg->warning.set || cfg->critical.set) {
+		pt_subcheck_skip(l, PT_SUBCHECK_LATENCY, "latency", "%s", why);
 	}
 }
 
 static void judge_probe(const struct pt_config *cfg, const struct pt_probe_result *res,
-                        struct pt_report *r)
+                        struct pt_subchecks *l)
 {
 	const struct pt_http_response *h = &res->http;
-	long status = h->status;
+	char why[96];
 
-	if (h->outcome != PT_HTTP_RESPONSE) {
-		judge_transport(cfg, h, "", r);
-		return;
-	}
-	if (status >= 200 && status < 300) {
-		pt_report_judge(r, PT_OK, "HTTP %ld in %.3f s", status, h->t.total);
-		judge_thresholds(cfg, h, r);
-		judge_expectations(cfg, h, r);
-		judge_certificate(cfg, h, r);
-		return;
-	}
-	judge_certificate(cfg, h, r);
-	if (pt_http_is_auth_failure(status)) {
-		pt_report_judge(r, PT_CRITICAL, "authentication failed: HTTP %ld%s", status,
-		                res->auth == PT_AUTH_ANONYMOUS ? " (no credentials given)" : "");
-	} else if (status == 429) {
-		pt_report_judge(r, PT_WARNING, "HTTP 429 rate limited (the API answers)");
+	if (!judge_connection(cfg, h, "", l)) {
+		pt_subcheck_skip(l, PT_SUBCHECK_HTTP, "http", "no HTTP response from the API");
+		skip_body_checks(cfg, "no HTTP response from the API", l);
 	} else {
-		pt_report_judge(r, pt_state_for_http(status), "HTTP %ld", status);
+		judge_status(cfg, res, l);
+		if (h->outcome == PT_HTTP_RESPONSE && is_2xx(h->status)) {
+			judge_latency(cfg, h, l);
+			judge_expectations(cfg, h, l);
+		} else {
+			snprintf(why, sizeof(why), "HTTP %ld is no complete success answer", h->status);
+			skip_body_checks(cfg, why, l);
+		}
 	}
-	if (status >= 300 && status < 400 && !cfg->follow_redirects) {
-		judge_redirect(h, r);
-	}
-	pt_report_summary_server_text(r, ": ", res->error.error);
-	error_lines(r, &res->error);
-	/* -vvv prints the body anyway. */
-	if (!res->error.found && h->body.len && cfg->verbose < 3) {
-		pt_report_server_line(r, "Body", h->body.data, h->body.len);
+	if (cfg->cert_check) {
+		judge_certificate(cfg, h, l);
 	}
 }
 
 void pt_judge(const struct pt_config *cfg, const struct pt_probe_result *res, struct pt_report *r)
 {
-	if (res->auth == PT_AUTH_BACKOFF) {
-		judge_token(cfg, &res->token, r);
-		judge_backoff(res, r);
-	} else if (res->token_requested && !res->token.ok) {
-		judge_token(cfg, &res->token, r);
-	} else {
-		judge_probe(cfg, res, r);
+	struct pt_subchecks *l = &r->checks;
+	const char *no_probe = NULL;
+
+	if (res->auth != PT_AUTH_ANONYMOUS) {
+		no_probe = judge_token(cfg, res, l);
+	}
+	if (!no_probe) {
+		judge_probe(cfg, res, l);
+		return;
+	}
+	pt_subcheck_skip(l, PT_SUBCHECK_HTTP, "http", "%s", no_probe);
+	skip_body_checks(cfg, no_probe, l);
+	if (cfg->cert_check) {
+		pt_subcheck_skip(l, PT_SUBCHECK_CERTIFICATE, "certificate", "%s", no_probe);
 	}
 }

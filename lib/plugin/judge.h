@@ -1,4 +1,4 @@
-/* From what the probe saw to a state and a summary. */
+/* From what the probe saw to subchecks, each with a state and a reason. */
 #ifndef PT_JUDGE_H
 #define PT_JUDGE_H
 
@@ -10,7 +10,8 @@
  * big is not the API talking. */
 #define PT_MAX_BODY (1024 * 1024)
 
-/* Sets r's state and summary, and adds the API's error lines. */
+/* Adds one subcheck per concern to r->checks (the table is at the top
+ * of judge.c); pt_report_finish then derives state, reason and summary. */
 void pt_judge(const struct pt_config *cfg, const struct pt_probe_result *res, struct pt_report *r);
 
 /* Whole days the server certificate has left (negative once expired). */

@@ -5,6 +5,7 @@
 #include "sanitize.h"
 #include "secret.h"
 #include "util/redact.h"
+#include "probe/json_path.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -37,6 +38,7 @@ enum {
 	OPT_HTTP_VERSION,
 	OPT_CONNECT_TO,
 	OPT_TOKEN_BODY,
+	OPT_OUTPUT_FORMAT,
 };
 
 static const struct option long_options[] = {
@@ -75,6 +77,7 @@ static const struct option long_options[] = {
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {"extra-opts", optional_argument, NULL, OPT_EXTRA_OPTS},
+    {"output-format", required_argument, NULL, OPT_OUTPUT_FORMAT},
     {NULL, 0, NULL, 0},
 };
 
@@ -348,6 +351,14 @@ static bool parse_certificate(const char *s, struct pt_config *cfg)
 	return true;
 }
 
+/* Echoes a value the user gave, quoted. */
+static void echo(struct pt_buf *err, const char *value)
+{
+	pt_buf_puts(err, "'");
+	pt_sanitize_user_value(err, value, 80);
+	pt_buf_puts(err, "'");
+}
+
 static bool add_value(struct pt_expect *e, const char *start, size_t len)
 {
 	char **values = realloc(e->values, (e->nvalues + 1) * sizeof(*values));
@@ -364,19 +375,20 @@ static bool add_value(struct pt_expect *e, const char *start, size_t len)
 	return true;
 }
 
-/* PATH=VALUE[,VALUE...]; the path is checked later by the probe layer's
- * path syntax, here only its shape. */
+/* PATH=VALUE[,VALUE...]; the path in the probe layer's path syntax, so
+ * that a bad one is a bad argument, not a failed check. */
 static bool parse_expect(const char *s, struct pt_config *cfg, struct pt_buf *err)
 {
 	const char *eq = strchr(s, '=');
 	struct pt_expect *e;
 	const char *v;
+	const char *why = NULL;
 
 	if (cfg->nexpects >= PT_EXPECT_MAX) {
 		pt_buf_printf(err, "at most %d --expect-json options", PT_EXPECT_MAX);
 		return false;
 	}
-	if (!eq || eq == s || !printable(s, 1024, true)) {
+	if (!eq || eq == s || !printable(s, PT_EXPECT_ARG_MAX, true)) {
 		pt_buf_puts(err, "--expect-json wants PATH=VALUE[,VALUE...]");
 		return false;
 	}
@@ -384,6 +396,11 @@ static bool parse_expect(const char *s, struct pt_config *cfg, struct pt_buf *er
 	e->path = strndup(s, (size_t)(eq - s));
 	if (!e->path) {
 		pt_buf_puts(err, "out of memory");
+		return false;
+	}
+	if (!pt_json_path_valid(e->path, &why)) {
+		pt_buf_printf(err, "--expect-json: bad path (%s): ", why ? why : "invalid");
+		echo(err, e->path);
 		return false;
 	}
 	v = eq + 1;
@@ -412,14 +429,6 @@ static bool take_secret_file(const char *path, char **slot, struct pt_buf *err)
 	pt_secret_free(*slot);
 	*slot = s;
 	return true;
-}
-
-/* Echoes a value the user gave, quoted. */
-static void echo(struct pt_buf *err, const char *value)
-{
-	pt_buf_puts(err, "'");
-	pt_sanitize_user_value(err, value, 80);
-	pt_buf_puts(err, "'");
 }
 
 /* Echoes a URL the user gave with its userinfo and query values
@@ -559,6 +568,9 @@ static bool apply(int c, const char *arg, struct pt_config *cfg, struct pt_buf *
 		       bad(err, "timeout-result", "use ok, warning, critical or unknown", arg);
 	case OPT_EXPECT_JSON:
 		return parse_expect(arg, cfg, err);
+	case OPT_OUTPUT_FORMAT:
+		return pt_options_output_format(arg, &cfg->output_format) ||
+		       bad(err, "output-format", "use nagios, json or prometheus", arg);
 	case 'v':
 		if (cfg->verbose < 3) {
 			cfg->verbose++;
@@ -891,8 +903,36 @@ void pt_options_prescan(int argc, char **argv, struct pt_config *cfg)
 			}
 		} else if (which == OPT_TIMEOUT_RESULT) {
 			(void)pt_state_parse(v, &cfg->timeout_state);
+		} else if (which == OPT_OUTPUT_FORMAT) {
+			(void)pt_options_output_format(v, &cfg->output_format);
 		}
 	}
+}
+
+bool pt_options_output_format(const char *text, enum pt_output_format *out)
+{
+	static const char *const names[] = {"nagios", "json", "prometheus"};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(text, names[i]) == 0) {
+			*out = (enum pt_output_format)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Only the last valid --output-format counts, as when parsing. */
+enum pt_output_format pt_options_prescan_format(int argc, char **argv)
+{
+	struct pt_config cfg;
+	enum pt_output_format f;
+
+	pt_config_init(&cfg, PT_ENDPOINT_PING);
+	pt_options_prescan(argc, argv, &cfg);
+	f = cfg.output_format;
+	pt_config_free(&cfg);
+	return f;
 }
 
 static void scrub(char *s)

@@ -26,11 +26,18 @@ enum pt_options_result pt_options_parse(int argc, char **argv, struct pt_config 
 enum pt_options_result pt_options_parse_origins(int argc, char **argv, const char *const *origin,
                                                 struct pt_config *cfg, struct pt_buf *err);
 
-/* A cheap look at argv before anything is read: sets cfg->timeout and
- * cfg->timeout_state from -t/--timeout and --timeout-result when given
- * there (valid values only), so that the hard stop bounds the reading of
- * ini and secret files too. Reads no file, reports no error. */
+/* A cheap look at argv before anything is read: sets cfg->timeout,
+ * cfg->timeout_state and cfg->output_format from -t/--timeout,
+ * --timeout-result and --output-format when given there (valid values
+ * only), so that the hard stop bounds the reading of ini and secret files
+ * too, and speaks the chosen format. Reads no file, reports no error. */
 void pt_options_prescan(int argc, char **argv, struct pt_config *cfg);
+/* "nagios", "json" or "prometheus". */
+bool pt_options_output_format(const char *text, enum pt_output_format *out);
+/* The --output-format argv asks for, looked up before the options are
+ * parsed, so that an error in any other option is already written in
+ * that format (nagios when absent or itself bad). */
+enum pt_output_format pt_options_prescan_format(int argc, char **argv);
 
 /* Overwrites the values of --client-secret in argv so that `ps` stops
  * showing them. */

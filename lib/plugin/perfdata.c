@@ -15,34 +15,39 @@ static bool label_ok(const char *l)
 	return strspn(l, "abcdefghijklmnopqrstuvwxyz0123456789_") == strlen(l);
 }
 
-bool pt_perf_append(struct pt_buf *out, const struct pt_perf *p)
+bool pt_perf_format(const struct pt_perf *p, struct pt_perf_text *t)
 {
-	char value[400];
-	char warn[256] = "";
-	char crit[256] = "";
-	char min[400] = "";
-	char max[400] = "";
+	memset(t, 0, sizeof(*t));
+	if (!label_ok(p->label) || strlen(p->label) >= sizeof(t->label)) {
+		return false;
+	}
+	if (p->uom && strlen(p->uom) >= sizeof(t->uom)) {
+		return false;
+	}
+	snprintf(t->label, sizeof(t->label), "%s", p->label);
+	snprintf(t->uom, sizeof(t->uom), "%s", p->uom ? p->uom : "");
+	if (!pt_num_format(t->value, sizeof(t->value), p->value, p->decimals, false)) {
+		return false;
+	}
+	if (p->warn && !pt_range_perfdata(p->warn, t->warn, sizeof(t->warn))) {
+		return false;
+	}
+	if (p->crit && !pt_range_perfdata(p->crit, t->crit, sizeof(t->crit))) {
+		return false;
+	}
+	if (p->has_min && !pt_num_format(t->min, sizeof(t->min), p->min, p->decimals, true)) {
+		return false;
+	}
+	if (p->has_max && !pt_num_format(t->max, sizeof(t->max), p->max, p->decimals, true)) {
+		return false;
+	}
+	return true;
+}
 
-	if (!label_ok(p->label)) {
-		return false;
-	}
-	if (!pt_num_format(value, sizeof(value), p->value, p->decimals, false)) {
-		return false;
-	}
-	if (p->warn && !pt_range_perfdata(p->warn, warn, sizeof(warn))) {
-		return false;
-	}
-	if (p->crit && !pt_range_perfdata(p->crit, crit, sizeof(crit))) {
-		return false;
-	}
-	if (p->has_min && !pt_num_format(min, sizeof(min), p->min, p->decimals, true)) {
-		return false;
-	}
-	if (p->has_max && !pt_num_format(max, sizeof(max), p->max, p->decimals, true)) {
-		return false;
-	}
-	if (!pt_buf_printf(out, "%s%s=%s%s;%s;%s;%s;%s", out->len ? " " : "", p->label, value,
-	                   p->uom ? p->uom : "", warn, crit, min, max)) {
+bool pt_perf_append_text(struct pt_buf *out, const struct pt_perf_text *t)
+{
+	if (!pt_buf_printf(out, "%s%s=%s%s;%s;%s;%s;%s", out->len ? " " : "", t->label, t->value,
+	                   t->uom, t->warn, t->crit, t->min, t->max)) {
 		return false;
 	}
 	/* The grammar lets trailing empty fields go. */
@@ -50,4 +55,11 @@ bool pt_perf_append(struct pt_buf *out, const struct pt_perf *p)
 		out->data[--out->len] = '\0';
 	}
 	return true;
+}
+
+bool pt_perf_append(struct pt_buf *out, const struct pt_perf *p)
+{
+	struct pt_perf_text t;
+
+	return pt_perf_format(p, &t) && pt_perf_append_text(out, &t);
 }

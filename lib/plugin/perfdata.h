@@ -22,8 +22,25 @@ struct pt_perf {
 	double max;
 };
 
-/* Appends one item, preceded by a space unless the buffer is empty.
- * Returns false on allocation failure or a label outside [a-z0-9_]. */
+/* One item's fields as the perfdata text has them ("" when absent), for
+ * the machine outputs. */
+struct pt_perf_text {
+	char label[64];
+	char value[400];
+	char uom[4];
+	char warn[256];
+	char crit[256];
+	char min[400];
+	char max[400];
+};
+
+/* Formats the fields; false on a label outside [a-z0-9_] or a number
+ * that does not fit. */
+bool pt_perf_format(const struct pt_perf *p, struct pt_perf_text *t);
+/* Appends one formatted item, preceded by a space unless the buffer is
+ * empty. Returns false on allocation failure. */
+bool pt_perf_append_text(struct pt_buf *out, const struct pt_perf_text *t);
+/* Both of the above. */
 bool pt_perf_append(struct pt_buf *out, const struct pt_perf *p);
 
 #endif

@@ -1,41 +1,35 @@
-/* The plugin's output. */
+/* A run's result, format-free. */
 #include "config.h"
 
 #include "report.h"
-#include "cli.h"
 #include "sanitize.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-void pt_report_judge(struct pt_report *r, enum pt_state s, const char *fmt, ...)
+void pt_report_fail(struct pt_report *r, enum pt_state s, enum pt_reason reason, const char *text)
 {
-	char text[512];
-	va_list ap;
-
-	if (s < r->state || (s == r->state && r->summary.len)) {
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	r->state = s;
-	pt_buf_free(&r->summary);
-	/* Our own text can carry user input (paths, values): sanitise it
-	 * too, so nothing breaks the line or forges perfdata. */
-	pt_sanitize_append(&r->summary, text, strlen(text), sizeof(text));
+	pt_subcheck_add(&r->checks, PT_SUBCHECK_CONNECTION, "connection", s, reason, "%s", text);
 }
 
-void pt_report_summary_server_text(struct pt_report *r, const char *sep, const char *text)
+void pt_report_finish(struct pt_report *r)
 {
-	size_t n = strlen(text);
+	pt_subchecks_verdict(&r->checks, &r->state, &r->reason);
+	pt_buf_free(&r->summary);
+	pt_subchecks_summary(&r->checks, &r->summary);
+}
 
-	if (!n) {
+void pt_report_perf(struct pt_report *r, const struct pt_perf *p)
+{
+	struct pt_perf_text t;
+
+	if (r->nitems >= PT_PERF_MAX || !pt_perf_format(p, &t)) {
 		return;
 	}
-	pt_buf_puts(&r->summary, sep);
-	pt_sanitize_append(&r->summary, text, n, PT_SUMMARY_TEXT_MAX);
+	if (pt_perf_append_text(&r->perf, &t)) {
+		r->items[r->nitems++] = t;
+	}
 }
 
 void pt_report_line(struct pt_report *r, const char *fmt, ...)
@@ -62,20 +56,10 @@ void pt_report_server_line(struct pt_report *r, const char *label, const char *t
 	pt_buf_puts(&r->details, "\n");
 }
 
-void pt_report_render(const struct pt_report *r, enum pt_endpoint endpoint, struct pt_buf *out)
-{
-	pt_cli_prefix(out, endpoint, r->state);
-	pt_buf_puts(out, pt_buf_str(&r->summary));
-	if (r->perf.len) {
-		pt_buf_printf(out, " | %s", pt_buf_str(&r->perf));
-	}
-	pt_buf_puts(out, "\n");
-	pt_buf_puts(out, pt_buf_str(&r->details));
-}
-
 void pt_report_free(struct pt_report *r)
 {
 	pt_buf_free(&r->summary);
 	pt_buf_free(&r->perf);
 	pt_buf_free(&r->details);
+	pt_buf_free(&r->facts.url);
 }

@@ -1,31 +1,66 @@
-/* The plugin's output: a state, a one-line summary, perfdata, and long
- * output lines, rendered in the Development Guidelines' shape. */
+/* A run's result before it is written in any format: the subchecks and
+ * what is derived from them (state, reason, summary), the perfdata,
+ * long-output detail lines, and the facts of the request. */
 #ifndef PT_REPORT_H
 #define PT_REPORT_H
 
+#include "perfdata.h"
+#include "reason.h"
 #include "run_config.h"
 #include "state.h"
+#include "subcheck.h"
+#include "probe/http.h"
 #include "util/buf.h"
 
 #include <stddef.h>
+#include <time.h>
 
 /* How much server text may reach one line. */
 #define PT_SERVER_TEXT_MAX  200
 #define PT_SUMMARY_TEXT_MAX 100
+#define PT_PERF_MAX         12
 
-struct pt_report {
-	enum pt_state state;
-	struct pt_buf summary;
-	struct pt_buf perf;
-	struct pt_buf details; /* long output, one item per line */
+/* What the machine outputs tell besides the text. Strings are shown as
+ * they are (sanitised where they came from a server). */
+struct pt_facts {
+	const char *environment; /* "production", ..., or "custom" (-H, -u) */
+	struct pt_buf url;       /* the probe URL, redacted (printable ASCII) */
+	char app_reference[40];
+	const char *token_source; /* "none", "requested", "cache", "backoff" */
+	bool has_auth;
+	double time_auth;
+	bool probed; /* the probe request was sent; the fields below describe it */
+	long http_status;
+	char http_version[8];
+	char tls_version[32];
+	char tls_cipher[64];
+	struct pt_timings timings;
+	bool cert_known; /* --certificate and an expiry was read */
+	time_t cert_expiry;
 };
 
-/* Raises the state to s if s is worse, and when it does (or when the
- * summary is still empty) makes text the summary. */
-void pt_report_judge(struct pt_report *r, enum pt_state s, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-/* Appends to the summary, e.g. server text after a judgement. */
-void pt_report_summary_server_text(struct pt_report *r, const char *sep, const char *text);
+struct pt_report {
+	struct pt_subchecks checks;
+	/* derived by pt_report_finish */
+	enum pt_state state;
+	enum pt_reason reason;
+	struct pt_buf summary;
+	/* perfdata, as text and as items */
+	struct pt_buf perf;
+	struct pt_perf_text items[PT_PERF_MAX];
+	size_t nitems;
+	struct pt_buf details; /* long output after the subchecks, one item per line */
+	struct pt_facts facts;
+};
+
+/* A run that ended before any subcheck could be judged (cannot build
+ * the URL, cannot set libcurl up): one subcheck with this state. */
+void pt_report_fail(struct pt_report *r, enum pt_state s, enum pt_reason reason, const char *text);
+/* Derives state, reason and summary from the subchecks. */
+void pt_report_finish(struct pt_report *r);
+
+/* One perfdata item, in both forms. */
+void pt_report_perf(struct pt_report *r, const struct pt_perf *p);
 /* One long-output line. */
 void pt_report_line(struct pt_report *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -33,8 +68,6 @@ void pt_report_line(struct pt_report *r, const char *fmt, ...)
  * sanitised; nothing when text is empty. */
 void pt_report_server_line(struct pt_report *r, const char *label, const char *text, size_t len);
 
-/* "PRIOTICKET PING OK - summary | perfdata\nlong output\n" */
-void pt_report_render(const struct pt_report *r, enum pt_endpoint endpoint, struct pt_buf *out);
 void pt_report_free(struct pt_report *r);
 
 #endif

@@ -10,8 +10,15 @@
 #include <stddef.h>
 
 #define PT_EXPECT_MAX          16
+#define PT_EXPECT_ARG_MAX      1024 /* one --expect-json argument, bytes */
 #define PT_DEFAULT_TIMEOUT     10.0
 #define PT_DEFAULT_API_VERSION "v3.8"
+
+enum pt_output_format {
+	PT_FORMAT_NAGIOS,
+	PT_FORMAT_JSON,
+	PT_FORMAT_PROMETHEUS,
+};
 
 enum pt_endpoint {
 	PT_ENDPOINT_PING,
@@ -69,6 +76,7 @@ struct pt_config {
 	size_t nexpects;
 
 	int verbose;
+	enum pt_output_format output_format;
 };
 
 void pt_config_init(struct pt_config *cfg, enum pt_endpoint endpoint);

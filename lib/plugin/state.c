@@ -38,6 +38,18 @@ enum pt_state pt_state_worse(enum pt_state a, enum pt_state b)
 	return a > b ? a : b;
 }
 
+static int severity_alt(enum pt_state s)
+{
+	static const int rank[] = {[PT_OK] = 0, [PT_UNKNOWN] = 1, [PT_WARNING] = 2, [PT_CRITICAL] = 3};
+
+	return rank[s];
+}
+
+enum pt_state pt_state_max_alt(enum pt_state a, enum pt_state b)
+{
+	return severity_alt(b) > severity_alt(a) ? b : a;
+}
+
 bool pt_http_is_auth_failure(long status)
 {
 	return status == 401 || status == 403;

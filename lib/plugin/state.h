@@ -17,6 +17,10 @@ const char *pt_state_name(enum pt_state s);
 bool pt_state_parse(const char *text, enum pt_state *out);
 /* The more severe of two states, UNKNOWN above CRITICAL. */
 enum pt_state pt_state_worse(enum pt_state a, enum pt_state b);
+/* The worse of two subcheck states in monitoring-plugins' max_state_alt
+ * order: CRITICAL > WARNING > UNKNOWN > OK. A part that could not be
+ * judged does not hide a part that is known to be broken. */
+enum pt_state pt_state_max_alt(enum pt_state a, enum pt_state b);
 
 /* The state an HTTP status gives before thresholds: 2xx OK; 429, other
  * 4xx, 1xx and 3xx WARNING; 401, 403 and 5xx CRITICAL. */

@@ -28,6 +28,15 @@ const char *pt_target_environment_host(const char *environment)
 	return NULL;
 }
 
+const char *pt_target_environment_label(const struct pt_config *cfg)
+{
+	if (cfg->base_url || cfg->hostname) {
+		return "custom";
+	}
+	return cfg->environment && pt_target_environment_host(cfg->environment) ? cfg->environment
+	                                                                        : "unknown";
+}
+
 static bool build_base(const struct pt_config *cfg, struct pt_buf *base)
 {
 	const char *host = cfg->hostname;

@@ -17,6 +17,10 @@ struct pt_target {
 /* The host of an environment name, or NULL. */
 const char *pt_target_environment_host(const char *environment);
 
+/* The environment a run targets, as machine outputs label it: its name,
+ * "custom" when -H or -u chose the host, "unknown" when it is invalid. */
+const char *pt_target_environment_label(const struct pt_config *cfg);
+
 bool pt_target_build(const struct pt_config *cfg, struct pt_target *t);
 void pt_target_free(struct pt_target *t);
 

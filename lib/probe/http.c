@@ -8,6 +8,9 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#ifdef HAVE_LIBSSL
+#	include <openssl/ssl.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +35,12 @@ struct timing_sink {
 	int64_t tls_start;
 	int nsnaps;
 	int64_t snaps[PT_MAX_REDIRECTS + 1][4]; /* dns, tcp, tls, first */
+};
+
+/* What the connection negotiated, caught while it is still open. */
+struct conn_sink {
+	CURL *handle;
+	struct pt_http_response *resp;
 };
 
 bool pt_http_global_init(void)
@@ -67,14 +76,14 @@ const char *pt_http_outcome_name(enum pt_http_outcome o)
 		return "connection failed";
 	case PT_HTTP_TLS:
 		return "TLS failure";
+	case PT_HTTP_PROXY:
+		return "proxy failure";
 	case PT_HTTP_TOO_LARGE:
 		return "response too large";
 	case PT_HTTP_PROTOCOL:
 		return "bad HTTP response";
 	case PT_HTTP_INTERNAL:
 		return "internal error";
-	case PT_HTTP_PROXY:
-		return "proxy failure";
 	}
 	return "unknown";
 }
@@ -444,8 +453,12 @@ static enum pt_http_outcome classify(CURLcode rc, bool too_large)
 	case CURLE_OPERATION_TIMEDOUT:
 		return PT_HTTP_TIMEOUT;
 	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_RESOLVE_PROXY:
 		return PT_HTTP_DNS;
+	case CURLE_COULDNT_RESOLVE_PROXY:
+#if LIBCURL_VERSION_NUM >= 0x074900 /* 7.73.0 */
+	case CURLE_PROXY:
+#endif
+		return PT_HTTP_PROXY;
 	case CURLE_COULDNT_CONNECT:
 		return PT_HTTP_CONNECT;
 	case CURLE_SSL_CONNECT_ERROR:
@@ -594,32 +607,108 @@ static CURLcode set_trust(CURL *h, const struct pt_tls_options *tls)
 	return rc;
 }
 
-/* The TLS backend's text for the leaf certificate's notAfter, e.g.
- * "Expire date:Mar  5 12:00:00 2027 GMT". */
+/* "Expire date:Mar  5 12:00:00 2027 GMT" as the TLS backend writes it. */
+static bool cert_field_time(const char *text, time_t *out)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(text, "%b %d %H:%M:%S %Y GMT", &tm);
+	if (!end || *end != '\0') {
+		return false;
+	}
+	*out = timegm(&tm);
+	return true;
+}
+
+/* The CN of "Subject:CN = localhost, O = x" or "Subject:C=DE/CN=x". */
+static void cert_field_cn(const char *subject, char *out, size_t len)
+{
+	const char *cn = strstr(subject, "CN");
+
+	out[0] = '\0';
+	while (cn && cn != subject && cn[-1] != ' ' && cn[-1] != ',' && cn[-1] != '/' &&
+	       cn[-1] != ':') {
+		cn = strstr(cn + 2, "CN");
+	}
+	if (!cn) {
+		return;
+	}
+	cn += 2;
+	cn += strspn(cn, " ");
+	if (*cn != '=') {
+		return;
+	}
+	cn++;
+	cn += strspn(cn, " ");
+	snprintf(out, len, "%.*s", (int)strcspn(cn, ",/"), cn);
+}
+
+/* Every certificate the server sent counts: an intermediate that runs
+ * out first breaks the chain as surely as the leaf. */
 static void pt_http_cert_expiry(CURL *h, struct pt_http_response *resp)
 {
+	static const char expire[] = "Expire date:";
+	static const char subject[] = "Subject:";
 	struct curl_certinfo *ci = NULL;
-	static const char field[] = "Expire date:";
 
 	if (curl_easy_getinfo(h, CURLINFO_CERTINFO, &ci) != CURLE_OK || !ci || ci->num_of_certs < 1) {
 		return;
 	}
-	for (struct curl_slist *s = ci->certinfo[0]; s; s = s->next) {
-		struct tm tm;
-		const char *end;
+	resp->cert_count = ci->num_of_certs;
+	for (int i = 0; i < ci->num_of_certs; i++) {
+		const char *subj = "";
+		time_t t = 0;
+		bool known = false;
 
-		if (strncmp(s->data, field, sizeof(field) - 1) != 0) {
-			continue;
+		for (struct curl_slist *s = ci->certinfo[i]; s; s = s->next) {
+			if (strncmp(s->data, expire, sizeof(expire) - 1) == 0) {
+				known = cert_field_time(s->data + sizeof(expire) - 1, &t);
+			} else if (strncmp(s->data, subject, sizeof(subject) - 1) == 0) {
+				subj = s->data + sizeof(subject) - 1;
+			}
 		}
-		memset(&tm, 0, sizeof(tm));
-		end = strptime(s->data + sizeof(field) - 1, "%b %d %H:%M:%S %Y GMT", &tm);
-		if (end && *end == '\0') {
-			resp->cert_expiry = timegm(&tm);
+		if (known && (!resp->cert_expiry_known || t < resp->cert_expiry)) {
+			resp->cert_expiry = t;
 			resp->cert_expiry_known = true;
+			resp->cert_index = i;
+			cert_field_cn(subj, resp->cert_subject, sizeof(resp->cert_subject));
 		}
-		return;
 	}
 }
+
+#if LIBCURL_VERSION_NUM >= 0x075000 /* 7.80.0 */
+/* Called once the connection is up and before the request goes out:
+ * the TLS session is only reachable while the connection is open. */
+static int on_connected(void *userp, char *primary_ip, char *local_ip, int primary_port,
+                        int local_port)
+{
+	struct conn_sink *sink = userp;
+	const struct curl_tlssessioninfo *info = NULL;
+
+	(void)primary_ip;
+	(void)local_ip;
+	(void)primary_port;
+	(void)local_port;
+	if (curl_easy_getinfo(sink->handle, CURLINFO_TLS_SSL_PTR, &info) != CURLE_OK || !info ||
+	    !info->internals) {
+		return CURL_PREREQFUNC_OK;
+	}
+#	ifdef HAVE_LIBSSL
+	if (info->backend == CURLSSLBACKEND_OPENSSL) {
+		SSL *ssl = info->internals;
+		const char *cipher = SSL_get_cipher_name(ssl);
+
+		snprintf(sink->resp->tls_version, sizeof(sink->resp->tls_version), "%s",
+		         SSL_get_version(ssl));
+		snprintf(sink->resp->tls_cipher, sizeof(sink->resp->tls_cipher), "%s",
+		         cipher ? cipher : "");
+	}
+#	endif
+	return CURL_PREREQFUNC_OK;
+}
+#endif
 
 /* Header strings may hold the bearer token: wipe them before freeing. */
 static void free_headers(struct curl_slist *list)
@@ -666,7 +755,7 @@ static struct curl_slist *build_headers(const struct pt_http_request *req, bool 
 /* Applies every option; returns the first failure. */
 static CURLcode setup(CURL *h, const struct pt_http_request *req, struct curl_slist *headers,
                       struct body_sink *body, struct trace_sink *trace, struct timing_sink *timing,
-                      struct curl_slist *connect_to, char *errbuf, long ms)
+                      struct conn_sink *conn, struct curl_slist *connect_to, char *errbuf, long ms)
 {
 	const struct pt_net_options *net = req->net;
 	CURLcode rc;
@@ -744,6 +833,12 @@ static CURLcode setup(CURL *h, const struct pt_http_request *req, struct curl_sl
 	if (net->tls.want_cert_expiry) {
 		SET(CURLOPT_CERTINFO, 1L);
 	}
+#if LIBCURL_VERSION_NUM >= 0x075000 /* 7.80.0 */
+	SET(CURLOPT_PREREQFUNCTION, on_connected);
+	SET(CURLOPT_PREREQDATA, conn);
+#else
+	(void)conn;
+#endif
 	if (trace->out) {
 		SET(CURLOPT_DEBUGFUNCTION, on_debug);
 		SET(CURLOPT_DEBUGDATA, trace);
@@ -917,6 +1012,7 @@ static CURLcode perform_once(const struct pt_http_request *req, struct pt_http_r
 	struct body_sink body = {&resp->body, req->net->max_body, false, NULL};
 	struct trace_sink trace = {req->trace};
 	struct timing_sink timing;
+	struct conn_sink conn = {NULL, resp};
 	struct curl_slist *headers;
 	struct curl_slist *connect_to = NULL;
 	CURL *h;
@@ -942,12 +1038,13 @@ static CURLcode perform_once(const struct pt_http_request *req, struct pt_http_r
 	body.handle = h;
 	memset(&timing, 0, sizeof(timing));
 	timing.handle = h;
+	conn.handle = h;
 	headers = build_headers(req, &ok);
 	if (ok && req->net->connect_to) {
 		connect_to = curl_slist_append(NULL, req->net->connect_to);
 		ok = connect_to != NULL;
 	}
-	rc = ok ? setup(h, req, headers, &body, &trace, &timing, connect_to, errbuf, ms)
+	rc = ok ? setup(h, req, headers, &body, &trace, &timing, &conn, connect_to, errbuf, ms)
 	        : CURLE_OUT_OF_MEMORY;
 	if (!rc) {
 		timing.start = pt_now();

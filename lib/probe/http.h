@@ -15,10 +15,10 @@ enum pt_http_outcome {
 	PT_HTTP_DNS,       /* host or proxy name not resolved */
 	PT_HTTP_CONNECT,   /* no TCP connection (refused, unreachable) */
 	PT_HTTP_TLS,       /* TLS handshake or certificate verification failed */
+	PT_HTTP_PROXY,     /* the proxy cannot be reached or refused the tunnel */
 	PT_HTTP_TOO_LARGE, /* the body went over the bound; status is known */
 	PT_HTTP_PROTOCOL,  /* empty reply, cut short, undecodable, ... */
 	PT_HTTP_INTERNAL,  /* could not set the request up */
-	PT_HTTP_PROXY,     /* the proxy refused us or could not be reached */
 };
 
 /* Why PT_HTTP_PROXY. */
@@ -50,7 +50,7 @@ struct pt_tls_options {
 	const char *ca_file;
 	const char *ca_path;
 	bool insecure;
-	bool want_cert_expiry; /* fill cert_expiry from the leaf certificate */
+	bool want_cert_expiry; /* fill cert_expiry from the whole chain */
 };
 
 struct pt_net_options {
@@ -88,10 +88,15 @@ struct pt_http_response {
 	struct pt_timings t;
 	char message[256]; /* why it failed, from libcurl; "" on success */
 	bool cert_expiry_known;
-	time_t cert_expiry; /* leaf certificate's notAfter */
-	long http_version;  /* negotiated, CURL_HTTP_VERSION_*; 0 unknown */
-	char location[512]; /* a 3xx's Location, redacted; "" when none */
-	bool h2_fallback;   /* HTTP/2 hit libcurl's early-answer bug: repeated over 1.1 */
+	time_t cert_expiry;     /* the earliest notAfter of the chain the server sent */
+	char cert_subject[256]; /* that certificate's subject CN (raw), or "" */
+	int cert_index;         /* its place in the chain: 0 the leaf */
+	int cert_count;         /* certificates the server sent */
+	char tls_version[32];   /* e.g. "TLSv1.3"; "" without TLS */
+	char tls_cipher[64];    /* e.g. "TLS_AES_256_GCM_SHA384" */
+	long http_version;      /* negotiated, CURL_HTTP_VERSION_*; 0 unknown */
+	char location[512];     /* a 3xx's Location, redacted; "" when none */
+	bool h2_fallback;       /* HTTP/2 hit libcurl's early-answer bug: repeated over 1.1 */
 	/* The proxy the request went through (or tried to): its URL with
 	 * any userinfo redacted, and the environment variable it came from
 	 * ("" when it was given as an option). */

@@ -49,14 +49,15 @@ def _run(cmd, **kw):
 
 
 def _dep_flags():
-    """pkg-config's flags for libcurl and json-c, as configure found them."""
+    """pkg-config's flags for libcurl, json-c and libssl (the TLS facts of
+    lib/probe/http.c), as configure found them."""
     pkg = shutil.which("pkg-config")
     if pkg:
-        cflags = _run([pkg, "--cflags", "libcurl", "json-c"])
-        libs = _run([pkg, "--libs", "libcurl", "json-c"])
+        cflags = _run([pkg, "--cflags", "libcurl", "json-c", "libssl"])
+        libs = _run([pkg, "--libs", "libcurl", "json-c", "libssl"])
         if cflags.returncode == 0 and libs.returncode == 0:
             return cflags.stdout.decode().split(), libs.stdout.decode().split()
-    return [], ["-lcurl", "-ljson-c"]
+    return [], ["-lcurl", "-ljson-c", "-lssl"]
 
 
 def _san_env(detect_leaks):

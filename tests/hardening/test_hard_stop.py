@@ -24,6 +24,7 @@ lower bounds are loose sanity checks that the run did wait.
 
 import fcntl
 import glob
+import json
 import os
 import re
 import shutil
@@ -152,6 +153,23 @@ def test_hard_stop(sim, shim, secret_file, plugin, block, budget, extra, auth, r
     assert r.stdout.count("(hard stop)") == 1, r.describe()
     assert r.wall < limit, f"ran {r.wall:.2f} s, limit {limit:g} s\n" + r.describe()
     assert r.wall >= budget, f"stopped after {r.wall:.2f} s, before the budget\n" + r.describe()
+
+
+@pytest.mark.parametrize("fmt", ["json", "prometheus"])
+def test_hard_stop_in_machine_formats(sim, shim, fmt):
+    """The last-resort line is written in the --output-format too."""
+    argv = ["-u", sim.base_url(""), "-t", "1", "--timeout-result", "warning", "--output-format", fmt]
+    limit = 1 + HARD_STOP_MARGIN + SLACK
+    r = hu.run("ping", argv, env={"LD_PRELOAD": shim, "PT_SHIM_BLOCK": "perform"}, timeout=limit + 10)
+    assert not r.timed_out and r.rc == WARNING, r.describe()
+    if fmt == "json":
+        doc = json.loads(r.stdout)
+        assert (doc["state"], doc["reason"]) == (WARNING, "timeout"), doc
+        assert doc["summary"].endswith("(hard stop)"), doc
+    else:
+        assert 'prioticket_state{endpoint="ping",environment="custom",reason="timeout"} 1' in r.stdout, \
+            r.describe()
+    assert r.stdout.count("(hard stop)") == (1 if fmt == "json" else 0), r.describe()
 
 
 # ---- the real lock, held by another process ---------------------------------

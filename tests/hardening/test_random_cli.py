@@ -59,6 +59,7 @@ OPTIONS = {
     "expect-json": (None, "req"), "verbose": ("v", None), "help": ("h", None),
     "version": ("V", None), "extra-opts": (None, "opt"),
     "token-body": (None, "req"),
+    "output-format": (None, "req"),
 }
 
 UNICODE = ("é", "ß", "Ω", "ж", "中文", "🙂", "\u200b", "\u202e", "\u2028", "\ufeff", "a\u0301",
@@ -89,6 +90,8 @@ DOMAIN = {
     "http-version": ("1.1", "2", "1.0", "3", "", "2.0", "h2", "1.1 "),
     "connect-to": ("127.0.0.1:1", "[::1]:1", "localhost:1", "127.0.0.1", "::1:1", ":1", "a:0",
                    "[::1]", "x" * 300 + ":1", "a:b:c:d"),
+    # json and prometheus are left out: every case here expects a status line
+    "output-format": ("nagios", "NAGIOS", "Json", "xml", "json ", ""),
 }
 
 

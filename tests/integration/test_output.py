@@ -93,6 +93,8 @@ BOUNDED = [
     ("TLS wrong host",          None,                                    "-u {tls_wronghost} --ca-file {ca}"),
     ("long host name",          None,                                    f"-u http://{LONG_HOST}/v3.8/distributor"),
     ("long expect-json path",   "",                                      "--expect-json " + ".".join(["k" * 50] * 20) + "=v"),
+    ("16 long expect-json",     "size=500000",                           " ".join(
+        f"--expect-json {'.'.join(['k' * 60] * 12)}.{i}={'v' * 200}" for i in range(16))),
     ("trickle timeout",         "body=trickle,interval=0.1",             "-t 1"),
 ]
 

@@ -240,6 +240,7 @@ BAD_ARGS = [
     ("--certificate bad crit",     ["--certificate", "5,x"],              r"certificate"),
     ("--expect-json no =",         ["--expect-json", "ping"],             r"expect-json"),
     ("--expect-json no path",      ["--expect-json", "=pong"],            r"expect-json"),
+    ("--expect-json a..b",         ["--expect-json", "a..b=1"],           r"expect-json: bad path"),
     ("--token-url ftp",            ["--token-url", "ftp://x/token"],      r"token-url"),
     ("--scope empty",              ["--scope", ""],                       r"scope"),
     ("--client-id empty",          ["--client-id", ""],                   r"client-id"),

@@ -32,6 +32,8 @@ UNITS = (
     "phases",
     "http",
     "noproxy",
+    "subcheck",
+    "output",
 )
 
 # Far above what any of them needs; only a hang should reach it.

@@ -1,0 +1,193 @@
+/* The subcheck list and what is derived from it. */
+#include "config.h"
+
+#include "subcheck.h"
+#include "report.h"
+#include "sanitize.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Sanitised copy into a fixed field; cut text ends in "...". */
+static void set_text(char *dst, size_t size, const char *src)
+{
+	struct pt_buf b = {0};
+
+	pt_sanitize_append(&b, src, strlen(src), size - 1);
+	snprintf(dst, size, "%s", b.failed ? "?" : pt_buf_str(&b));
+	pt_buf_free(&b);
+}
+
+/* A slot at the end of the kind's run, so that the list stays in
+ * importance order and subchecks of one kind in the order added. */
+static struct pt_subcheck *insert(struct pt_subchecks *l, enum pt_subcheck_kind kind,
+                                  const char *name)
+{
+	size_t at = l->n;
+	struct pt_subcheck *c;
+
+	if (l->n >= PT_SUBCHECK_MAX) {
+		return NULL;
+	}
+	while (at > 0 && l->items[at - 1].kind > kind) {
+		at--;
+	}
+	memmove(&l->items[at + 1], &l->items[at], (l->n - at) * sizeof(l->items[0]));
+	l->n++;
+	c = &l->items[at];
+	memset(c, 0, sizeof(*c));
+	c->kind = kind;
+	set_text(c->name, sizeof(c->name), name);
+	return c;
+}
+
+struct pt_subcheck *pt_subcheck_add(struct pt_subchecks *l, enum pt_subcheck_kind kind,
+                                    const char *name, enum pt_state state, enum pt_reason reason,
+                                    const char *fmt, ...)
+{
+	char text[PT_SUBCHECK_TEXT_MAX];
+	struct pt_subcheck *c = insert(l, kind, name);
+	va_list ap;
+
+	if (!c) {
+		return NULL;
+	}
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	c->evaluated = true;
+	c->state = state;
+	c->reason = reason;
+	set_text(c->text, sizeof(c->text), text);
+	return c;
+}
+
+void pt_subcheck_skip(struct pt_subchecks *l, enum pt_subcheck_kind kind, const char *name,
+                      const char *fmt, ...)
+{
+	char text[PT_SUBCHECK_TEXT_MAX];
+	struct pt_subcheck *c = insert(l, kind, name);
+	va_list ap;
+
+	if (!c) {
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	c->state = PT_OK;
+	c->reason = PT_REASON_OK;
+	set_text(c->text, sizeof(c->text), text);
+}
+
+void pt_subcheck_append_server_text(struct pt_subcheck *c, const char *sep, const char *text)
+{
+	struct pt_buf b = {0};
+	size_t n;
+
+	if (!c || !text[0]) {
+		return;
+	}
+	n = strlen(c->text);
+	if (n + strlen(sep) + 4 >= sizeof(c->text)) {
+		return;
+	}
+	pt_sanitize_append(&b, text, strlen(text), PT_SUMMARY_TEXT_MAX);
+	if (!b.failed && b.len) {
+		snprintf(c->text + n, sizeof(c->text) - n, "%s%s", sep, pt_buf_str(&b));
+	}
+	pt_buf_free(&b);
+}
+
+void pt_subchecks_verdict(const struct pt_subchecks *l, enum pt_state *state,
+                          enum pt_reason *reason)
+{
+	bool found = false;
+
+	*state = PT_OK;
+	*reason = PT_REASON_OK;
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->items[i].evaluated) {
+			*state = pt_state_max_alt(*state, l->items[i].state);
+		}
+	}
+	/* The list is in importance order: the first one at that state
+	 * names the cause (an OK timeout under --timeout-result ok too). */
+	for (size_t i = 0; i < l->n && !found; i++) {
+		if (l->items[i].evaluated && l->items[i].state == *state) {
+			*reason = l->items[i].reason;
+			found = true;
+		}
+	}
+}
+
+static bool said_before(const struct pt_subchecks *l, size_t i, enum pt_state state)
+{
+	for (size_t j = 0; j < i; j++) {
+		if (l->items[j].evaluated && l->items[j].state == state &&
+		    strcmp(l->items[j].text, l->items[i].text) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* All is well: one subcheck speaks for the run, the http one when it was
+ * judged (else the first judged one, e.g. a timeout made OK by
+ * --timeout-result). */
+static const struct pt_subcheck *headline(const struct pt_subchecks *l)
+{
+	const struct pt_subcheck *first = NULL;
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct pt_subcheck *c = &l->items[i];
+
+		if (!c->evaluated) {
+			continue;
+		}
+		if (c->kind == PT_SUBCHECK_HTTP) {
+			return c;
+		}
+		if (!first) {
+			first = c;
+		}
+	}
+	return first;
+}
+
+void pt_subchecks_summary(const struct pt_subchecks *l, struct pt_buf *out)
+{
+	enum pt_state state;
+	enum pt_reason reason;
+	size_t start = out->len;
+	size_t left = 0;
+
+	pt_subchecks_verdict(l, &state, &reason);
+	if (state == PT_OK) {
+		const struct pt_subcheck *c = headline(l);
+
+		pt_buf_puts(out, c ? c->text : "no subcheck was evaluated");
+		return;
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		const struct pt_subcheck *c = &l->items[i];
+
+		if (!c->evaluated || c->state != state || said_before(l, i, state)) {
+			continue;
+		}
+		if (out->len - start + strlen(c->text) > PT_SUMMARY_MAX) {
+			left++;
+			continue;
+		}
+		pt_buf_printf(out, "%s%s", out->len > start ? "; " : "", c->text);
+	}
+	if (left) {
+		pt_buf_printf(out, "; and %zu more", left);
+	}
+}
+
+const char *pt_subcheck_state_name(const struct pt_subcheck *c)
+{
+	return c->evaluated ? pt_state_name(c->state) : "NOT EVALUATED";
+}

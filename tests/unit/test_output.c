@@ -1,0 +1,124 @@
+/* Unit tests for lib/plugin/output*.c: the Nagios format's size bound,
+ * JSON escaping and nulls, Prometheus label escaping, and the early
+ * (bad argument) output of each format. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "plugin/output.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct pt_output_target ping = {PT_ENDPOINT_PING, "production"};
+
+static void test_nagios_bound(void **state)
+{
+	static struct pt_report r;
+	struct pt_buf out = {0};
+	char line[200];
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	pt_subcheck_add(&r.checks, PT_SUBCHECK_HTTP, "http", PT_OK, PT_REASON_OK, "HTTP 200");
+	pt_report_finish(&r);
+	pt_buf_puts(&r.perf, "time=1.000000s");
+	for (int i = 0; i < 100; i++) {
+		snprintf(line, sizeof(line), "detail %03d %0150d", i, i);
+		pt_report_line(&r, "%s", line);
+	}
+	pt_output_nagios(&ping, &r, &out);
+	assert_true(out.len <= PT_NAGIOS_OUTPUT_MAX);
+	assert_true(out.len > PT_NAGIOS_OUTPUT_MAX - 300);
+	assert_int_equal(strncmp(out.data, "PRIOTICKET PING OK - HTTP 200 | time=1.000000s\n", 47), 0);
+	assert_non_null(strstr(out.data, "\n(long output cut: Nagios keeps 8192 bytes)\n"));
+	/* Whole lines only. */
+	assert_non_null(strstr(out.data, "\ndetail 000 "));
+	assert_null(strstr(out.data, "\ndetail 099 "));
+	pt_buf_free(&out);
+	pt_report_free(&r);
+}
+
+static void test_json_escapes_and_nulls(void **state)
+{
+	static struct pt_report r;
+	struct pt_buf out = {0};
+	struct pt_perf p = {.label = "time", .value = INFINITY, .uom = "s", .decimals = 6};
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	pt_subcheck_add(&r.checks, PT_SUBCHECK_JSON, "json:a\"b", PT_CRITICAL, PT_REASON_JSON,
+	                "quote \" backslash \\ done");
+	pt_subcheck_skip(&r.checks, PT_SUBCHECK_LATENCY, "latency", "no response");
+	pt_report_perf(&r, &p);
+	pt_report_finish(&r);
+	pt_output_json(&ping, &r, &out);
+	assert_non_null(strstr(out.data, "\"name\":\"json:a\\\"b\""));
+	assert_non_null(strstr(out.data, "\"text\":\"quote \\\" backslash \\\\ done\""));
+	assert_non_null(strstr(out.data, "{\"name\":\"latency\",\"state\":\"NOT_EVALUATED\","
+	                                 "\"reason\":null,"));
+	/* An infinite value is "U" in perfdata: null here. */
+	assert_non_null(strstr(out.data, "\"value\":null,\"unit\":\"s\",\"warn\":null"));
+	assert_non_null(
+	    strstr(out.data, "\"state\":2,\"state_name\":\"CRITICAL\",\"reason\":\"json\""));
+	assert_non_null(strstr(out.data, "\"request\":null,\"token_source\":null,\"details\":[]}\n"));
+	pt_buf_free(&out);
+	pt_report_free(&r);
+}
+
+static void test_prometheus_label_escapes(void **state)
+{
+	static struct pt_report r;
+	struct pt_buf out = {0};
+	const struct pt_output_target odd = {PT_ENDPOINT_STATUS, "a\"b\\c"};
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	pt_subcheck_add(&r.checks, PT_SUBCHECK_JSON, "json:x\\\"y", PT_WARNING, PT_REASON_JSON, "t");
+	pt_report_finish(&r);
+	pt_output_prometheus(&odd, &r, &out);
+	assert_non_null(strstr(out.data, "prioticket_state{endpoint=\"status\","
+	                                 "environment=\"a\\\"b\\\\c\",reason=\"json\"} 1\n"));
+	assert_non_null(strstr(out.data, "subcheck=\"json:x\\\\\\\"y\"} 1\n"));
+	assert_non_null(strstr(out.data, "# TYPE prioticket_probe_success gauge\n"));
+	pt_buf_free(&out);
+	pt_report_free(&r);
+}
+
+static void test_early_output(void **state)
+{
+	struct pt_buf out = {0};
+
+	(void)state;
+	pt_output_early(PT_FORMAT_NAGIOS, &ping, PT_UNKNOWN, PT_REASON_CONFIG, "bad | thing\n", &out);
+	assert_string_equal(out.data, "PRIOTICKET PING UNKNOWN - bad / thing\n");
+	pt_buf_free(&out);
+	pt_output_early(PT_FORMAT_JSON, &ping, PT_UNKNOWN, PT_REASON_CONFIG, "bad", &out);
+	assert_non_null(strstr(out.data, "\"state\":3,\"state_name\":\"UNKNOWN\",\"reason\":\"config\","
+	                                 "\"summary\":\"bad\",\"subchecks\":[],\"perfdata\":[]"));
+	pt_buf_free(&out);
+	pt_output_early(PT_FORMAT_PROMETHEUS, &ping, PT_UNKNOWN, PT_REASON_CONFIG, "bad", &out);
+	assert_non_null(strstr(
+	    out.data,
+	    "prioticket_state{endpoint=\"ping\",environment=\"production\",reason=\"config\"} 3\n"));
+	assert_null(strstr(out.data, "bad"));
+	pt_buf_free(&out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_nagios_bound),
+	    cmocka_unit_test(test_json_escapes_and_nulls),
+	    cmocka_unit_test(test_prometheus_label_escapes),
+	    cmocka_unit_test(test_early_output),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

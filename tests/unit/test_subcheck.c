@@ -1,0 +1,214 @@
+/* Unit tests for lib/plugin/subcheck.c and pt_state_max_alt: the run's
+ * state, reason and first line derived from subchecks, whatever the
+ * order they were added in. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "plugin/reason.h"
+#include "plugin/subcheck.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void test_max_state_alt(void **state)
+{
+	/* CRITICAL > WARNING > UNKNOWN > OK, in both argument orders. */
+	static const enum pt_state order[] = {PT_OK, PT_UNKNOWN, PT_WARNING, PT_CRITICAL};
+
+	(void)state;
+	for (size_t i = 0; i < 4; i++) {
+		for (size_t j = 0; j < 4; j++) {
+			enum pt_state want = order[i > j ? i : j];
+
+			assert_int_equal(pt_state_max_alt(order[i], order[j]), want);
+			assert_int_equal(pt_state_max_alt(order[j], order[i]), want);
+		}
+	}
+}
+
+static void test_empty_list_is_ok(void **state)
+{
+	struct pt_subchecks l = {0};
+	enum pt_state s;
+	enum pt_reason r;
+
+	(void)state;
+	pt_subchecks_verdict(&l, &s, &r);
+	assert_int_equal(s, PT_OK);
+	assert_int_equal(r, PT_REASON_OK);
+}
+
+/* Added in reverse importance order: the list, the reason and the
+ * summary still follow the importance order. */
+static void test_importance_order_not_insertion_order(void **state)
+{
+	struct pt_subchecks l = {0};
+	struct pt_buf sum = {0};
+	enum pt_state s;
+	enum pt_reason r;
+
+	(void)state;
+	pt_subcheck_add(&l, PT_SUBCHECK_CERTIFICATE, "certificate", PT_CRITICAL, PT_REASON_CERTIFICATE,
+	                "certificate expires in 5 days");
+	pt_subcheck_add(&l, PT_SUBCHECK_LATENCY, "latency", PT_WARNING, PT_REASON_LATENCY, "slow");
+	pt_subcheck_add(&l, PT_SUBCHECK_JSON, "json:b", PT_OK, PT_REASON_OK, "b is 1");
+	pt_subcheck_add(&l, PT_SUBCHECK_JSON, "json:a", PT_CRITICAL, PT_REASON_JSON, "a is 2");
+	pt_subcheck_add(&l, PT_SUBCHECK_HTTP, "http", PT_CRITICAL, PT_REASON_SERVER_ERROR, "HTTP 500");
+	pt_subcheck_add(&l, PT_SUBCHECK_CONNECTION, "connection", PT_OK, PT_REASON_OK, "up");
+	assert_int_equal(l.n, 6);
+	assert_string_equal(l.items[0].name, "connection");
+	assert_string_equal(l.items[1].name, "http");
+	assert_string_equal(l.items[2].name, "json:b"); /* one kind: as added */
+	assert_string_equal(l.items[3].name, "json:a");
+	assert_string_equal(l.items[4].name, "latency");
+	assert_string_equal(l.items[5].name, "certificate");
+	pt_subchecks_verdict(&l, &s, &r);
+	assert_int_equal(s, PT_CRITICAL);
+	assert_int_equal(r, PT_REASON_SERVER_ERROR);
+	pt_subchecks_summary(&l, &sum);
+	assert_string_equal(pt_buf_str(&sum), "HTTP 500; a is 2; certificate expires in 5 days");
+	pt_buf_free(&sum);
+}
+
+static void test_unknown_below_warning(void **state)
+{
+	struct pt_subchecks l = {0};
+	struct pt_buf sum = {0};
+	enum pt_state s;
+	enum pt_reason r;
+
+	(void)state;
+	pt_subcheck_add(&l, PT_SUBCHECK_CONNECTION, "connection", PT_UNKNOWN, PT_REASON_TIMEOUT,
+	                "timeout");
+	pt_subcheck_add(&l, PT_SUBCHECK_CERTIFICATE, "certificate", PT_WARNING, PT_REASON_CERTIFICATE,
+	                "certificate expires in 20 days");
+	pt_subchecks_verdict(&l, &s, &r);
+	assert_int_equal(s, PT_WARNING);
+	assert_int_equal(r, PT_REASON_CERTIFICATE);
+	pt_subchecks_summary(&l, &sum);
+	assert_string_equal(pt_buf_str(&sum), "certificate expires in 20 days");
+	pt_buf_free(&sum);
+}
+
+/* Not evaluated subchecks never count, whatever state field they hold. */
+static void test_not_evaluated_do_not_count(void **state)
+{
+	struct pt_subchecks l = {0};
+	struct pt_buf sum = {0};
+	enum pt_state s;
+	enum pt_reason r;
+
+	(void)state;
+	pt_subcheck_add(&l, PT_SUBCHECK_CONNECTION, "connection", PT_OK, PT_REASON_TIMEOUT,
+	                "timeout: no answer");
+	pt_subcheck_skip(&l, PT_SUBCHECK_HTTP, "http", "no HTTP response");
+	l.items[1].state = PT_CRITICAL;
+	pt_subchecks_verdict(&l, &s, &r);
+	assert_int_equal(s, PT_OK);
+	/* The reason is the first subcheck's at the run's state, OK too. */
+	assert_int_equal(r, PT_REASON_TIMEOUT);
+	pt_subchecks_summary(&l, &sum);
+	assert_string_equal(pt_buf_str(&sum), "timeout: no answer");
+	assert_string_equal(pt_subcheck_state_name(&l.items[1]), "NOT EVALUATED");
+	pt_buf_free(&sum);
+}
+
+static void test_all_ok_speaks_through_http(void **state)
+{
+	struct pt_subchecks l = {0};
+	struct pt_buf sum = {0};
+
+	(void)state;
+	pt_subcheck_add(&l, PT_SUBCHECK_CONNECTION, "connection", PT_OK, PT_REASON_OK, "up");
+	pt_subcheck_add(&l, PT_SUBCHECK_TOKEN, "token", PT_OK, PT_REASON_OK, "cached");
+	pt_subcheck_add(&l, PT_SUBCHECK_HTTP, "http", PT_OK, PT_REASON_OK, "HTTP 200 in 0.041 s");
+	pt_subcheck_add(&l, PT_SUBCHECK_LATENCY, "latency", PT_OK, PT_REASON_OK, "0.041 s");
+	pt_subchecks_summary(&l, &sum);
+	assert_string_equal(pt_buf_str(&sum), "HTTP 200 in 0.041 s");
+	pt_buf_free(&sum);
+}
+
+/* The same text at the worst state is said once; texts are sanitised;
+ * the first line stops at PT_SUMMARY_MAX and says how many were left. */
+static void test_summary_dedup_sanitise_bound(void **state)
+{
+	struct pt_subchecks l = {0};
+	struct pt_buf sum = {0};
+	char name[32];
+
+	(void)state;
+	for (int i = 0; i < PT_EXPECT_MAX; i++) {
+		snprintf(name, sizeof(name), "json:k%d", i);
+		pt_subcheck_add(&l, PT_SUBCHECK_JSON, name, PT_CRITICAL, PT_REASON_JSON,
+		                "the body is not JSON|x\n");
+	}
+	pt_subchecks_summary(&l, &sum);
+	assert_string_equal(pt_buf_str(&sum), "the body is not JSON/x");
+	pt_buf_free(&sum);
+
+	memset(&l, 0, sizeof(l));
+	for (int i = 0; i < PT_EXPECT_MAX; i++) {
+		snprintf(name, sizeof(name), "json:k%d", i);
+		pt_subcheck_add(&l, PT_SUBCHECK_JSON, name, PT_CRITICAL, PT_REASON_JSON, "k%d is %0100d", i,
+		                i);
+	}
+	pt_subchecks_summary(&l, &sum);
+	assert_true(sum.len <= PT_SUMMARY_MAX + 32);
+	assert_non_null(strstr(pt_buf_str(&sum), "; and "));
+	assert_non_null(strstr(pt_buf_str(&sum), " more"));
+	pt_buf_free(&sum);
+}
+
+static void test_list_full(void **state)
+{
+	struct pt_subchecks l = {0};
+
+	(void)state;
+	for (int i = 0; i < PT_SUBCHECK_MAX; i++) {
+		assert_non_null(pt_subcheck_add(&l, PT_SUBCHECK_JSON, "json:x", PT_OK, PT_REASON_OK, "x"));
+	}
+	assert_null(pt_subcheck_add(&l, PT_SUBCHECK_JSON, "json:x", PT_OK, PT_REASON_OK, "x"));
+	pt_subcheck_skip(&l, PT_SUBCHECK_JSON, "json:y", "y");
+	pt_subcheck_append_server_text(NULL, ": ", "ignored");
+	assert_int_equal(l.n, PT_SUBCHECK_MAX);
+}
+
+static void test_reason_vocabulary(void **state)
+{
+	static const char *const words[] = {
+	    "ok",          "dns",          "connect",        "tls",          "proxy",
+	    "timeout",     "auth",         "rate_limited",   "client_error", "server_error",
+	    "redirect",    "bad_response", "body_too_large", "json",         "latency",
+	    "certificate", "config",       "internal",
+	};
+
+	(void)state;
+	assert_int_equal(sizeof(words) / sizeof(words[0]), PT_REASON_COUNT);
+	for (int i = 0; i < PT_REASON_COUNT; i++) {
+		assert_string_equal(pt_reason_name((enum pt_reason)i), words[i]);
+	}
+	assert_string_equal(pt_reason_name(PT_REASON_COUNT), "internal");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_max_state_alt),
+	    cmocka_unit_test(test_empty_list_is_ok),
+	    cmocka_unit_test(test_importance_order_not_insertion_order),
+	    cmocka_unit_test(test_unknown_below_warning),
+	    cmocka_unit_test(test_not_evaluated_do_not_count),
+	    cmocka_unit_test(test_all_ok_speaks_through_http),
+	    cmocka_unit_test(test_summary_dedup_sanitise_bound),
+	    cmocka_unit_test(test_list_full),
+	    cmocka_unit_test(test_reason_vocabulary),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
