@@ -103,7 +103,7 @@ def test_json_url_without_userinfo(sim, files, closed_port):
     r, doc = json_run("ping", ["-u", f"http://user:pa55word@127.0.0.1:{closed_port}/v3.8/distributor?tenant=acme"])
     assert r.rc == CRITICAL and doc["reason"] == "connect", r.describe()
     # the plugin appends /system/ping to the base URL: here it lands in the query value
-    assert doc["request"]["url"] == f"http://127.0.0.1:{closed_port}/v3.8/distributor?tenant=<redacted>"
+    assert doc["request"]["url"] == f"http://<redacted>@127.0.0.1:{closed_port}/v3.8/distributor?tenant=<redacted>"
     assert "pa55word" not in r.stdout and "acme" not in r.stdout, r.stdout
     assert doc["request"]["http_status"] is None and doc["token_source"] == "none"
 
