@@ -335,4 +335,8 @@ def test_output_format_from_an_extra_opts_file(tmp_path):
     assert r.rc == UNKNOWN, r.describe()
     doc = json.loads(r.stdout)
     check_schema(doc)
-    assert (doc["reason"], doc["summary"]) == ("config", "--warning: not a number: 'abc'"), doc
+    # a value from an ini file is never echoed: the key, section and file are named
+    assert doc["reason"] == "config", doc
+    assert doc["summary"] == (f"--warning: not a number (from key 'warning' in section "
+                              f"[check_prioticket_ping] of {ini}; the value is not shown)"), doc
+    assert "abc" not in r.stdout, r.stdout

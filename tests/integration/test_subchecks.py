@@ -77,7 +77,7 @@ ROWS = [
       {"token": CRITICAL, "http": NE}),
     # each HTTP class
     R("probe 302", "status=302,location=http://u:pw@example.invalid/x?q=s3cr3t", "", WARNING, "redirect",
-      r"^HTTP 302 to http://example\.invalid/x\?q:<redacted> \(use --follow-redirects\): FOUND$", {"http": WARNING}),
+      r"^HTTP 302 to http://<redacted>@example\.invalid/x\?q:<redacted> \(use --follow-redirects\): FOUND$", {"http": WARNING}),
     R("probe 401", "status=401", "", CRITICAL, "auth", r"^authentication failed: HTTP 401", {"http": CRITICAL}),
     R("probe 403 anonymous", "status=403", "", CRITICAL, "auth", r"HTTP 403 \(no credentials given\)", {"http": CRITICAL}, auth=None),
     R("probe 404", "status=404", "-w 1 --expect-json ping=pong", WARNING, "client_error", r"^HTTP 404",
@@ -240,6 +240,6 @@ def test_bad_json_path_is_a_bad_argument(sim, path, fmt):
 def test_redirect_location_is_shown_redacted(sim):
     r = run("ping", ["-u", sim.base_url("status=302,location=http://u:pw@example.invalid/x?q=s3cr3t")])
     assert r.rc == WARNING, r.describe()
-    assert r.long_output("Location") == ["http://example.invalid/x?q:<redacted>"], r.describe()
+    assert r.long_output("Location") == ["http://<redacted>@example.invalid/x?q:<redacted>"], r.describe()
     # (the scenario itself, secret included, is in the simulator's URL)
     assert "s3cr3t" not in r.first_line and "pw@" not in r.first_line, r.describe()
