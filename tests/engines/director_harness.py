@@ -290,3 +290,23 @@ def api_text(node, path, timeout=10):
     with urllib.request.urlopen(req, timeout=timeout,
                                 context=node.ssl) as resp:
         return resp.read().decode()
+
+
+class Phases:
+    """Wall-clock time of each step, printed with pytest -s (the numbers
+    in NOTES.md come from here)."""
+
+    def __init__(self):
+        import time
+        self._time = time.monotonic
+        self.start = self.last = self._time()
+        self.steps = []
+
+    def mark(self, what):
+        now = self._time()
+        self.steps.append((what, now - self.last))
+        self.last = now
+
+    def report(self):
+        return "%.1f s: %s" % (self.last - self.start, ", ".join(
+            "%s %.1f s" % step for step in self.steps))

@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from director_harness import (Director, PrivatePostgres, api_text,
+from director_harness import (Director, Phases, PrivatePostgres, api_text,
                               skip_without_director)
 from engine_harness import (CONTRIB, ICINGA2, Icinga2Node,
                             icinga_include_line, skip_without, wait_for)
@@ -78,7 +78,7 @@ def snapshot(director):
 def director_run(tmp_path_factory, icinga_pki, plugin_dir, simulator):
     skip_without(ICINGA2, "icinga2")
     skip_without_director()
-    started = time.monotonic()
+    phases = Phases()
     root = tmp_path_factory.mktemp("director")
     sim = simulator
     node = Icinga2Node(root / "icinga2", "prioticket-director", icinga_pki)
@@ -89,22 +89,28 @@ def director_run(tmp_path_factory, icinga_pki, plugin_dir, simulator):
     pg = PrivatePostgres()
     try:
         node.start()
+        phases.mark("icinga2 start")
         pg.init()
         pg.start()
+        phases.mark("postgres initdb+start")
         director = Director(root / "web", pg, node)
         director.configure()
         director.director("migration", "run")
+        phases.mark("migration")
         director.director("kickstart", "run")
+        phases.mark("kickstart")
 
         basket = BASKET.read_text()
         director.director("basket", "restore", stdin=basket)
         first = snapshot(director)
         director.director("basket", "restore", stdin=basket)
         second = snapshot(director)
+        phases.mark("2 restores+dumps")
         # Admins run the kickstart again whenever the static config
         # changes: it re-imports the external commands.
         director.director("kickstart", "run")
         third = snapshot(director)
+        phases.mark("kickstart+dump")
         for i, snap in enumerate((first, second, third), 1):
             (root / ("restore-%d.json" % i)).write_text(
                 json.dumps(snap, indent=2, sort_keys=True))
@@ -141,7 +147,9 @@ def director_run(tmp_path_factory, icinga_pki, plugin_dir, simulator):
                                   "--host", host,
                                   "--vars.prioticket_warning", "1",
                                   "--vars.prioticket_critical", "2")
+        phases.mark("3 hosts+6 services")
         director.director("config", "deploy")
+        phases.mark("deploy")
 
         def deployed():
             for host in HOSTS:
@@ -149,6 +157,7 @@ def director_run(tmp_path_factory, icinga_pki, plugin_dir, simulator):
                     node.service(host, svc)
             return True
         wait_for("the services Director deployed", deployed, 90, 0.5)
+        phases.mark("icinga2 reload")
         sim.reset()
         since = time.time()
         for host in HOSTS:
@@ -158,11 +167,16 @@ def director_run(tmp_path_factory, icinga_pki, plugin_dir, simulator):
         for host in HOSTS:
             for svc in SERVICES:
                 results[(host, svc)] = node.fresh_result(host, svc, since)
-        print("director: %.1f s from start to the last check result"
-              % (time.monotonic() - started))
+        phases.mark("6 checks")
+        # Restoring the basket into a deployed Director leaves nothing to
+        # deploy.
+        director.director("basket", "restore", stdin=basket)
+        redeploy = director.director("config", "deploy")
+        phases.mark("restore+deploy")
+        print("\ntest_director: " + phases.report())
         yield {"node": node, "director": director, "sim": sim,
                "results": results, "first": first, "second": second,
-               "third": third,
+               "third": third, "redeploy": redeploy,
                "secret_file": secret_file}
     finally:
         node.stop()
@@ -179,6 +193,47 @@ def test_restore_twice_changes_nothing(director_run):
     assert set(dump1["ExternalCommand"]) == set(basket["ExternalCommand"])
     assert set(dump1["ServiceTemplate"]) == set(basket["ServiceTemplate"])
     assert len(dump1["Datafield"]) == len(basket["Datafield"])
+
+
+def by_varname(obj, names):
+    """An object's field links with datafield ids replaced by varnames."""
+    return sorted((names[link["datafield_id"]], link["is_required"],
+                   link["var_filter"]) for link in obj["fields"])
+
+
+def test_dump_gives_back_the_basket(director_run):
+    """The basket is in Director's own format: what Director dumps after
+    the restore is the shipped basket again, apart from field ids and what
+    the kickstart imported into the external commands (arguments, command,
+    timeout) from prioticket.conf."""
+    dump, _ = director_run["first"]
+    basket = json.loads(BASKET.read_text())
+    names_b = {int(k): f["varname"] for k, f in basket["Datafield"].items()}
+    names_d = {int(k): f["varname"] for k, f in dump["Datafield"].items()}
+
+    def fields(d):
+        return {f["varname"]: {k: v for k, v in f.items()
+                               if k != "originalId"}
+                for f in d["Datafield"].values()}
+    assert fields(dump) == fields(basket)
+    assert dump["DataList"] == basket["DataList"]
+    for kind in ("HostTemplate", "ServiceTemplate", "ExternalCommand"):
+        assert set(dump[kind]) == set(basket[kind]), kind
+        for name, obj in basket[kind].items():
+            got = dump[kind][name]
+            assert by_varname(got, names_d) == by_varname(obj, names_b)
+            for key, value in obj.items():
+                if key != "fields":
+                    assert got[key] == value, (kind, name, key)
+    for name, cmd in dump["ExternalCommand"].items():
+        # Imported by the kickstart, with the shipped arguments.
+        assert cmd["command"] == "check_" + name.replace("-", "_"), cmd
+        assert "--client-secret-file" in cmd["arguments"], cmd
+
+
+def test_restore_after_deploy_leaves_nothing_to_deploy(director_run):
+    out = director_run["redeploy"]
+    assert "Config matches" in out and "has been deployed" not in out, out
 
 
 def test_kickstart_again_keeps_the_fields(director_run):
@@ -271,6 +326,9 @@ def test_deployed_config_uses_the_shipped_commands(director_run):
             text += api_text(node, "/v1/config/files/director/%s/%s"
                                       % (stage[0], item["name"]))
     assert "CheckCommand" not in text, text
+    # What the README says of the hidden field: it only masks Director's
+    # form; the value is in the deployed config (of director-env only).
+    assert text.count(director_run["sim"].client_secret) == 1
     assert 'template Service "prioticket-ping"' in text, text
     assert 'check_command = "prioticket-ping"' in text, text
     assert 'check_command = "prioticket-status"' in text, text
