@@ -126,10 +126,8 @@ def director_run(tmp_path_factory, icinga_pki, plugin_dir, simulator):
             "director-file": {"prioticket_base_url": ok_url,
                               "prioticket_client_secret_file":
                                   str(secret_file)},
-            # The hidden data field: reaches the plugin through the
-            # shipped command's env.
-            "director-env": {"prioticket_base_url": ok_url,
-                             "prioticket_client_secret": sim.client_secret},
+            # This host's services set the commands' hidden field instead.
+            "director-env": {"prioticket_base_url": ok_url},
             "director-503": {"prioticket_base_url":
                                  sim.base_url(scenario="status=503"),
                              "prioticket_client_secret_file":
@@ -143,10 +141,15 @@ def director_run(tmp_path_factory, icinga_pki, plugin_dir, simulator):
                 args += ["--vars." + key, value]
             director.director(*args)
             for svc in SERVICES:
-                director.director("service", "create", svc, "--imports", svc,
-                                  "--host", host,
-                                  "--vars.prioticket_warning", "1",
-                                  "--vars.prioticket_critical", "2")
+                args = ["service", "create", svc, "--imports", svc,
+                        "--host", host, "--vars.prioticket_warning", "1",
+                        "--vars.prioticket_critical", "2"]
+                if host == "director-env":
+                    # The hidden data field: reaches the plugin through
+                    # the shipped command's env.
+                    args += ["--vars.prioticket_client_secret",
+                             sim.client_secret]
+                director.director(*args)
         phases.mark("3 hosts+6 services")
         director.director("config", "deploy")
         phases.mark("deploy")
@@ -327,8 +330,8 @@ def test_deployed_config_uses_the_shipped_commands(director_run):
                                       % (stage[0], item["name"]))
     assert "CheckCommand" not in text, text
     # What the README says of the hidden field: it only masks Director's
-    # form; the value is in the deployed config (of director-env only).
-    assert text.count(director_run["sim"].client_secret) == 1
+    # form; the value is in the deployed config (director-env's services).
+    assert text.count(director_run["sim"].client_secret) == len(SERVICES)
     assert 'template Service "prioticket-ping"' in text, text
     assert 'check_command = "prioticket-ping"' in text, text
     assert 'check_command = "prioticket-status"' in text, text

@@ -182,6 +182,13 @@ def test_commands_are_the_shipped_ones_with_every_field(basket):
     for name, tpl in basket["ServiceTemplate"].items():
         assert tpl["object_type"] == "template"
         assert tpl["check_command"] == name
+    # The host template offers the secrets as file paths only: Director's
+    # hidden fields only mask the form (the commands still carry them).
+    hidden = {int(k) for k, f in basket["Datafield"].items()
+              if f["settings"].get("visibility") == "hidden"}
+    assert len(hidden) == 2
+    for tpl in basket["HostTemplate"].values():
+        assert not hidden & {f["datafield_id"] for f in tpl["fields"]}, tpl
     # No secret (or any prioticket value) is preset in a template.
     for kind in ("HostTemplate", "ServiceTemplate"):
         for tpl in basket[kind].values():
