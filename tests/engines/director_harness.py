@@ -72,7 +72,8 @@ def skip_without_director():
         return
     reason = ("Icinga Director stack incomplete (%s): install the Debian "
               "packages %s (tools/setup-debian --test, run by .ci/run, does)"
-              % (", ".join("%s from %s" % m for m in missing), DEBIAN_PACKAGES))
+              % (", ".join("%s from %s" % m for m in missing),
+                 DEBIAN_PACKAGES))
     print("SKIP: " + reason, file=sys.stderr)
     pytest.skip(reason)
 

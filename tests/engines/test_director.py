@@ -8,7 +8,8 @@ against the simulator; the results are read through Icinga's REST API.
 Restoring the basket a second time must change nothing: the basket's own
 dump (`icingacli director basket dump`), the row counts of every table the
 basket writes to, and Director's activity log are compared before and
-after.
+after; the same after a second kickstart, and a restore after the deploy
+leaves nothing to deploy. The dump after a restore is the basket itself.
 """
 
 import json
@@ -26,7 +27,9 @@ BASKET = CONTRIB / "icinga2" / "director-basket.json"
 BASKET_NAME = "check_prioticket"
 SERVICES = ("prioticket-ping", "prioticket-status")
 AUTH_REQUIRED = "auth=required"
-# Host name -> how its services authenticate.
+# director-file and director-503 read the client secret from a file (the
+# way the README recommends), director-env's services get it through the
+# hidden data field (and so the shipped command's env).
 HOSTS = ("director-file", "director-env", "director-503")
 # The tables a basket restore writes to, plus Director's activity log (a
 # row per object created or changed).
@@ -56,7 +59,7 @@ object Zone ZoneName { endpoints = [ NodeName ] }
 object Zone "director-global" { global = true }
 object CheckerComponent "checker" { }
 
-/* Only forced checks run, so that each result is the one the test asked for. */
+/* Only forced checks run: each result is the one the test asked for. */
 object IcingaApplication "app" {
   enable_host_checks = false
   enable_service_checks = false
