@@ -34,6 +34,7 @@ HOSTS = ("director-file", "director-env", "director-503")
 # The tables a basket restore writes to, plus Director's activity log (a
 # row per object created or changed).
 TABLES = ("director_datafield", "director_datafield_setting",
+          "director_datafield_category",
           "director_datalist", "director_datalist_entry", "icinga_command",
           "icinga_command_field", "icinga_host", "icinga_host_field",
           "icinga_host_var", "icinga_service", "icinga_service_field",
@@ -223,6 +224,10 @@ def test_dump_gives_back_the_basket(director_run):
                 for f in d["Datafield"].values()}
     assert fields(dump) == fields(basket)
     assert dump["DataList"] == basket["DataList"]
+    assert ({k: {p: v for p, v in c.items() if p != "originalId"}
+             for k, c in dump["DatafieldCategory"].items()}
+            == {k: {p: v for p, v in c.items() if p != "originalId"}
+                for k, c in basket["DatafieldCategory"].items()})
     for kind in ("HostTemplate", "ServiceTemplate", "ExternalCommand"):
         assert set(dump[kind]) == set(basket[kind]), kind
         for name, obj in basket[kind].items():
@@ -261,6 +266,10 @@ def test_restored_fields_are_linked_and_described(director_run):
     assert int(director.sql_value(
         "SELECT COUNT(*) FROM director_datafield WHERE description IS NULL "
         "OR description = ''")) == 0
+    assert int(director.sql_value(
+        "SELECT COUNT(*) FROM director_datafield d JOIN "
+        "director_datafield_category c ON c.id = d.category_id "
+        "WHERE c.category_name = 'Prioticket'")) == n
     for cmd in SERVICES:
         assert int(director.sql_value(
             "SELECT COUNT(*) FROM icinga_command_field f JOIN icinga_command c"

@@ -148,7 +148,9 @@ def test_datafield_keys_are_the_ids_the_objects_use(basket):
     for key, f in datafields.items():
         assert re.fullmatch(r"[1-9][0-9]*", key), key
         assert f["originalId"] == key, (key, f["originalId"])
-        assert f.get("category") is None and f.get("format") is None
+        # One category: Director groups the fields under it in its forms.
+        assert f["category"] in basket["DatafieldCategory"], key
+        assert f["format"] is None, key
     ids = {int(k) for k in datafields}
     for kind in ("ExternalCommand", "HostTemplate", "ServiceTemplate"):
         for name, obj in basket[kind].items():
@@ -201,10 +203,12 @@ def test_basket_object_lists_everything(basket):
     check_prioticket` (and the web UI's basket) cover all objects."""
     chosen = basket["Basket"]["check_prioticket"]["objects"]
     for kind, objects in basket.items():
-        if kind in ("Datafield", "Basket"):
+        if kind in ("Datafield", "DatafieldCategory", "Basket"):
             continue
         assert sorted(chosen[kind]) == sorted(objects), kind
-    assert set(chosen) == set(basket) - {"Datafield", "Basket"}
+    # Director adds the fields and their category to a basket by itself.
+    assert set(chosen) == set(basket) - {"Datafield", "DatafieldCategory",
+                                         "Basket"}
 
 
 def plugin_accepts(plugin_dir, option, value):
