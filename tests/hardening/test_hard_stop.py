@@ -5,8 +5,9 @@ The plugin arms a timer at budget + 0.5 s that prints
   PRIOTICKET <PING|STATUS> <STATE> - timeout: the run did not finish within
   its N s budget (hard stop)
 and exits with the --timeout-result state.  To reach it, an LD_PRELOAD shim
-(compiled here) makes curl_easy_perform, poll or flock block forever in
-pause(), ignoring every timeout libcurl or the cache code sets.  The shim
+(compiled here) makes curl_easy_perform, poll, flock or the open() of a path
+holding "hang-me" block forever in pause(), ignoring every timeout libcurl or
+the cache code sets.  The shim
 only blocks the functions named in $PT_SHIM_BLOCK; the others pass through
 to the real ones (dlsym RTLD_NEXT).
 
@@ -15,7 +16,8 @@ cache's lock file, the run waits for it half its budget, asks for a token
 itself, and still ends by -t.
 
 The stop is armed before the options are read (an --extra-opts file on a
-stdin that never ends is bounded by the command line's -t), and holds when
+stdin that never ends, or a secret or ini file whose open() never returns, is
+bounded by the command line's -t), and holds when
 the plugin is started with SIGALRM blocked by its parent.
 
 Only upper bounds on the wall time are asserted (the machine is shared);
@@ -46,7 +48,9 @@ SHIM_C = r"""
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdlib.h>
+#include <sys/types.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -78,6 +82,22 @@ int poll(struct pollfd *fds, nfds_t n, int timeout)
 		forever();
 	real = (int (*)(struct pollfd *, nfds_t, int))dlsym(RTLD_NEXT, "poll");
 	return real(fds, n, timeout);
+}
+
+/* open() of a path holding "hang-me": a file on a hung network mount. */
+int open(const char *path, int flags, ...)
+{
+	int (*real)(const char *, int, ...);
+	va_list ap;
+	mode_t mode;
+
+	if (blocks("open") && strstr(path, "hang-me") != NULL)
+		forever();
+	va_start(ap, flags);
+	mode = (mode_t)va_arg(ap, int);
+	va_end(ap);
+	real = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open");
+	return real(path, flags, mode);
 }
 
 int flock(int fd, int operation)
@@ -312,6 +332,21 @@ def test_extra_opts_from_an_open_stdin_ends_by_the_budget(budget_args, budget, e
 
 def test_extra_opts_from_an_open_stdin_with_blocked_sigalrm():
     code, lines, wall = run_held(["-t", "1", "--extra-opts=@-"], block_alarm=True, timeout=16)
+    assert code == CRITICAL, lines
+    assert lines == [hard_stop_line("ping", CRITICAL, 1)], lines
+    assert wall < 1 + HARD_STOP_MARGIN + SLACK, wall
+
+
+@pytest.mark.parametrize("option", ["--client-secret-file", "--api-key-file", "--extra-opts"])
+def test_a_file_on_a_hung_mount_ends_by_the_budget(shim, option):
+    """open() that never returns (a secret or ini file on a hung NFS mount):
+    the hard stop already holds while the options are read."""
+    path = "/nonexistent/hang-me"
+    argv = ["-u", "http://127.0.0.1:9/v3.8/distributor", "-t", "1", "--client-id", hu.CLIENT_ID]
+    argv += [f"--extra-opts=s@{path}"] if option == "--extra-opts" else [option, path]
+    code, lines, wall = run_held(argv, env={"LD_PRELOAD": shim, "PT_SHIM_BLOCK": "open"},
+                                 timeout=16)
+    print(f"{option} on a hung mount: exit {code}, wall {wall:.3f} s")
     assert code == CRITICAL, lines
     assert lines == [hard_stop_line("ping", CRITICAL, 1)], lines
     assert wall < 1 + HARD_STOP_MARGIN + SLACK, wall

@@ -200,6 +200,10 @@ static void test_bad_values_give_one_line_reasons(void **state)
 	    {"--token-body", "xml", "--token-body"},
 	    {"--token-body", "JSON", "--token-body"},
 	    {"--token-body", "", "--token-body"},
+	    {"--proxy", "http://u:p%00@h:1", "--proxy"},
+	    {"--proxy", "http://u%0a:p@h:1", "--proxy"},
+	    {"--proxy", "socks5://u:p%1F@h", "--proxy"},
+	    {"--proxy", "http://u:p%7f@h", "--proxy"},
 	};
 	struct pt_config cfg;
 	struct pt_buf err;
@@ -544,6 +548,82 @@ static void test_values_from_a_file_are_not_echoed(void **state)
 	}
 }
 
+/* A plain http:// token URL beside an https:// probe needs
+ * --allow-http-token-url; beside a plain probe it does not. */
+static void test_http_token_url(void **state)
+{
+	static const struct {
+		const char *args[9];
+		enum pt_options_result want;
+	} rows[] = {
+	    {{"--client-id", "c", "--client-secret", "s", "--token-url", "http://h/t", NULL},
+	     PT_OPTIONS_ERROR},
+	    {{"-u", "https://a/v3.8/distributor", "--client-id", "c", "--client-secret", "s",
+	      "--token-url", "HTTP://h/t", NULL},
+	     PT_OPTIONS_ERROR},
+	    {{"--client-id", "c", "--client-secret", "s", "--token-url", "http://h/t",
+	      "--allow-http-token-url", NULL},
+	     PT_OPTIONS_RUN},
+	    {{"-u", "http://a/v3.8/distributor", "--client-id", "c", "--client-secret", "s",
+	      "--token-url", "http://h/t", NULL},
+	     PT_OPTIONS_RUN},
+	    {{"--client-id", "c", "--client-secret", "s", "--token-url", "https://h/t", NULL},
+	     PT_OPTIONS_RUN},
+	};
+
+	(void)state;
+	clear_env();
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct pt_config cfg;
+		struct pt_buf err;
+		enum pt_options_result r = parse(&cfg, &err, (char **)rows[i].args);
+
+		if (r != rows[i].want ||
+		    (r == PT_OPTIONS_ERROR && !strstr(pt_buf_str(&err), "--allow-http-token-url"))) {
+			fail_msg("row %zu: gave %d, '%s'", i, r, pt_buf_str(&err));
+		}
+		pt_buf_free(&err);
+		pt_config_free(&cfg);
+	}
+}
+
+/* A bad proxy variable libcurl would read is an error that names it and
+ * hides its value; HTTP_PROXY (not read by libcurl) and a --proxy given
+ * on the command line leave the variables alone. */
+static void test_proxy_variables(void **state)
+{
+	static const char *const names[] = {"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy",
+	                                    "ALL_PROXY"};
+	char *plain[] = {NULL};
+	char *with_proxy[] = {"--proxy", "http://127.0.0.1:3128", NULL};
+	struct pt_config cfg;
+	struct pt_buf err;
+
+	(void)state;
+	clear_env();
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		setenv(names[i], "http://u:Hunter2@127.0.0.1:99999", 1);
+		assert_int_equal(parse(&cfg, &err, plain), PT_OPTIONS_ERROR);
+		assert_non_null(strstr(pt_buf_str(&err), names[i]));
+		assert_null(strstr(pt_buf_str(&err), "Hunter2"));
+		pt_buf_free(&err);
+		pt_config_free(&cfg);
+		assert_int_equal(parse(&cfg, &err, with_proxy), PT_OPTIONS_RUN);
+		pt_buf_free(&err);
+		pt_config_free(&cfg);
+		setenv(names[i], "http://u:p@127.0.0.1:3128", 1);
+		assert_int_equal(parse(&cfg, &err, plain), PT_OPTIONS_RUN);
+		pt_buf_free(&err);
+		pt_config_free(&cfg);
+		unsetenv(names[i]);
+	}
+	setenv("HTTP_PROXY", "http://u:Hunter2@127.0.0.1:99999", 1);
+	assert_int_equal(parse(&cfg, &err, plain), PT_OPTIONS_RUN);
+	pt_buf_free(&err);
+	pt_config_free(&cfg);
+	unsetenv("HTTP_PROXY");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -563,6 +643,8 @@ int main(void)
 	    cmocka_unit_test(test_scrub_argv_hides_the_secret),
 	    cmocka_unit_test(test_parsing_twice_resets_getopt),
 	    cmocka_unit_test(test_prescan),
+	    cmocka_unit_test(test_http_token_url),
+	    cmocka_unit_test(test_proxy_variables),
 	    cmocka_unit_test(test_values_from_a_file_are_not_echoed),
 	    cmocka_unit_test(test_token_body),
 	};
