@@ -52,6 +52,22 @@ static void request_headers(const char *reference, char store[3][96], const char
 	hdrs[4] = NULL;
 }
 
+/* A run that ends before any request: UNKNOWN, in the chosen format. */
+static enum pt_state fail_early(const struct pt_config *cfg, const struct pt_output_target *who,
+                                struct pt_target *target, enum pt_reason reason, const char *why,
+                                struct pt_buf *out)
+{
+	struct pt_report report;
+
+	memset(&report, 0, sizeof(report));
+	pt_report_fail(&report, PT_UNKNOWN, reason, why);
+	pt_report_finish(&report);
+	pt_output_render(cfg->output_format, who, &report, out);
+	pt_target_free(target);
+	pt_report_free(&report);
+	return PT_UNKNOWN;
+}
+
 enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct pt_buf *out)
 {
 	struct pt_report report;
@@ -66,28 +82,18 @@ enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct p
 	char connect_to[600];
 	enum pt_state state;
 
-	memset(&report, 0, sizeof(report));
 	if (!pt_target_build(cfg, &target)) {
-		pt_report_fail(&report, PT_UNKNOWN, PT_REASON_INTERNAL,
-		               "cannot build the URL (out of memory?)");
-		pt_report_finish(&report);
-		pt_output_render(cfg->output_format, &who, &report, out);
-		pt_target_free(&target);
-		pt_report_free(&report);
-		return PT_UNKNOWN;
+		return fail_early(cfg, &who, &target, PT_REASON_INTERNAL,
+		                  "cannot build the URL (out of memory?)", out);
 	}
 	/* --connect-to redirects the base URL's host and port only: a token
 	 * endpoint elsewhere is reached as its own name says. */
 	if (cfg->connect_to && !pt_http_connect_to_entry(pt_buf_str(&target.base), cfg->connect_to,
 	                                                 connect_to, sizeof(connect_to))) {
-		pt_report_fail(&report, PT_UNKNOWN, PT_REASON_CONFIG,
-		               "cannot use --connect-to with this URL");
-		pt_report_finish(&report);
-		pt_output_render(cfg->output_format, &who, &report, out);
-		pt_target_free(&target);
-		pt_report_free(&report);
-		return PT_UNKNOWN;
+		return fail_early(cfg, &who, &target, PT_REASON_CONFIG,
+		                  "cannot use --connect-to with this URL", out);
 	}
+	memset(&report, 0, sizeof(report));
 	app_reference(reference, sizeof(reference));
 	request_headers(reference, store, headers);
 	snprintf(agent, sizeof(agent), "%s/%s", PACKAGE_NAME, PACKAGE_VERSION);
