@@ -161,3 +161,33 @@ def test_install_engines_remove_purge_on_fresh_debian(deb_build, sim):
     assert r["removed"] == [], r["removed"]
     assert set(r["added"]) <= allowed, sorted(set(r["added"]) - allowed)
     assert r["changed"] == [], r["changed"]
+
+
+def test_build_depends_complete_on_fresh_debian(tmp_path):
+    """On a fresh minbase with only build-essential and the Build-Depends
+    (apt-get build-dep), dpkg-checkbuilddeps passes and
+    dpkg-buildpackage -us -uc -b builds the package (unit tests included)."""
+    from conftest import BUILD_DIR, need, DEB_TOOLS
+    need(DEB_TOOLS)
+    res = subprocess.run(["make", "-C", str(BUILD_DIR), "distdir",
+                          "distdir=%s" % (tmp_path / "src")], capture_output=True,
+                         text=True, timeout=600, check=False)
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+    command = (
+        "export DEBIAN_FRONTEND=noninteractive;"
+        " { apt-get -qq update && apt-get -qq install -y --no-install-recommends dpkg-dev"
+        " && cd /opt/src && apt-get -qq build-dep -y ./; } >/tmp/apt.log 2>&1"
+        " || { tail -n 30 /tmp/apt.log; exit 1; };"
+        " cd /opt/src && echo '@@@ checkbuilddeps' && dpkg-checkbuilddeps && echo rc=0;"
+        " echo '@@@ build'; dpkg-buildpackage -us -uc -b >/tmp/build.log 2>&1; echo rc=$?;"
+        " tail -n 40 /tmp/build.log; echo '@@@ unit'; grep -c '^\\[  PASSED  \\]' /tmp/build.log;"
+        " echo '@@@ debs'; ls /opt/*.deb")
+    res = fresh_debian(command, ins=[(tmp_path / "src", "/opt/src")])
+    report = "rc=%s\nstdout:\n%s\nstderr:\n%s" % (res.returncode, res.stdout[-5000:],
+                                                    res.stderr[-3000:])
+    out = sections(res.stdout)
+    assert "rc=0" in out.get("checkbuilddeps", ""), report
+    assert out.get("build", "").startswith("rc=0"), report
+    # Each of the unit test binaries ran in the build (dh_auto_test).
+    assert int(out["unit"].strip()) >= 10, report
+    assert "/opt/%s_" % PKG in out["debs"], report
