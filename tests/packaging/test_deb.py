@@ -7,7 +7,8 @@ import json
 import re
 import subprocess
 
-from conftest import CLIENT_ID, CLIENT_SECRET, HERE, REPO_ROOT, fresh_debian, sections
+from packaging_harness import (BUILD_DIR, CLIENT_ID, CLIENT_SECRET, DEB_TOOLS, HERE, REPO_ROOT,
+                               fresh_debian, need, sections)
 
 PKG = "monitoring-plugins-prioticket"
 PLUGIN_DIR = "/usr/lib/nagios/plugins"
@@ -167,7 +168,6 @@ def test_build_depends_complete_on_fresh_debian(tmp_path):
     """On a fresh minbase with only build-essential and the Build-Depends
     (apt-get build-dep), dpkg-checkbuilddeps passes and
     dpkg-buildpackage -us -uc -b builds the package (unit tests included)."""
-    from conftest import BUILD_DIR, need, DEB_TOOLS
     need(DEB_TOOLS)
     res = subprocess.run(["make", "-C", str(BUILD_DIR), "distdir",
                           "distdir=%s" % (tmp_path / "src")], capture_output=True,

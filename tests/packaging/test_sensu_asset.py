@@ -9,10 +9,9 @@ import re
 import subprocess
 import tarfile
 
-import pytest
 import yaml
 
-from conftest import (CLIENT_ID, HERE, REPO_ROOT, fresh_debian, sections)
+from packaging_harness import HERE, REPO_ROOT, fresh_debian, sections
 
 GLIBC = re.compile(r"^(ld-linux[-\w.]*|lib(c|m|mvec|pthread|dl|rt|resolv|util|anl)"
                    r"\.so\.[0-9]+)$")
@@ -157,4 +156,3 @@ def test_asset_on_fresh_debian_without_the_libraries(sensu_asset, sim):
     assert "anonymously" not in out["run http-ping"], out["run http-ping"]
     counts = sim.counts()
     assert counts.get("token", 0) >= 1, counts
-    assert CLIENT_ID  # the id the simulator was started with
