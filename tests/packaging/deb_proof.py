@@ -19,6 +19,7 @@ import json
 import os
 import pwd
 import re
+import shutil
 import signal
 import stat
 import subprocess
@@ -300,6 +301,20 @@ result["after_purge"] = {p: os.path.lexists(p) for p in result["dpkg_L"] if p}
 result["owners_after_purge"] = {
     p: sh(["dpkg-query", "-S", p]).stdout.strip()
     for p, there in result["after_purge"].items() if there}
+# Once more without anything of the user's (theirs moved aside): install,
+# a root run fills its cache, purge; then the state directory is gone too.
+shutil.move(STATE_DIR, "/var/tmp/state-with-user-files")
+res = sh(["apt-get", "install", "-y", "--no-install-recommends", DEB])
+second = {"install_rc": res.returncode, "state_dir": mode_of(STATE_DIR)}
+res = sh(["/usr/lib/nagios/plugins/check_prioticket_ping", "--base-url=" + BASE_URL], env=env)
+second["root_run_rc"] = res.returncode
+second["root_cache"] = os.path.isdir(STATE_DIR + "/0/check_prioticket")
+res = sh(["apt-get", "purge", "-y", PKG])
+second["purge_rc"] = res.returncode
+second["state_dir_left"] = os.path.lexists(STATE_DIR)
+shutil.move("/var/tmp/state-with-user-files", STATE_DIR)
+result["second"] = second
+
 # What apt installed for the package alone (libcurl4 and its libraries)
 # goes with it, as a user's `apt-get autoremove --purge` does.
 res = sh(["apt-get", "autoremove", "--purge", "-y"])

@@ -158,6 +158,10 @@ def test_install_engines_remove_purge_on_fresh_debian(deb_build, sim):
     allowed = set(r["user_files"]) | {
         STATE_DIR, "/etc/icinga2/conf.d/prioticket-sim.conf",
         "/etc/nagios4/conf.d/prioticket-sim.cfg", "/etc/nagios4/prioticket.ini"}
+    # Without files of the user's, purge leaves no state directory either.
+    assert r["second"] == {"install_rc": 0, "state_dir": r["state_dir"], "root_run_rc": 0,
+                           "root_cache": True, "purge_rc": 0,
+                           "state_dir_left": False}, r["second"]
     assert r["autoremove"]["rc"] == 0, r["autoremove"]
     assert r["removed"] == [], r["removed"]
     assert set(r["added"]) <= allowed, sorted(set(r["added"]) - allowed)
