@@ -101,7 +101,7 @@ def test_install_engines_remove_purge_on_fresh_debian(deb_build, sim):
     assert "result" in out, report
     r = json.loads(out["result"])
     print(json.dumps({k: r.get(k) for k in (
-        "state_dir", "icinga", "nagios", "nagios_user_cache", "root_cache", "added",
+        "state_dir", "icinga_validate", "nagios_verify", "icinga", "nagios", "nagios_user_cache", "root_cache", "added",
         "removed", "changed", "owners_after_purge", "caches_left")}, indent=1))
     assert r["install"]["rc"] == 0, r["install"]
     installed = set(p for p in r["dpkg_L"] if p)
@@ -114,6 +114,8 @@ def test_install_engines_remove_purge_on_fresh_debian(deb_build, sim):
     # Icinga 2: stock configuration plus the host; validation, then OK.
     assert r["icinga_validate"]["rc"] == 0, r["icinga_validate"]["out"]
     assert "Finished validating the configuration" in r["icinga_validate"]["out"]
+    assert not [l for l in r["icinga_validate"]["out"].splitlines()
+                if "warning" in l.lower() and "prioticket" in l.lower()], r["icinga_validate"]
     for svc, first in (("prioticket-ping", "PRIOTICKET PING OK"),
                        ("prioticket-status", "PRIOTICKET STATUS OK")):
         got = r["icinga"].get(svc)
@@ -128,6 +130,8 @@ def test_install_engines_remove_purge_on_fresh_debian(deb_build, sim):
 
     # Nagios 4: stock configuration plus the services; verification, then OK.
     assert r["nagios_verify"]["rc"] == 0, r["nagios_verify"]["out"]
+    assert not [l for l in r["nagios_verify"]["out"].splitlines()
+                if "warning" in l.lower() and "prioticket" in l.lower()], r["nagios_verify"]
     for svc, first in (("prioticket-ping", "PRIOTICKET PING OK"),
                        ("prioticket-status", "PRIOTICKET STATUS OK")):
         got = r["nagios"][svc]
