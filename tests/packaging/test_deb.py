@@ -14,6 +14,7 @@ PKG = "monitoring-plugins-prioticket"
 PLUGIN_DIR = "/usr/lib/nagios/plugins"
 ICINGA_CONF = "/usr/share/icinga2/include/plugins-contrib.d/prioticket.conf"
 NAGIOS_CFG = "/etc/nagios-plugins/config/prioticket.cfg"
+GRAPHITE_INI = "/etc/icingaweb2/modules/graphite/templates/prioticket.ini"
 STATE_DIR = "/var/lib/monitoring-plugins"
 DOC = "/usr/share/doc/" + PKG
 
@@ -50,6 +51,7 @@ def test_contents(deb_build):
         assert entries[PLUGIN_DIR + "/" + p] == "-rwxr-xr-x"
     assert entries[NAGIOS_CFG] == "-rw-r--r--"
     assert entries[ICINGA_CONF] == "-rw-r--r--"
+    assert entries[GRAPHITE_INI] == "-rw-r--r--"
     for f in ("/usr/share/man/man1/check_prioticket_ping.1.gz",
               "/usr/share/man/man1/check_prioticket_status.1.gz",
               DOC + "/copyright", DOC + "/examples/icinga2/example-services.conf",
@@ -69,7 +71,7 @@ def test_contents(deb_build):
     assert "libjson-c5" in info and "libc6" in info
     cf = subprocess.run(["sh", "-c", "dpkg-deb --ctrl-tarfile '%s' | tar -xOf - ./conffiles" % deb],
                         capture_output=True, text=True, check=True).stdout
-    assert cf.split() == [NAGIOS_CFG], cf
+    assert sorted(cf.split()) == sorted([NAGIOS_CFG, GRAPHITE_INI]), cf
 
 
 def test_plugins_know_debian_paths(deb_build, tmp_path):
@@ -106,9 +108,10 @@ def test_install_engines_remove_purge_on_fresh_debian(deb_build, sim):
     assert r["install"]["rc"] == 0, r["install"]
     installed = set(p for p in r["dpkg_L"] if p)
     for p in (PLUGIN_DIR + "/check_prioticket_ping", PLUGIN_DIR + "/check_prioticket_status",
-              NAGIOS_CFG, ICINGA_CONF, STATE_DIR):
+              NAGIOS_CFG, ICINGA_CONF, GRAPHITE_INI, STATE_DIR):
         assert p in installed, p
-    assert r["conffiles"].split()[0] == NAGIOS_CFG, r["conffiles"]
+    assert NAGIOS_CFG in r["conffiles"].split() and GRAPHITE_INI in r["conffiles"].split(), r[
+        "conffiles"]
     assert r["state_dir"] == {"mode": "1777", "uid": 0, "gid": 0, "dir": True}
 
     # Icinga 2: stock configuration plus the host; validation, then OK.
