@@ -5,6 +5,7 @@
 #include "extra_opts.h"
 #include "sanitize.h"
 #include "util/file.h"
+#include "util/limits.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -13,12 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The longest line accepted, without its line break. */
-#define LINE_MAX_BYTES 4096
-/* An ini file shared by a few plugins is a few KiB; the bound also
- * stops "@-" from reading an endless stdin. */
-#define FILE_MAX_BYTES (1024 * 1024)
-#define SECTION_MAX    256
+#define SECTION_MAX 256
 /* How much of a file or section name an error message repeats. */
 #define NAME_SHOWN 200
 
@@ -150,7 +146,7 @@ char *pt_extra_opts_default_file(void)
 }
 
 /* Reads one line without its "\n" or "\r\n" into line (room for
- * LINE_MAX_BYTES + 2 bytes), NUL-terminated; *len excludes the NUL. */
+ * PT_INI_LINE_MAX + 2 bytes), NUL-terminated; *len excludes the NUL. */
 static enum line_result read_line(struct reader *r, char *line, size_t *len)
 {
 	size_t n = 0;
@@ -177,7 +173,7 @@ static enum line_result read_line(struct reader *r, char *line, size_t *len)
 				break;
 			}
 			r->total += (size_t)got;
-			if (r->total > FILE_MAX_BYTES) {
+			if (r->total > PT_INI_FILE_MAX) {
 				return LINE_FILE_TOO_BIG;
 			}
 			r->pos = 0;
@@ -189,7 +185,7 @@ static enum line_result read_line(struct reader *r, char *line, size_t *len)
 			break;
 		}
 		/* One byte of slack for the '\r' of a CRLF line. */
-		if (n > LINE_MAX_BYTES) {
+		if (n > PT_INI_LINE_MAX) {
 			return LINE_TOO_LONG;
 		}
 		line[n++] = c;
@@ -200,7 +196,7 @@ static enum line_result read_line(struct reader *r, char *line, size_t *len)
 	if (n > 0 && line[n - 1] == '\r') {
 		n--;
 	}
-	if (n > LINE_MAX_BYTES) {
+	if (n > PT_INI_LINE_MAX) {
 		return LINE_TOO_LONG;
 	}
 	line[n] = '\0';
@@ -476,7 +472,7 @@ static bool read_section(const char *path, const char *section, char ***args, in
 {
 	struct reader r = {0};
 	struct ini st = {0};
-	char line[LINE_MAX_BYTES + 2];
+	char line[PT_INI_LINE_MAX + 2];
 	int first = *nargs;
 	bool ok = true;
 
@@ -513,11 +509,11 @@ static bool read_section(const char *path, const char *section, char ***args, in
 		if (lr == LINE_OK) {
 			ok = ini_line(&st, line, len, err);
 		} else if (lr == LINE_TOO_LONG) {
-			line_error(&st, err, "line longer than 4096 bytes");
+			line_error(&st, err, "line longer than " PT_STR(PT_INI_LINE_MAX) " bytes");
 			ok = false;
 		} else if (lr == LINE_FILE_TOO_BIG) {
 			append_name(err, st.path);
-			pt_buf_puts(err, ": file larger than 1 MiB");
+			pt_buf_puts(err, ": file larger than " PT_STR(PT_INI_FILE_MAX_MIB) " MiB");
 			ok = false;
 		} else {
 			int e = errno;

@@ -31,7 +31,7 @@ char *pt_extra_opts_default_file(void);
  * '#' or ';' and blank lines are ignored; a non-quoted value ends at
  * the first " #" or " ;" (inline comment). A line with no '=' that is
  * not a section header, a key with characters outside [A-Za-z0-9_-],
- * a line longer than 4096 bytes, or a file that is not a regular file
+ * a line longer than PT_INI_LINE_MAX bytes, or a file that is not a regular file
  * is an error. A section that does not appear is an error.
  * On error returns false and writes a one-line reason (with file and
  * line number) to err. */

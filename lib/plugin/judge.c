@@ -12,7 +12,7 @@
  *                                                 arriving: --timeout-result (timeout);
  *                                                 UNKNOWN (internal)
  *   token        the token endpoint's answer      OK (ok); 401, 403, OAuth2 refusal CRITICAL
- *                (only with credentials), or a    (auth); unusable 2xx, also one over 1 MiB,
+ *                (only with credentials), or a    (auth); unusable 2xx, also one over PT_MAX_BODY,
  *                remembered refusal (judged as    CRITICAL (bad_response); 429 WARNING
  *                it was; no connection then)      (rate_limited); other 4xx WARNING
  *                                                 (client_error); 5xx CRITICAL (server_error)

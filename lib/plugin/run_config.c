@@ -3,6 +3,7 @@
 
 #include "run_config.h"
 #include "secret.h"
+#include "util/limits.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,7 @@ void pt_config_init(struct pt_config *cfg, enum pt_endpoint endpoint)
 	cfg->endpoint = endpoint;
 	cfg->environment = "production";
 	cfg->api_version = PT_DEFAULT_API_VERSION;
-	cfg->timeout = PT_DEFAULT_TIMEOUT;
+	cfg->timeout = PT_DEFAULT_TIMEOUT_SECONDS;
 	cfg->timeout_state = PT_CRITICAL;
 }
 

@@ -11,7 +11,6 @@
 
 #define PT_EXPECT_MAX          16
 #define PT_EXPECT_ARG_MAX      1024 /* one --expect-json argument, bytes */
-#define PT_DEFAULT_TIMEOUT     10.0
 #define PT_DEFAULT_API_VERSION "v3.8"
 
 enum pt_output_format {

@@ -6,6 +6,7 @@
 #include "secret.h"
 #include "sanitize.h"
 #include "util/file.h"
+#include "util/limits.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -13,7 +14,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SECRET_MAX 4096
 /* How much of a file name an error message repeats. */
 #define NAME_SHOWN 200
 
@@ -86,8 +86,8 @@ static bool take_content(const char *path, char *buf, size_t len, char **out, st
 		file_error(err, path, "is empty");
 		return false;
 	}
-	if (len > SECRET_MAX) {
-		file_error(err, path, "is larger than 4096 bytes");
+	if (len > PT_SECRET_MAX) {
+		file_error(err, path, "is larger than " PT_STR(PT_SECRET_MAX) " bytes");
 		return false;
 	}
 	/* Editors and `echo` add a line break; it is not part of the secret. */
@@ -116,7 +116,7 @@ static bool take_content(const char *path, char *buf, size_t len, char **out, st
 bool pt_secret_read_file(const char *path, char **out, struct pt_buf *err)
 {
 	/* One byte more than allowed tells an over-size file apart. */
-	char buf[SECRET_MAX + 1];
+	char buf[PT_SECRET_MAX + 1];
 	struct stat sb;
 	enum pt_open_failure why;
 	size_t len = 0;
@@ -173,10 +173,10 @@ bool pt_secret_from_env(const char *name, char **out, struct pt_buf *err)
 		return false;
 	}
 	len = strlen(v);
-	if (len > SECRET_MAX) {
+	if (len > PT_SECRET_MAX) {
 		pt_buf_puts(err, "environment variable ");
 		append_name(err, name);
-		pt_buf_puts(err, " is longer than 4096 bytes");
+		pt_buf_puts(err, " is longer than " PT_STR(PT_SECRET_MAX) " bytes");
 		return false;
 	}
 	if (has_control(v, len)) {

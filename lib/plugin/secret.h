@@ -10,7 +10,7 @@
 /* Reads a secret file: it must be a regular file (symlinks are
  * followed, as secret mounts use them, but the target is checked), not
  * readable or writable by "other" (mode & 007 == 0), not empty, at most
- * 4096 bytes. One trailing "\n" or "\r\n" is removed; what remains must
+ * PT_SECRET_MAX bytes. One trailing "\n" or "\r\n" is removed; what remains must
  * be non-empty and free of control characters. On success *out is a
  * malloc'ed NUL-terminated copy (free with pt_secret_free). On failure
  * returns false with a one-line reason in err that names the file but

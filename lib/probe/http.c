@@ -723,7 +723,7 @@ static struct curl_slist *build_headers(const struct pt_http_request *req, bool 
 {
 	struct curl_slist *list = NULL;
 	struct curl_slist *next;
-	char auth[4200];
+	char auth[PT_AUTH_HEADER_MAX];
 	int n;
 
 	*ok = true;
@@ -736,7 +736,7 @@ static struct curl_slist *build_headers(const struct pt_http_request *req, bool 
 		list = next;
 	}
 	if (req->bearer) {
-		n = snprintf(auth, sizeof(auth), "Authorization: Bearer %s", req->bearer);
+		n = snprintf(auth, sizeof(auth), PT_AUTH_HEADER_PREFIX "%s", req->bearer);
 		if (n < 0 || (size_t)n >= sizeof(auth)) {
 			*ok = false;
 			return list;

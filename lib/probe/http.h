@@ -4,6 +4,7 @@
 #define PT_HTTP_H
 
 #include "util/buf.h"
+#include "util/limits.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -64,8 +65,6 @@ struct pt_net_options {
 	int http_version;       /* 2: HTTP/2 over TLS (ALPN), else HTTP/1.1 */
 	const char *connect_to; /* libcurl CONNECT_TO entry, or NULL */
 };
-
-#define PT_MAX_REDIRECTS 5
 
 struct pt_http_request {
 	const char *method; /* "GET" or "POST" */
