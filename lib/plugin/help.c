@@ -13,7 +13,7 @@ void pt_version(struct pt_buf *out)
 
 void pt_help(struct pt_buf *out, enum pt_endpoint endpoint)
 {
-	const char *what = endpoint == PT_ENDPOINT_STATUS ? "status" : "ping";
+	const char *what = pt_endpoint_info(endpoint)->name;
 
 	pt_version(out);
 	pt_buf_printf(

@@ -168,7 +168,7 @@ static bool shown(struct pt_buf *out, const struct pt_buf *url)
 
 bool pt_target_build(const struct pt_config *cfg, struct pt_target *t)
 {
-	const char *path = cfg->endpoint == PT_ENDPOINT_STATUS ? "/system/status" : "/system/ping";
+	const char *path = pt_endpoint_info(cfg->endpoint)->path;
 	struct pt_buf plain = {0};
 	bool ok;
 
