@@ -3,7 +3,7 @@
 
 #include "help.h"
 #include "cli.h"
-#include "probe/http.h"
+#include "probe/probe.h"
 #include "util/limits.h"
 
 void pt_version(struct pt_buf *out)

@@ -34,9 +34,7 @@
 
 #include "judge.h"
 #include "sanitize.h"
-#include "probe/json_body.h"
-#include "probe/json_path.h"
-#include "probe/token_cache.h"
+#include "probe/probe.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -5,7 +5,7 @@
 #include "sanitize.h"
 #include "secret.h"
 #include "util/redact.h"
-#include "probe/json_path.h"
+#include "probe/probe.h"
 
 #include <errno.h>
 #include <getopt.h>

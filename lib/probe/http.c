@@ -2,7 +2,7 @@
 #include "config.h"
 
 #include "http.h"
-#include "clock.h"
+#include "util/clock.h"
 #include "phases.h"
 #include "util/redact.h"
 
