@@ -367,7 +367,7 @@ static void judge_latency(const struct pt_config *cfg, const struct pt_http_resp
 	}
 	pt_range_perfdata(&cfg->warning, warn, sizeof(warn));
 	pt_range_perfdata(&cfg->critical, crit, sizeof(crit));
-	/* Critical first, as the guidelines say. */
+	/* Critical first: a time inside both ranges is CRITICAL. */
 	if (pt_range_alert(&cfg->critical, h->t.total)) {
 		pt_subcheck_add(l, k, "latency", PT_CRITICAL, PT_REASON_LATENCY,
 		                "HTTP %ld in %.3f s (critical range %s)", h->status, h->t.total, crit);

@@ -193,21 +193,6 @@ bool pt_secret_from_env(const char *name, char **out, struct pt_buf *err)
 	return true;
 }
 
-char *pt_secret_take_arg(char *arg)
-{
-	char *copy;
-	size_t len;
-
-	if (!arg) {
-		return NULL;
-	}
-	len = strlen(arg);
-	copy = copy_secret(arg, len);
-	/* Overwrite even when the copy failed: ps must not show it. */
-	memset(arg, 'x', len);
-	return copy;
-}
-
 void pt_secret_free(char *s)
 {
 	if (!s) {

@@ -22,10 +22,6 @@ bool pt_secret_read_file(const char *path, char **out, struct pt_buf *err);
  * reason in err (returns false, *out NULL, err non-empty). */
 bool pt_secret_from_env(const char *name, char **out, struct pt_buf *err);
 
-/* Copies a secret given on the command line and overwrites the argv
- * string in place with 'x's so that `ps` shows no secret from then on. */
-char *pt_secret_take_arg(char *arg);
-
 /* Wipes and frees. NULL is fine. */
 void pt_secret_free(char *s);
 

@@ -18,7 +18,8 @@ static const struct {
     {"internal", "internal-distributor-api.prioticket.com"},
 };
 
-const char *pt_target_environment_host(const char *environment)
+/* The host of an environment name, or NULL. */
+static const char *environment_host(const char *environment)
 {
 	for (size_t i = 0; i < sizeof(environments) / sizeof(environments[0]); i++) {
 		if (strcmp(environment, environments[i].name) == 0) {
@@ -33,8 +34,7 @@ const char *pt_target_environment_label(const struct pt_config *cfg)
 	if (cfg->base_url || cfg->hostname) {
 		return "custom";
 	}
-	return cfg->environment && pt_target_environment_host(cfg->environment) ? cfg->environment
-	                                                                        : "unknown";
+	return cfg->environment && environment_host(cfg->environment) ? cfg->environment : "unknown";
 }
 
 static bool build_base(const struct pt_config *cfg, struct pt_buf *base)
@@ -51,7 +51,7 @@ static bool build_base(const struct pt_config *cfg, struct pt_buf *base)
 		return pt_buf_append(base, cfg->base_url, n);
 	}
 	if (!host) {
-		host = pt_target_environment_host(cfg->environment);
+		host = environment_host(cfg->environment);
 	}
 	if (!host) {
 		return false;

@@ -14,9 +14,6 @@ struct pt_target {
 	struct pt_buf token_shown;
 };
 
-/* The host of an environment name, or NULL. */
-const char *pt_target_environment_host(const char *environment);
-
 /* The environment a run targets, as machine outputs label it: its name,
  * "custom" when -H or -u chose the host, "unknown" when it is invalid. */
 const char *pt_target_environment_label(const struct pt_config *cfg);

@@ -63,31 +63,6 @@ const char *pt_http_library_version(void)
 	return text;
 }
 
-const char *pt_http_outcome_name(enum pt_http_outcome o)
-{
-	switch (o) {
-	case PT_HTTP_RESPONSE:
-		return "response";
-	case PT_HTTP_TIMEOUT:
-		return "timeout";
-	case PT_HTTP_DNS:
-		return "name resolution failed";
-	case PT_HTTP_CONNECT:
-		return "connection failed";
-	case PT_HTTP_TLS:
-		return "TLS failure";
-	case PT_HTTP_PROXY:
-		return "proxy failure";
-	case PT_HTTP_TOO_LARGE:
-		return "response too large";
-	case PT_HTTP_PROTOCOL:
-		return "bad HTTP response";
-	case PT_HTTP_INTERNAL:
-		return "internal error";
-	}
-	return "unknown";
-}
-
 const char *pt_http_reason(long status)
 {
 	switch (status) {
@@ -738,6 +713,8 @@ static struct curl_slist *build_headers(const struct pt_http_request *req, bool 
 	if (req->bearer) {
 		n = snprintf(auth, sizeof(auth), PT_AUTH_HEADER_PREFIX "%s", req->bearer);
 		if (n < 0 || (size_t)n >= sizeof(auth)) {
+			/* The cut header still holds most of the token. */
+			pt_wipe(auth, sizeof(auth));
 			*ok = false;
 			return list;
 		}

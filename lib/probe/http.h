@@ -125,9 +125,6 @@ const char *pt_http_version_name(long version);
  * has no host or the entry does not fit. */
 bool pt_http_connect_to_entry(const char *url, const char *to, char *out, size_t len);
 
-/* A short name for an outcome ("timeout", "TLS failure", ...). */
-const char *pt_http_outcome_name(enum pt_http_outcome o);
-
 /* The RFC 9110 reason phrase of a status code a proxy or gateway may
  * answer with ("Proxy Authentication Required"), or "". */
 const char *pt_http_reason(long status);

@@ -478,29 +478,11 @@ static void test_env(void **state)
 	assert_int_equal(err.len, 0);
 }
 
-/* --- command line -------------------------------------------------------- */
+/* --- freeing -------------------------------------------------------------- */
 
-static void test_take_arg(void **state)
+static void test_free_null(void **state)
 {
-	char arg[] = "hunter2";
-	char empty[] = "";
-	char *copy;
-
 	(void)state;
-	copy = pt_secret_take_arg(arg);
-	assert_non_null(copy);
-	assert_string_equal(copy, "hunter2");
-	assert_ptr_not_equal(copy, arg);
-	/* same length, so argv's layout in memory is unchanged */
-	assert_string_equal(arg, "xxxxxxx");
-	pt_secret_free(copy);
-
-	copy = pt_secret_take_arg(empty);
-	assert_non_null(copy);
-	assert_string_equal(copy, "");
-	pt_secret_free(copy);
-
-	assert_null(pt_secret_take_arg(NULL));
 	pt_secret_free(NULL);
 }
 
@@ -520,7 +502,7 @@ int main(void)
 	    cmocka_unit_test(test_read_error),
 	    cmocka_unit_test(test_long_name_cut),
 	    cmocka_unit_test(test_env),
-	    cmocka_unit_test(test_take_arg),
+	    cmocka_unit_test(test_free_null),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
