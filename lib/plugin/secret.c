@@ -14,21 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* How much of a file name an error message repeats. */
-#define NAME_SHOWN 200
-
-/* Names come from the command line and the file system: they go into
- * one-line messages sanitised, bounded, and cut at a '=' (a path that
- * holds one is more likely a secret typed in the wrong place). */
-static void append_name(struct pt_buf *err, const char *s)
-{
-	pt_sanitize_user_value(err, s, NAME_SHOWN);
-}
-
 static void file_error(struct pt_buf *err, const char *path, const char *why)
 {
 	pt_buf_puts(err, "secret file ");
-	append_name(err, path);
+	pt_sanitize_name(err, path);
 	pt_buf_printf(err, ": %s", why);
 }
 
@@ -175,13 +164,13 @@ bool pt_secret_from_env(const char *name, char **out, struct pt_buf *err)
 	len = strlen(v);
 	if (len > PT_SECRET_MAX) {
 		pt_buf_puts(err, "environment variable ");
-		append_name(err, name);
+		pt_sanitize_name(err, name);
 		pt_buf_puts(err, " is longer than " PT_STR(PT_SECRET_MAX) " bytes");
 		return false;
 	}
 	if (has_control(v, len)) {
 		pt_buf_puts(err, "environment variable ");
-		append_name(err, name);
+		pt_sanitize_name(err, name);
 		pt_buf_puts(err, " contains control characters");
 		return false;
 	}

@@ -36,5 +36,10 @@
  * stops "@-" from reading an endless stdin. */
 #define PT_INI_FILE_MAX_MIB 1
 #define PT_INI_FILE_MAX     (PT_INI_FILE_MAX_MIB * 1024 * 1024)
+/* The longest section name, in characters. */
+#define PT_INI_SECTION_CHARS 255
+
+/* How much of a file or section name an error message repeats. */
+#define PT_NAME_SHOWN 200
 
 #endif

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "plugin/extra_opts.h"
+#include "plugin/ini.h"
 
 #include <fcntl.h>
 #include <ftw.h>
@@ -174,7 +175,7 @@ static void test_grammar(void **state)
 		struct pt_buf got = {0};
 		char **args = NULL;
 		int n = 0;
-		bool ok = pt_extra_opts_read(ini("g.ini", r->ini), "s", &args, &n, &err);
+		bool ok = pt_ini_read_section(ini("g.ini", r->ini), "s", &args, &n, NULL, &err);
 
 		join_args(args, n, &got);
 		if (!ok || strcmp(pt_buf_str(&got), r->expect) != 0) {
@@ -236,7 +237,7 @@ static void test_errors(void **state)
 		char **args = NULL;
 		int n = 0;
 		const char *path = ini("e.ini", r->ini);
-		bool ok = pt_extra_opts_read(path, "s", &args, &n, &err);
+		bool ok = pt_ini_read_section(path, "s", &args, &n, NULL, &err);
 
 		pt_buf_printf(&want, "%s%s", path, r->reason);
 		if (ok || n != 0 || strcmp(pt_buf_str(&err), pt_buf_str(&want)) != 0) {
@@ -263,7 +264,7 @@ static void test_nul_byte(void **state)
 	(void)state;
 	path_in_tmp(path, sizeof(path), "nul.ini");
 	write_bytes(path, data, sizeof(data) - 1);
-	assert_false(pt_extra_opts_read(path, "s", &args, &n, &err));
+	assert_false(pt_ini_read_section(path, "s", &args, &n, NULL, &err));
 	pt_buf_printf(&want, "%s:2: NUL byte", path);
 	assert_string_equal(pt_buf_str(&err), pt_buf_str(&want));
 	assert_int_equal(n, 0);
@@ -290,7 +291,7 @@ static void test_error_hides_values(void **state)
 		char **args = NULL;
 		int n = 0;
 
-		assert_false(pt_extra_opts_read(ini("h.ini", files[i]), "s", &args, &n, &err));
+		assert_false(pt_ini_read_section(ini("h.ini", files[i]), "s", &args, &n, NULL, &err));
 		assert_null(strstr(pt_buf_str(&err), "SECRET"));
 		assert_null(strchr(pt_buf_str(&err), '\n'));
 		assert_true(err.len > 0);
@@ -307,10 +308,10 @@ static void test_error_keeps_earlier_args(void **state)
 	int n = 0;
 
 	(void)state;
-	assert_true(pt_extra_opts_read(ini("a.ini", "[s]\nab=1\n"), "s", &args, &n, &err));
+	assert_true(pt_ini_read_section(ini("a.ini", "[s]\nab=1\n"), "s", &args, &n, NULL, &err));
 	assert_int_equal(n, 1);
 	assert_false(
-	    pt_extra_opts_read(ini("b.ini", "[t]\ncd=2\nef=3\nbroken\n"), "t", &args, &n, &err));
+	    pt_ini_read_section(ini("b.ini", "[t]\ncd=2\nef=3\nbroken\n"), "t", &args, &n, NULL, &err));
 	assert_int_equal(n, 1);
 	assert_string_equal(args[0], "--ab=1");
 	free_args(args, n);
@@ -325,8 +326,10 @@ static void test_appends(void **state)
 	int n = 0;
 
 	(void)state;
-	assert_true(pt_extra_opts_read(ini("a.ini", "[s]\nab=1\n[t]\ncd=2\n"), "s", &args, &n, &err));
-	assert_true(pt_extra_opts_read(ini("a.ini", "[s]\nab=1\n[t]\ncd=2\n"), "t", &args, &n, &err));
+	assert_true(
+	    pt_ini_read_section(ini("a.ini", "[s]\nab=1\n[t]\ncd=2\n"), "s", &args, &n, NULL, &err));
+	assert_true(
+	    pt_ini_read_section(ini("a.ini", "[s]\nab=1\n[t]\ncd=2\n"), "t", &args, &n, NULL, &err));
 	join_args(args, n, &got);
 	assert_string_equal(pt_buf_str(&got), "--ab=1\n--cd=2");
 	assert_string_equal(pt_buf_str(&err), "");
@@ -374,7 +377,7 @@ static void test_line_length(void **state)
 		bool ok;
 
 		make_line_file(path, rows[i].len, rows[i].end);
-		ok = pt_extra_opts_read(path, "s", &args, &n, &err);
+		ok = pt_ini_read_section(path, "s", &args, &n, NULL, &err);
 		if (rows[i].ok) {
 			if (!ok || n != 1 || strlen(args[0]) != rows[i].len - 3 + 5) {
 				print_error("row %zu (%zu bytes): refused: %s\n", i, rows[i].len, pt_buf_str(&err));
@@ -411,7 +414,7 @@ static void test_long_line_elsewhere(void **state)
 	memcpy(data, "[s]\nab=1\n[o]\n", 13);
 	path_in_tmp(path, sizeof(path), "long2.ini");
 	write_bytes(path, data, 10000);
-	assert_false(pt_extra_opts_read(path, "s", &args, &n, &err));
+	assert_false(pt_ini_read_section(path, "s", &args, &n, NULL, &err));
 	assert_non_null(strstr(pt_buf_str(&err), ":4: line longer than 4096 bytes"));
 	assert_int_equal(n, 0);
 	free_args(args, n);
@@ -438,7 +441,7 @@ static void test_file_too_big(void **state)
 	}
 	path_in_tmp(path, sizeof(path), "big.ini");
 	write_bytes(path, data, size);
-	assert_false(pt_extra_opts_read(path, "s", &args, &n, &err));
+	assert_false(pt_ini_read_section(path, "s", &args, &n, NULL, &err));
 	pt_buf_printf(&want, "%s: file larger than 1 MiB", path);
 	assert_string_equal(pt_buf_str(&err), pt_buf_str(&want));
 	assert_int_equal(n, 0);
@@ -460,7 +463,7 @@ static void test_missing_file(void **state)
 
 	(void)state;
 	path_in_tmp(path, sizeof(path), "does-not-exist.ini");
-	assert_false(pt_extra_opts_read(path, "s", &args, &n, &err));
+	assert_false(pt_ini_read_section(path, "s", &args, &n, NULL, &err));
 	pt_buf_printf(&want, "cannot open %s: No such file or directory", path);
 	assert_string_equal(pt_buf_str(&err), pt_buf_str(&want));
 	assert_int_equal(n, 0);
@@ -480,7 +483,7 @@ static void test_directory_refused(void **state)
 	(void)state;
 	path_in_tmp(path, sizeof(path), "dir.ini");
 	assert_int_equal(mkdir(path, 0700), 0);
-	assert_false(pt_extra_opts_read(path, "s", &args, &n, &err));
+	assert_false(pt_ini_read_section(path, "s", &args, &n, NULL, &err));
 	pt_buf_printf(&want, "%s: not a regular file", path);
 	assert_string_equal(pt_buf_str(&err), pt_buf_str(&want));
 	assert_int_equal(rmdir(path), 0);
@@ -508,7 +511,7 @@ static void test_fifo_refused(void **state)
 	assert_int_equal(mkfifo(path, 0600), 0);
 	signal(SIGALRM, on_alarm);
 	alarm(5);
-	assert_false(pt_extra_opts_read(path, "s", &args, &n, &err));
+	assert_false(pt_ini_read_section(path, "s", &args, &n, NULL, &err));
 	alarm(0);
 	signal(SIGALRM, SIG_DFL);
 	pt_buf_printf(&want, "%s: not a regular file", path);
@@ -529,7 +532,7 @@ static void test_symlink_followed(void **state)
 	path_in_tmp(link, sizeof(link), "link.ini");
 	unlink(link);
 	assert_int_equal(symlink(ini("target.ini", "[s]\nab=1\n"), link), 0);
-	assert_true(pt_extra_opts_read(link, "s", &args, &n, &err));
+	assert_true(pt_ini_read_section(link, "s", &args, &n, NULL, &err));
 	assert_int_equal(n, 1);
 	assert_string_equal(args[0], "--ab=1");
 	free_args(args, n);
@@ -546,7 +549,7 @@ static void test_name_kept_on_one_line(void **state)
 
 	(void)state;
 	path_in_tmp(path, sizeof(path), "bad\nname.ini");
-	assert_false(pt_extra_opts_read(path, "s", &args, &n, &err));
+	assert_false(pt_ini_read_section(path, "s", &args, &n, NULL, &err));
 	assert_null(strchr(pt_buf_str(&err), '\n'));
 	assert_non_null(strstr(pt_buf_str(&err), "bad name.ini"));
 	pt_buf_free(&err);
@@ -564,7 +567,7 @@ static void test_long_name_cut(void **state)
 	memset(path, 'n', sizeof(path) - 1);
 	path[0] = '/';
 	path[sizeof(path) - 1] = '\0';
-	assert_false(pt_extra_opts_read(path, "s", &args, &n, &err));
+	assert_false(pt_ini_read_section(path, "s", &args, &n, NULL, &err));
 	/* "cannot open " + 197 bytes of the name + "..." + ": reason" */
 	assert_int_equal(strncmp(pt_buf_str(&err) + 12 + 197, "...: ", 5), 0);
 	pt_buf_free(&err);
@@ -577,10 +580,10 @@ static void test_no_file_name(void **state)
 	int n = 0;
 
 	(void)state;
-	assert_false(pt_extra_opts_read("", "s", &args, &n, &err));
+	assert_false(pt_ini_read_section("", "s", &args, &n, NULL, &err));
 	assert_string_equal(pt_buf_str(&err), "extra-opts: no ini file given");
 	pt_buf_free(&err);
-	assert_false(pt_extra_opts_read(NULL, "s", &args, &n, &err));
+	assert_false(pt_ini_read_section(NULL, "s", &args, &n, NULL, &err));
 	assert_string_equal(pt_buf_str(&err), "extra-opts: no ini file given");
 	pt_buf_free(&err);
 }
@@ -596,7 +599,7 @@ static void test_read_error(void **state)
 	if (access("/proc/self/mem", F_OK) != 0) {
 		skip();
 	}
-	assert_false(pt_extra_opts_read("/proc/self/mem", "s", &args, &n, &err));
+	assert_false(pt_ini_read_section("/proc/self/mem", "s", &args, &n, NULL, &err));
 	assert_string_equal(pt_buf_str(&err), "/proc/self/mem: read error: Input/output error");
 	pt_buf_free(&err);
 }
@@ -610,12 +613,12 @@ static void test_bad_section_argument(void **state)
 	const char *path = ini("sec.ini", "[s]\nab=1\n");
 
 	(void)state;
-	assert_false(pt_extra_opts_read(path, "", &args, &n, &err));
+	assert_false(pt_ini_read_section(path, "", &args, &n, NULL, &err));
 	assert_true(err.len > 0);
 	pt_buf_free(&err);
 	memset(longname, 'a', sizeof(longname) - 1);
 	longname[sizeof(longname) - 1] = '\0';
-	assert_false(pt_extra_opts_read(path, longname, &args, &n, &err));
+	assert_false(pt_ini_read_section(path, longname, &args, &n, NULL, &err));
 	assert_true(err.len > 0);
 	assert_int_equal(n, 0);
 	pt_buf_free(&err);
@@ -644,7 +647,7 @@ static void read_stdin_ok(void)
 	char **args = NULL;
 	int n = 0;
 
-	assert_true(pt_extra_opts_read("-", "s", &args, &n, &err));
+	assert_true(pt_ini_read_section("-", "s", &args, &n, NULL, &err));
 	assert_int_equal(n, 2);
 	assert_string_equal(args[0], "--ab=1");
 	assert_string_equal(args[1], "-w5");
@@ -658,7 +661,7 @@ static void read_stdin_bad(void)
 	char **args = NULL;
 	int n = 0;
 
-	assert_false(pt_extra_opts_read("-", "s", &args, &n, &err));
+	assert_false(pt_ini_read_section("-", "s", &args, &n, NULL, &err));
 	assert_string_equal(pt_buf_str(&err), "(stdin):2: neither key=value nor [section]");
 	pt_buf_free(&err);
 }
@@ -681,7 +684,7 @@ static void test_default_mp_config_file(void **state)
 	path_in_tmp(path, sizeof(path), "mp.ini");
 	write_file(path, "[s]\n");
 	setenv("MP_CONFIG_FILE", path, 1);
-	got = pt_extra_opts_default_file();
+	got = pt_ini_default_file();
 	assert_non_null(got);
 	assert_string_equal(got, path);
 	free(got);
@@ -712,7 +715,7 @@ static void test_default_order(void **state)
 		snprintf(env, sizeof(env), "%s:%s", d1, d2);
 		setenv("NAGIOS_CONFIG_PATH", env, 1);
 	}
-	got = pt_extra_opts_default_file();
+	got = pt_ini_default_file();
 	assert_non_null(got);
 	assert_string_equal(got, p);
 	free(got);
@@ -722,7 +725,7 @@ static void test_default_order(void **state)
 	write_file(p, "");
 	path_in_tmp(p, sizeof(p), "cfg2/monitoring-plugins.ini");
 	write_file(p, "");
-	got = pt_extra_opts_default_file();
+	got = pt_ini_default_file();
 	assert_non_null(got);
 	assert_string_equal(got, p);
 	free(got);
@@ -730,7 +733,7 @@ static void test_default_order(void **state)
 	/* an earlier directory wins over a better name in a later one */
 	path_in_tmp(p, sizeof(p), "cfg1/nagios-plugins.ini");
 	write_file(p, "");
-	got = pt_extra_opts_default_file();
+	got = pt_ini_default_file();
 	assert_non_null(got);
 	assert_string_equal(got, p);
 	free(got);
@@ -742,7 +745,7 @@ static void test_default_order(void **state)
 		snprintf(env, sizeof(env), "::%s::", d1);
 		setenv("NAGIOS_CONFIG_PATH", env, 1);
 	}
-	got = pt_extra_opts_default_file();
+	got = pt_ini_default_file();
 	assert_non_null(got);
 	assert_string_equal(got, p);
 	free(got);
@@ -750,14 +753,14 @@ static void test_default_order(void **state)
 	/* a set but missing MP_CONFIG_FILE is passed over */
 	path_in_tmp(mp, sizeof(mp), "no-such.ini");
 	setenv("MP_CONFIG_FILE", mp, 1);
-	got = pt_extra_opts_default_file();
+	got = pt_ini_default_file();
 	assert_non_null(got);
 	assert_string_equal(got, p);
 	free(got);
 
 	/* an existing MP_CONFIG_FILE wins */
 	write_file(mp, "");
-	got = pt_extra_opts_default_file();
+	got = pt_ini_default_file();
 	assert_non_null(got);
 	assert_string_equal(got, mp);
 	free(got);
@@ -801,7 +804,7 @@ static void test_default_none(void **state)
 	path_in_tmp(d, sizeof(d), "empty-cfg");
 	assert_int_equal(mkdir(d, 0700), 0);
 	setenv("NAGIOS_CONFIG_PATH", d, 1);
-	got = pt_extra_opts_default_file();
+	got = pt_ini_default_file();
 	assert_null(got);
 	assert_int_equal(rmdir(d), 0);
 }
