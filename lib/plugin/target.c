@@ -29,6 +29,11 @@ static const char *environment_host(const char *environment)
 	return NULL;
 }
 
+bool pt_target_environment_known(const char *environment)
+{
+	return environment_host(environment) != NULL;
+}
+
 const char *pt_target_environment_label(const struct pt_config *cfg)
 {
 	if (cfg->base_url || cfg->hostname) {

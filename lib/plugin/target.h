@@ -14,6 +14,9 @@ struct pt_target {
 	struct pt_buf token_shown;
 };
 
+/* Whether environment is one of the names the table in target.c knows. */
+bool pt_target_environment_known(const char *environment);
+
 /* The environment a run targets, as machine outputs label it: its name,
  * "custom" when -H or -u chose the host, "unknown" when it is invalid. */
 const char *pt_target_environment_label(const struct pt_config *cfg);
