@@ -11,6 +11,7 @@
 
 #include "plugin/extra_opts.h"
 #include "plugin/ini.h"
+#include "unit_files.h"
 
 #include <fcntl.h>
 #include <ftw.h>
@@ -23,24 +24,11 @@
 
 #define PROG "check_prioticket_ping"
 
-static char tmpdir[160];
-
 /* --- helpers ------------------------------------------------------- */
-
-static void path_in_tmp(char *out, size_t len, const char *name)
-{
-	int n = snprintf(out, len, "%s/%s", tmpdir, name);
-
-	assert_true(n > 0 && (size_t)n < len);
-}
 
 static void write_bytes(const char *path, const char *data, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, data, len), (ssize_t)len);
-	assert_int_equal(close(fd), 0);
+	unit_write_bytes(path, data, len, 0600);
 }
 
 static void write_file(const char *path, const char *text)
@@ -53,7 +41,7 @@ static const char *ini(const char *name, const char *text)
 {
 	static char path[256];
 
-	path_in_tmp(path, sizeof(path), name);
+	unit_path_in_tmp(path, sizeof(path), name);
 	write_file(path, text);
 	return path;
 }
@@ -78,33 +66,16 @@ static void free_args(char **args, int n)
 	free(args);
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int group_setup(void **state)
 {
-	const char *base = getenv("TMPDIR");
-
 	(void)state;
-	if (!base || !*base || strlen(base) > 100) {
-		base = "/tmp";
-	}
-	snprintf(tmpdir, sizeof(tmpdir), "%s/pt_test_eo_XXXXXX", base);
-	if (!mkdtemp(tmpdir)) {
-		return -1;
-	}
-	return 0;
+	return unit_tmpdir_make("pt_test_eo");
 }
 
 static int group_teardown(void **state)
 {
 	(void)state;
-	return nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return unit_tmpdir_remove();
 }
 
 /* Each test starts from a clean environment for the default search. */
@@ -262,7 +233,7 @@ static void test_nul_byte(void **state)
 	char path[256];
 
 	(void)state;
-	path_in_tmp(path, sizeof(path), "nul.ini");
+	unit_path_in_tmp(path, sizeof(path), "nul.ini");
 	write_bytes(path, data, sizeof(data) - 1);
 	assert_false(pt_ini_read_section(path, "s", &args, &n, NULL, &err));
 	pt_buf_printf(&want, "%s:2: NUL byte", path);
@@ -368,7 +339,7 @@ static void test_line_length(void **state)
 	char path[256];
 
 	(void)state;
-	path_in_tmp(path, sizeof(path), "long.ini");
+	unit_path_in_tmp(path, sizeof(path), "long.ini");
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct pt_buf err = {0};
 		struct pt_buf want = {0};
@@ -412,7 +383,7 @@ static void test_long_line_elsewhere(void **state)
 	assert_non_null(data);
 	memset(data, '#', 10000);
 	memcpy(data, "[s]\nab=1\n[o]\n", 13);
-	path_in_tmp(path, sizeof(path), "long2.ini");
+	unit_path_in_tmp(path, sizeof(path), "long2.ini");
 	write_bytes(path, data, 10000);
 	assert_false(pt_ini_read_section(path, "s", &args, &n, NULL, &err));
 	assert_non_null(strstr(pt_buf_str(&err), ":4: line longer than 4096 bytes"));
@@ -439,7 +410,7 @@ static void test_file_too_big(void **state)
 	for (i = 9; i < size; i++) {
 		data[i] = (i % 64 == 63) ? '\n' : '#';
 	}
-	path_in_tmp(path, sizeof(path), "big.ini");
+	unit_path_in_tmp(path, sizeof(path), "big.ini");
 	write_bytes(path, data, size);
 	assert_false(pt_ini_read_section(path, "s", &args, &n, NULL, &err));
 	pt_buf_printf(&want, "%s: file larger than 1 MiB", path);
@@ -462,7 +433,7 @@ static void test_missing_file(void **state)
 	char path[256];
 
 	(void)state;
-	path_in_tmp(path, sizeof(path), "does-not-exist.ini");
+	unit_path_in_tmp(path, sizeof(path), "does-not-exist.ini");
 	assert_false(pt_ini_read_section(path, "s", &args, &n, NULL, &err));
 	pt_buf_printf(&want, "cannot open %s: No such file or directory", path);
 	assert_string_equal(pt_buf_str(&err), pt_buf_str(&want));
@@ -481,7 +452,7 @@ static void test_directory_refused(void **state)
 	char path[256];
 
 	(void)state;
-	path_in_tmp(path, sizeof(path), "dir.ini");
+	unit_path_in_tmp(path, sizeof(path), "dir.ini");
 	assert_int_equal(mkdir(path, 0700), 0);
 	assert_false(pt_ini_read_section(path, "s", &args, &n, NULL, &err));
 	pt_buf_printf(&want, "%s: not a regular file", path);
@@ -489,13 +460,6 @@ static void test_directory_refused(void **state)
 	assert_int_equal(rmdir(path), 0);
 	pt_buf_free(&err);
 	pt_buf_free(&want);
-}
-
-static void on_alarm(int sig)
-{
-	(void)sig;
-	/* Reaching this means the open blocked on the FIFO. */
-	_exit(99);
 }
 
 static void test_fifo_refused(void **state)
@@ -507,9 +471,9 @@ static void test_fifo_refused(void **state)
 	char path[256];
 
 	(void)state;
-	path_in_tmp(path, sizeof(path), "fifo.ini");
+	unit_path_in_tmp(path, sizeof(path), "fifo.ini");
 	assert_int_equal(mkfifo(path, 0600), 0);
-	signal(SIGALRM, on_alarm);
+	signal(SIGALRM, unit_on_alarm);
 	alarm(5);
 	assert_false(pt_ini_read_section(path, "s", &args, &n, NULL, &err));
 	alarm(0);
@@ -529,7 +493,7 @@ static void test_symlink_followed(void **state)
 	char link[256];
 
 	(void)state;
-	path_in_tmp(link, sizeof(link), "link.ini");
+	unit_path_in_tmp(link, sizeof(link), "link.ini");
 	unlink(link);
 	assert_int_equal(symlink(ini("target.ini", "[s]\nab=1\n"), link), 0);
 	assert_true(pt_ini_read_section(link, "s", &args, &n, NULL, &err));
@@ -548,7 +512,7 @@ static void test_name_kept_on_one_line(void **state)
 	char path[256];
 
 	(void)state;
-	path_in_tmp(path, sizeof(path), "bad\nname.ini");
+	unit_path_in_tmp(path, sizeof(path), "bad\nname.ini");
 	assert_false(pt_ini_read_section(path, "s", &args, &n, NULL, &err));
 	assert_null(strchr(pt_buf_str(&err), '\n'));
 	assert_non_null(strstr(pt_buf_str(&err), "bad name.ini"));
@@ -681,7 +645,7 @@ static void test_default_mp_config_file(void **state)
 	char *got;
 
 	(void)state;
-	path_in_tmp(path, sizeof(path), "mp.ini");
+	unit_path_in_tmp(path, sizeof(path), "mp.ini");
 	write_file(path, "[s]\n");
 	setenv("MP_CONFIG_FILE", path, 1);
 	got = pt_ini_default_file();
@@ -701,13 +665,13 @@ static void test_default_order(void **state)
 	char *got;
 
 	(void)state;
-	path_in_tmp(d1, sizeof(d1), "cfg1");
-	path_in_tmp(d2, sizeof(d2), "cfg2");
+	unit_path_in_tmp(d1, sizeof(d1), "cfg1");
+	unit_path_in_tmp(d2, sizeof(d2), "cfg2");
 	assert_int_equal(mkdir(d1, 0700), 0);
 	assert_int_equal(mkdir(d2, 0700), 0);
 
 	/* only dir 2 has a file */
-	path_in_tmp(p, sizeof(p), "cfg2/plugins.ini");
+	unit_path_in_tmp(p, sizeof(p), "cfg2/plugins.ini");
 	write_file(p, "");
 	{
 		char env[600];
@@ -721,9 +685,9 @@ static void test_default_order(void **state)
 	free(got);
 
 	/* the names are tried in order within one directory */
-	path_in_tmp(p, sizeof(p), "cfg2/nagios-plugins.ini");
+	unit_path_in_tmp(p, sizeof(p), "cfg2/nagios-plugins.ini");
 	write_file(p, "");
-	path_in_tmp(p, sizeof(p), "cfg2/monitoring-plugins.ini");
+	unit_path_in_tmp(p, sizeof(p), "cfg2/monitoring-plugins.ini");
 	write_file(p, "");
 	got = pt_ini_default_file();
 	assert_non_null(got);
@@ -731,7 +695,7 @@ static void test_default_order(void **state)
 	free(got);
 
 	/* an earlier directory wins over a better name in a later one */
-	path_in_tmp(p, sizeof(p), "cfg1/nagios-plugins.ini");
+	unit_path_in_tmp(p, sizeof(p), "cfg1/nagios-plugins.ini");
 	write_file(p, "");
 	got = pt_ini_default_file();
 	assert_non_null(got);
@@ -751,7 +715,7 @@ static void test_default_order(void **state)
 	free(got);
 
 	/* a set but missing MP_CONFIG_FILE is passed over */
-	path_in_tmp(mp, sizeof(mp), "no-such.ini");
+	unit_path_in_tmp(mp, sizeof(mp), "no-such.ini");
 	setenv("MP_CONFIG_FILE", mp, 1);
 	got = pt_ini_default_file();
 	assert_non_null(got);
@@ -801,7 +765,7 @@ static void test_default_none(void **state)
 	if (system_ini_exists()) {
 		skip();
 	}
-	path_in_tmp(d, sizeof(d), "empty-cfg");
+	unit_path_in_tmp(d, sizeof(d), "empty-cfg");
 	assert_int_equal(mkdir(d, 0700), 0);
 	setenv("NAGIOS_CONFIG_PATH", d, 1);
 	got = pt_ini_default_file();
@@ -1048,13 +1012,13 @@ static void test_apply_errors(void **state)
 	char bpath[256];
 
 	(void)state;
-	path_in_tmp(path, sizeof(path), "missing.ini");
+	unit_path_in_tmp(path, sizeof(path), "missing.ini");
 	snprintf(missing, sizeof(missing), "--extra-opts=s@%s", path);
 	pt_buf_printf(&want, "cannot open %s: No such file or directory", path);
 	expect_apply_error(2, a1, pt_buf_str(&want));
 	pt_buf_free(&want);
 
-	path_in_tmp(path, sizeof(path), "apply.ini");
+	unit_path_in_tmp(path, sizeof(path), "apply.ini");
 	write_file(path, ini_text);
 	snprintf(nosect, sizeof(nosect), "--extra-opts=nosuch@%s", path);
 	pt_buf_printf(&want, "%s: section [nosuch] not found", path);
@@ -1062,14 +1026,14 @@ static void test_apply_errors(void **state)
 	pt_buf_free(&want);
 
 	/* no recursion, also not through an abbreviation getopt would take */
-	path_in_tmp(ipath, sizeof(ipath), "inner.ini");
+	unit_path_in_tmp(ipath, sizeof(ipath), "inner.ini");
 	write_file(ipath, "[s]\nab=1\nextra-opts=t@/etc/x.ini\n");
 	snprintf(inner, sizeof(inner), "--extra-opts=s@%s", ipath);
 	pt_buf_printf(&want, "%s: --extra-opts cannot be used inside an extra-opts file", ipath);
 	expect_apply_error(2, a3, pt_buf_str(&want));
 	pt_buf_free(&want);
 
-	path_in_tmp(apath, sizeof(apath), "abbrev.ini");
+	unit_path_in_tmp(apath, sizeof(apath), "abbrev.ini");
 	write_file(apath, "[s]\nextra=t\n");
 	snprintf(abbrev, sizeof(abbrev), "--extra-opts=s@%s", apath);
 	pt_buf_printf(&want, "%s: --extra-opts cannot be used inside an extra-opts file", apath);
@@ -1078,7 +1042,7 @@ static void test_apply_errors(void **state)
 
 	/* a later failure frees what an earlier --extra-opts gave */
 	snprintf(good, sizeof(good), "--extra-opts=extra@%s", path);
-	path_in_tmp(bpath, sizeof(bpath), "broken.ini");
+	unit_path_in_tmp(bpath, sizeof(bpath), "broken.ini");
 	write_file(bpath, "[s]\nab=1\nbroken\n");
 	snprintf(broken, sizeof(broken), "--extra-opts=s@%s", bpath);
 	pt_buf_printf(&want, "%s:3: neither key=value nor [section]", bpath);
@@ -1095,7 +1059,7 @@ static void test_apply_no_default_file(void **state)
 	if (system_ini_exists()) {
 		skip();
 	}
-	path_in_tmp(d, sizeof(d), "none-cfg");
+	unit_path_in_tmp(d, sizeof(d), "none-cfg");
 	assert_int_equal(mkdir(d, 0700), 0);
 	setenv("NAGIOS_CONFIG_PATH", d, 1);
 	expect_apply_error(2, argv,
