@@ -64,8 +64,8 @@ static bool load_spec(const char *spec, const char *progname, char ***args, int 
 		memcpy(section, progname, strlen(progname) + 1);
 	} else {
 		if (slen >= sizeof(section)) {
-			pt_buf_puts(err, "--extra-opts: section name longer than " PT_STR(
-			                     PT_INI_SECTION_CHARS) " characters");
+			pt_buf_puts(err, "--extra-opts: section name longer than " PT_INI_SECTION_CHARS_TEXT
+			                 " characters");
 			return false;
 		}
 		memcpy(section, spec, slen);

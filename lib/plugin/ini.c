@@ -464,8 +464,8 @@ bool pt_ini_read_section(const char *path, const char *section, char ***args, in
 		return false;
 	}
 	if (!section || !*section || strlen(section) > PT_INI_SECTION_CHARS) {
-		pt_buf_puts(err, "extra-opts: the section name must have 1 to " PT_STR(
-		                     PT_INI_SECTION_CHARS) " characters");
+		pt_buf_puts(err, "extra-opts: the section name must have 1 to " PT_INI_SECTION_CHARS_TEXT
+		                 " characters");
 		return false;
 	}
 	st.path = pt_ini_path_name(path);
@@ -493,11 +493,11 @@ bool pt_ini_read_section(const char *path, const char *section, char ***args, in
 		if (lr == LINE_OK) {
 			ok = ini_line(&st, line, len, err);
 		} else if (lr == LINE_TOO_LONG) {
-			line_error(&st, err, "line longer than " PT_STR(PT_INI_LINE_MAX) " bytes");
+			line_error(&st, err, "line longer than " PT_INI_LINE_MAX_TEXT " bytes");
 			ok = false;
 		} else if (lr == LINE_FILE_TOO_BIG) {
 			pt_sanitize_name(err, st.path);
-			pt_buf_puts(err, ": file larger than " PT_STR(PT_INI_FILE_MAX_MIB) " MiB");
+			pt_buf_puts(err, ": file larger than " PT_INI_FILE_MAX_MIB_TEXT " MiB");
 			ok = false;
 		} else {
 			int e = errno;

@@ -76,7 +76,7 @@ static bool take_content(const char *path, char *buf, size_t len, char **out, st
 		return false;
 	}
 	if (len > PT_SECRET_MAX) {
-		file_error(err, path, "is larger than " PT_STR(PT_SECRET_MAX) " bytes");
+		file_error(err, path, "is larger than " PT_SECRET_MAX_TEXT " bytes");
 		return false;
 	}
 	/* Editors and `echo` add a line break; it is not part of the secret. */
@@ -165,7 +165,7 @@ bool pt_secret_from_env(const char *name, char **out, struct pt_buf *err)
 	if (len > PT_SECRET_MAX) {
 		pt_buf_puts(err, "environment variable ");
 		pt_sanitize_name(err, name);
-		pt_buf_puts(err, " is longer than " PT_STR(PT_SECRET_MAX) " bytes");
+		pt_buf_puts(err, " is longer than " PT_SECRET_MAX_TEXT " bytes");
 		return false;
 	}
 	if (has_control(v, len)) {
