@@ -7,6 +7,6 @@
 
 int main(int argc, char **argv)
 {
-	pt_progname = "check_prioticket_status";
+	pt_progname = pt_endpoint_info(PT_ENDPOINT_STATUS)->program;
 	pt_plugin_main(PT_ENDPOINT_STATUS, argc, argv);
 }

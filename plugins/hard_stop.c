@@ -6,7 +6,7 @@
 #include "plugin/output.h"
 #include "plugin/target.h"
 #include "util/buf.h"
-#include "probe/clock.h"
+#include "util/clock.h"
 
 #include <signal.h>
 #include <stdio.h>

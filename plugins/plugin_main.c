@@ -6,7 +6,7 @@
 #include "plugin/check.h"
 #include "plugin/cli.h"
 #include "plugin/options.h"
-#include "probe/clock.h"
+#include "util/clock.h"
 
 #include <stdio.h>
 #include <stdlib.h>

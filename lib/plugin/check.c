@@ -11,10 +11,40 @@
 #include "probe/probe.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
+
+#ifndef PT_STATE_DIR
+#	define PT_STATE_DIR "/var/lib/monitoring-plugins"
+#endif
+
+/* The token cache's default directory follows the monitoring-plugins
+ * convention (MP_STATE_PATH, else the configured state directory), then
+ * the user's own cache directory (XDG), which the engine's user can
+ * write when it cannot write the system state directory. Only absolute
+ * paths count. */
+static struct pt_cache_places cache_places(void)
+{
+	const char *state = getenv("MP_STATE_PATH");
+	const char *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+	struct pt_cache_places p = {PT_STATE_DIR, NULL, NULL};
+
+	if (state && state[0] == '/') {
+		p.state_dir = state;
+	}
+	if (xdg && xdg[0] == '/') {
+		p.user_base = xdg;
+		p.user_sub = "/check_prioticket";
+	} else if (home && home[0] == '/') {
+		p.user_base = home;
+		p.user_sub = "/.cache/check_prioticket";
+	}
+	return p;
+}
 
 /* A fresh id per run, sent as App-Reference so that Prioticket's
  * support can find this very request. UUID version 4 layout. */
@@ -121,9 +151,10 @@ enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct p
 	    .trace = cfg->verbose >= 3 ? &trace : NULL,
 	    .use_cache = !cfg->no_token_cache,
 	    .cache_dir = cfg->token_cache_dir,
+	    .cache_places = cache_places(),
 	};
 
-	if (!pt_http_global_init()) {
+	if (!pt_probe_global_init()) {
 		pt_report_fail(&report, PT_UNKNOWN, PT_REASON_INTERNAL, "cannot initialise libcurl");
 	} else {
 		pt_probe_run(&pc, &res);
@@ -132,7 +163,7 @@ enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct p
 		pt_judge(cfg, &res, &report);
 		pt_details_perfdata(cfg, &res, &report);
 		pt_probe_result_free(&res);
-		pt_http_global_cleanup();
+		pt_probe_global_cleanup();
 	}
 	if (trace.len) {
 		pt_buf_puts(&report.details, "Trace:\n");

@@ -14,7 +14,7 @@ const char *pt_progname = "check_prioticket";
 
 void pt_cli_prefix(struct pt_buf *out, enum pt_endpoint endpoint, enum pt_state state)
 {
-	pt_buf_printf(out, "PRIOTICKET %s %s - ", endpoint == PT_ENDPOINT_STATUS ? "STATUS" : "PING",
+	pt_buf_printf(out, "PRIOTICKET %s %s - ", pt_endpoint_info(endpoint)->service,
 	              pt_state_name(state));
 }
 

@@ -6,7 +6,7 @@
 #include "judge.h"
 #include "perfdata.h"
 #include "sanitize.h"
-#include "probe/token_cache.h"
+#include "probe/probe.h"
 #include "util/redact.h"
 
 #include <stdio.h>

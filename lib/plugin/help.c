@@ -3,7 +3,8 @@
 
 #include "help.h"
 #include "cli.h"
-#include "probe/http.h"
+#include "probe/probe.h"
+#include "util/limits.h"
 
 void pt_version(struct pt_buf *out)
 {
@@ -12,7 +13,7 @@ void pt_version(struct pt_buf *out)
 
 void pt_help(struct pt_buf *out, enum pt_endpoint endpoint)
 {
-	const char *what = endpoint == PT_ENDPOINT_STATUS ? "status" : "ping";
+	const char *what = pt_endpoint_info(endpoint)->name;
 
 	pt_version(out);
 	pt_buf_printf(
@@ -43,7 +44,8 @@ void pt_help(struct pt_buf *out, enum pt_endpoint endpoint)
 	    "     --ca-file=FILE       trust the CA certificates in FILE\n"
 	    "     --ca-path=DIR        trust the hashed CA directory DIR\n"
 	    "     --insecure           do not verify the server certificate (not advised)\n"
-	    "     --follow-redirects   follow up to 5 redirects (the token is never sent\n"
+	    "     --follow-redirects   follow up to " PT_MAX_REDIRECTS_TEXT
+	    " redirects (the token is never sent\n"
 	    "                          to another host, nor https downgraded to http)\n"
 	    "     --http-version=V     1.1 (default) or 2: HTTP/2 over TLS when the server\n"
 	    "                          offers it by ALPN (plain http stays 1.1); a token\n"
@@ -77,7 +79,7 @@ void pt_help(struct pt_buf *out, enum pt_endpoint endpoint)
 	    "                          RANGE: 10 | 10: | ~:10 | 10:20 | @10:20\n"
 	    "                          (alert outside, or inside with @; ends included)\n"
 	    " -t, --timeout=SECONDS    budget for the whole run, token included\n"
-	    "                          (default: 10)\n"
+	    "                          (default: " PT_DEFAULT_TIMEOUT_SECONDS_TEXT ")\n"
 	    "     --timeout-result=STATE  ok, warning, critical (default) or unknown\n"
 	    "     --expect-json=PATH=VALUE[,VALUE...]\n"
 	    "                          the body's dotted PATH (a.b.0.c) must equal one\n"

@@ -12,7 +12,7 @@
  *                                                 arriving: --timeout-result (timeout);
  *                                                 UNKNOWN (internal)
  *   token        the token endpoint's answer      OK (ok); 401, 403, OAuth2 refusal CRITICAL
- *                (only with credentials), or a    (auth); unusable 2xx, also one over 1 MiB,
+ *                (only with credentials), or a    (auth); unusable 2xx, also one over PT_MAX_BODY,
  *                remembered refusal (judged as    CRITICAL (bad_response); 429 WARNING
  *                it was; no connection then)      (rate_limited); other 4xx WARNING
  *                                                 (client_error); 5xx CRITICAL (server_error)
@@ -34,9 +34,7 @@
 
 #include "judge.h"
 #include "sanitize.h"
-#include "probe/json_body.h"
-#include "probe/json_path.h"
-#include "probe/token_cache.h"
+#include "probe/probe.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -369,7 +367,7 @@ static void judge_latency(const struct pt_config *cfg, const struct pt_http_resp
 	}
 	pt_range_perfdata(&cfg->warning, warn, sizeof(warn));
 	pt_range_perfdata(&cfg->critical, crit, sizeof(crit));
-	/* Critical first, as the guidelines say. */
+	/* Critical first: a time inside both ranges is CRITICAL. */
 	if (pt_range_alert(&cfg->critical, h->t.total)) {
 		pt_subcheck_add(l, k, "latency", PT_CRITICAL, PT_REASON_LATENCY,
 		                "HTTP %ld in %.3f s (critical range %s)", h->status, h->t.total, crit);

@@ -5,10 +5,7 @@
 #include "report.h"
 #include "run_config.h"
 #include "probe/probe.h"
-
-/* Responses from /system/ping and /system/status are tiny; anything this
- * big is not the API talking. */
-#define PT_MAX_BODY (1024 * 1024)
+#include "util/limits.h"
 
 /* Adds one subcheck per concern to r->checks (the table is at the top
  * of judge.c); pt_report_finish then derives state, reason and summary. */

@@ -2,10 +2,11 @@
 #include "config.h"
 
 #include "options.h"
+#include "option_values.h"
 #include "sanitize.h"
 #include "secret.h"
 #include "util/redact.h"
-#include "probe/json_path.h"
+#include "probe/probe.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -83,274 +84,6 @@ static const struct option long_options[] = {
 
 static const char short_options[] = "E:H:p:A:u:46C:w:c:t:vhV";
 
-/* Printable ASCII without blanks: what a host, URL, id or scope may
- * hold here. */
-static bool printable(const char *s, size_t max, bool allow_space)
-{
-	size_t n = 0;
-
-	for (; *s; s++, n++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c < 0x20 || c >= 0x7f || (c == ' ' && !allow_space)) {
-			return false;
-		}
-	}
-	return n > 0 && n <= max;
-}
-
-static bool parse_long(const char *s, long min, long max, long *out)
-{
-	char *end;
-	long v;
-
-	if (!*s || strspn(s, "0123456789") != strlen(s)) {
-		return false;
-	}
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || v < min || v > max) {
-		return false;
-	}
-	*out = v;
-	return true;
-}
-
-static bool parse_seconds(const char *s, double *out)
-{
-	char *end;
-	double v;
-
-	if (!*s || strspn(s, "0123456789.") != strlen(s) || strchr(s, '.') != strrchr(s, '.')) {
-		return false;
-	}
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || *end || !isfinite(v) || v <= 0 || v > 3600) {
-		return false;
-	}
-	*out = v;
-	return true;
-}
-
-static bool valid_url(const char *s)
-{
-	const char *host;
-
-	if (strncasecmp(s, "http://", 7) == 0) {
-		host = s + 7;
-	} else if (strncasecmp(s, "https://", 8) == 0) {
-		host = s + 8;
-	} else {
-		return false;
-	}
-	return printable(s, 2048, false) && *host && *host != '/' && !strchr(s, '#');
-}
-
-/* A DNS name or an IPv4 address, or an IPv6 address in brackets or
- * bare. */
-static bool valid_host(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 253) {
-		return false;
-	}
-	if (strchr(s, ':')) {
-		if (s[0] == '[') {
-			return s[n - 1] == ']' && n > 2 && strspn(s + 1, "0123456789abcdefABCDEF:.") == n - 2;
-		}
-		return strspn(s, "0123456789abcdefABCDEF:.") == n;
-	}
-	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") == n &&
-	       s[0] != '-' && s[0] != '.';
-}
-
-/* True when s holds a percent-encoded control character (%00-%1F,
- * %7F): libcurl 7.88 drops a proxy whose credentials decode to one and
- * silently connects directly instead. */
-static bool encoded_control(const char *s)
-{
-	for (const char *p = strchr(s, '%'); p; p = strchr(p + 1, '%')) {
-		if (((p[1] == '0' || p[1] == '1') && p[2] && strchr("0123456789abcdefABCDEF", p[2])) ||
-		    (p[1] == '7' && (p[2] == 'f' || p[2] == 'F'))) {
-			return true;
-		}
-	}
-	return false;
-}
-
-/* [scheme://][user:pass@]host[:port][/], scheme one libcurl proxies
- * through. Never echoed: it may carry a password. */
-static bool valid_proxy(const char *s)
-{
-	static const char *const schemes[] = {"http://",    "https://",  "socks4://",
-	                                      "socks4a://", "socks5://", "socks5h://"};
-	char host[256];
-	const char *p = strstr(s, "://");
-	const char *at;
-	const char *port = NULL;
-	const char *end;
-	long n;
-
-	if (!printable(s, 2048, false) || encoded_control(s)) {
-		return false;
-	}
-	if (p) {
-		bool known = false;
-
-		for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
-			known |= strncasecmp(s, schemes[i], strlen(schemes[i])) == 0;
-		}
-		if (!known) {
-			return false;
-		}
-		s = p + 3;
-	}
-	at = strrchr(s, '@');
-	if (at) {
-		s = at + 1;
-	}
-	end = s + strcspn(s, "/");
-	if (*end && strcmp(end, "/") != 0) {
-		return false;
-	}
-	if (s[0] == '[') {
-		const char *close = memchr(s, ']', (size_t)(end - s));
-
-		if (!close) {
-			return false;
-		}
-		if (close + 1 < end) {
-			if (close[1] != ':') {
-				return false;
-			}
-			port = close + 2;
-		}
-		end = close + 1;
-	} else {
-		port = memchr(s, ':', (size_t)(end - s));
-		if (port) {
-			end = port++;
-		}
-	}
-	if (end - s <= 0 || (size_t)(end - s) >= sizeof(host)) {
-		return false;
-	}
-	memcpy(host, s, (size_t)(end - s));
-	host[end - s] = '\0';
-	if (port) {
-		char digits[8];
-		size_t len = strcspn(port, "/");
-
-		if (len == 0 || len >= sizeof(digits)) {
-			return false;
-		}
-		memcpy(digits, port, len);
-		digits[len] = '\0';
-		if (!parse_long(digits, 1, 65535, &n)) {
-			return false;
-		}
-	}
-	return valid_host(host);
-}
-
-/* HOST:PORT for --connect-to: a DNS name, an IPv4 address or an IPv6
- * address in brackets, and a port. */
-static bool valid_connect_to(const char *s)
-{
-	const char *colon;
-	char host[256];
-	long port;
-	size_t n;
-
-	if (!printable(s, 300, false)) {
-		return false;
-	}
-	if (s[0] == '[') {
-		const char *close = strchr(s, ']');
-
-		if (!close || close[1] != ':') {
-			return false;
-		}
-		colon = close + 1;
-	} else {
-		colon = strchr(s, ':');
-		if (!colon || strchr(colon + 1, ':')) {
-			return false;
-		}
-	}
-	n = (size_t)(colon - s);
-	if (n == 0 || n >= sizeof(host)) {
-		return false;
-	}
-	memcpy(host, s, n);
-	host[n] = '\0';
-	return valid_host(host) && (host[0] == '[' || !strchr(host, ':')) &&
-	       parse_long(colon + 1, 1, 65535, &port);
-}
-
-static bool valid_api_version(const char *s)
-{
-	size_t major = 0;
-	size_t minor = 0;
-
-	if (s[0] != 'v') {
-		return false;
-	}
-	major = strspn(s + 1, "0123456789");
-	if (major == 0 || major > 3 || s[1 + major] != '.') {
-		return false;
-	}
-	minor = strspn(s + 2 + major, "0123456789");
-	return minor > 0 && minor <= 3 && s[2 + major + minor] == '\0';
-}
-
-static bool valid_environment(const char *s)
-{
-	static const char *const names[] = {"production", "sandbox", "staging", "internal"};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (strcmp(s, names[i]) == 0) {
-			return true;
-		}
-	}
-	return false;
-}
-
-static bool is_type(const char *path, mode_t type)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == type;
-}
-
-/* W[,C] whole days. */
-static bool parse_certificate(const char *s, struct pt_config *cfg)
-{
-	char warn[16];
-	const char *comma = strchr(s, ',');
-	size_t n = comma ? (size_t)(comma - s) : strlen(s);
-
-	if (n == 0 || n >= sizeof(warn)) {
-		return false;
-	}
-	memcpy(warn, s, n);
-	warn[n] = '\0';
-	if (!parse_long(warn, 0, 36500, &cfg->cert_warn_days)) {
-		return false;
-	}
-	cfg->cert_crit_days = 0;
-	if (comma && !parse_long(comma + 1, 0, 36500, &cfg->cert_crit_days)) {
-		return false;
-	}
-	if (cfg->cert_crit_days > cfg->cert_warn_days) {
-		return false;
-	}
-	cfg->cert_check = true;
-	return true;
-}
-
 /* Echoes a value the user gave, quoted. */
 static void echo(struct pt_buf *err, const char *value)
 {
@@ -388,7 +121,7 @@ static bool parse_expect(const char *s, struct pt_config *cfg, struct pt_buf *er
 		pt_buf_printf(err, "at most %d --expect-json options", PT_EXPECT_MAX);
 		return false;
 	}
-	if (!eq || eq == s || !printable(s, PT_EXPECT_ARG_MAX, true)) {
+	if (!eq || eq == s || !pt_value_printable(s, PT_EXPECT_ARG_MAX, true)) {
 		pt_buf_puts(err, "--expect-json wants PATH=VALUE[,VALUE...]");
 		return false;
 	}
@@ -472,37 +205,37 @@ static bool apply(int c, const char *arg, struct pt_config *cfg, struct pt_buf *
 	switch (c) {
 	case 'E':
 		cfg->environment = arg;
-		return valid_environment(arg) ||
+		return pt_value_environment(arg) ||
 		       bad(err, "environment", "use production, sandbox, staging or internal", arg);
 	case 'H':
 		cfg->hostname = arg;
-		return valid_host(arg) || bad(err, "hostname", "not a host name or address", arg);
+		return pt_value_host(arg) || bad(err, "hostname", "not a host name or address", arg);
 	case 'p':
-		return parse_long(arg, 1, 65535, &cfg->port) ||
+		return pt_value_long(arg, 1, 65535, &cfg->port) ||
 		       bad(err, "port", "not a port number (1-65535)", arg);
 	case 'A':
 		cfg->api_version = arg;
-		return valid_api_version(arg) || bad(err, "api-version", "not of the form v3.8", arg);
+		return pt_value_api_version(arg) || bad(err, "api-version", "not of the form v3.8", arg);
 	case 'u':
 		cfg->base_url = arg;
-		return valid_url(arg) || bad_url(err, "base-url", arg);
+		return pt_value_url(arg) || bad_url(err, "base-url", arg);
 	case '4':
 	case '6':
 		cfg->ip_version = c - '0';
 		return true;
 	case OPT_PROXY:
 		cfg->proxy = arg;
-		return valid_proxy(arg) ||
+		return pt_value_proxy(arg) ||
 		       bad(err, "proxy", "want [SCHEME://][USER:PASS@]HOST[:PORT]", NULL);
 	case OPT_NOPROXY:
 		cfg->noproxy = arg;
-		return printable(arg, 4096, false) || bad(err, "noproxy", "not a host list", arg);
+		return pt_value_printable(arg, 4096, false) || bad(err, "noproxy", "not a host list", arg);
 	case OPT_CA_FILE:
 		cfg->ca_file = arg;
-		return is_type(arg, S_IFREG) || bad(err, "ca-file", "not a readable file", arg);
+		return pt_value_is_type(arg, S_IFREG) || bad(err, "ca-file", "not a readable file", arg);
 	case OPT_CA_PATH:
 		cfg->ca_path = arg;
-		return is_type(arg, S_IFDIR) || bad(err, "ca-path", "not a directory", arg);
+		return pt_value_is_type(arg, S_IFDIR) || bad(err, "ca-path", "not a directory", arg);
 	case OPT_INSECURE:
 		cfg->insecure = true;
 		return true;
@@ -517,14 +250,14 @@ static bool apply(int c, const char *arg, struct pt_config *cfg, struct pt_buf *
 		return bad(err, "http-version", "use 1.1 or 2", arg);
 	case OPT_CONNECT_TO:
 		cfg->connect_to = arg;
-		return valid_connect_to(arg) ||
+		return pt_value_connect_to(arg) ||
 		       bad(err, "connect-to", "want HOST:PORT (an IPv6 address in brackets)", arg);
 	case 'C':
-		return parse_certificate(arg, cfg) ||
+		return pt_value_certificate(arg, cfg) ||
 		       bad(err, "certificate", "want WARN_DAYS[,CRIT_DAYS] with CRIT <= WARN", arg);
 	case OPT_CLIENT_ID:
 		cfg->client_id = arg;
-		return (printable(arg, 256, false) && !strchr(arg, ':')) ||
+		return (pt_value_printable(arg, 256, false) && !strchr(arg, ':')) ||
 		       bad(err, "client-id", "not a client id (printable, no ':')", arg);
 	case OPT_CLIENT_SECRET_FILE:
 		return take_secret_file(arg, &cfg->client_secret, err);
@@ -534,10 +267,10 @@ static bool apply(int c, const char *arg, struct pt_config *cfg, struct pt_buf *
 		return cfg->client_secret || bad(err, "client-secret", "out of memory", NULL);
 	case OPT_SCOPE:
 		cfg->scope = arg;
-		return printable(arg, 1024, true) || bad(err, "scope", "not a scope", arg);
+		return pt_value_printable(arg, 1024, true) || bad(err, "scope", "not a scope", arg);
 	case OPT_TOKEN_URL:
 		cfg->token_url = arg;
-		return valid_url(arg) || bad_url(err, "token-url", arg);
+		return pt_value_url(arg) || bad_url(err, "token-url", arg);
 	case OPT_ALLOW_HTTP_TOKEN_URL:
 		cfg->allow_http_token_url = true;
 		return true;
@@ -551,7 +284,7 @@ static bool apply(int c, const char *arg, struct pt_config *cfg, struct pt_buf *
 		return take_secret_file(arg, &cfg->api_key, err);
 	case OPT_TOKEN_CACHE:
 		cfg->token_cache_dir = arg;
-		return (arg[0] == '/' && printable(arg, 1024, true)) ||
+		return (arg[0] == '/' && pt_value_printable(arg, 1024, true)) ||
 		       bad(err, "token-cache", "not an absolute directory path", arg);
 	case OPT_NO_TOKEN_CACHE:
 		cfg->no_token_cache = true;
@@ -561,7 +294,7 @@ static bool apply(int c, const char *arg, struct pt_config *cfg, struct pt_buf *
 	case 'c':
 		return pt_range_parse(arg, &cfg->critical, &why) || bad(err, "critical", why, arg);
 	case 't':
-		return parse_seconds(arg, &cfg->timeout) ||
+		return pt_value_seconds(arg, &cfg->timeout) ||
 		       bad(err, "timeout", "want seconds, more than 0 and at most 3600", arg);
 	case OPT_TIMEOUT_RESULT:
 		return pt_state_parse(arg, &cfg->timeout_state) ||
@@ -602,7 +335,7 @@ static bool check_proxy_environment(const struct pt_config *cfg, struct pt_buf *
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		const char *v = getenv(names[i]);
 
-		if (v && *v && !valid_proxy(v)) {
+		if (v && *v && !pt_value_proxy(v)) {
 			pt_buf_printf(err,
 			              "environment variable %s: not a proxy, want "
 			              "[SCHEME://][USER:PASS@]HOST[:PORT] (the value is not shown)",
@@ -623,7 +356,7 @@ static bool apply_environment(struct pt_config *cfg, struct pt_buf *err)
 	}
 
 	if (!cfg->client_id && id && *id) {
-		if (!printable(id, 256, false) || strchr(id, ':')) {
+		if (!pt_value_printable(id, 256, false) || strchr(id, ':')) {
 			return bad(err, "client-id", "PRIOTICKET_CLIENT_ID is not a client id", NULL);
 		}
 		cfg->client_id = id;
@@ -898,7 +631,7 @@ void pt_options_prescan(int argc, char **argv, struct pt_config *cfg)
 		if (which == 't') {
 			double t;
 
-			if (parse_seconds(v, &t)) {
+			if (pt_value_seconds(v, &t)) {
 				cfg->timeout = t;
 			}
 		} else if (which == OPT_TIMEOUT_RESULT) {

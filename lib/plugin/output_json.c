@@ -167,8 +167,7 @@ void pt_output_json(const struct pt_output_target *t, const struct pt_report *r,
 	key(out, true, "schema_version");
 	pt_buf_printf(out, "%d", PT_JSON_SCHEMA_VERSION);
 	key(out, false, "plugin");
-	str(out,
-	    t->endpoint == PT_ENDPOINT_STATUS ? "check_prioticket_status" : "check_prioticket_ping");
+	str(out, pt_endpoint_info(t->endpoint)->program);
 	key(out, false, "environment");
 	str_or_null(out, t->environment);
 	key(out, false, "state");

@@ -46,7 +46,7 @@ static void sample(const struct series *s, const char *name, const char *extra,
 		snprintf(number, sizeof(number), "NaN");
 	}
 	pt_buf_printf(s->out, "%s{endpoint=\"%s\",environment=\"", name,
-	              s->t->endpoint == PT_ENDPOINT_STATUS ? "status" : "ping");
+	              pt_endpoint_info(s->t->endpoint)->name);
 	label_value(s->out, s->t->environment ? s->t->environment : "unknown");
 	pt_buf_puts(s->out, "\"");
 	if (extra) {

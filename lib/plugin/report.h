@@ -9,7 +9,7 @@
 #include "run_config.h"
 #include "state.h"
 #include "subcheck.h"
-#include "probe/http.h"
+#include "probe/probe.h"
 #include "util/buf.h"
 
 #include <stddef.h>

@@ -3,6 +3,7 @@
 
 #include "run_config.h"
 #include "secret.h"
+#include "util/limits.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,7 @@ void pt_config_init(struct pt_config *cfg, enum pt_endpoint endpoint)
 	cfg->endpoint = endpoint;
 	cfg->environment = "production";
 	cfg->api_version = PT_DEFAULT_API_VERSION;
-	cfg->timeout = PT_DEFAULT_TIMEOUT;
+	cfg->timeout = PT_DEFAULT_TIMEOUT_SECONDS;
 	cfg->timeout_state = PT_CRITICAL;
 }
 
@@ -33,7 +34,12 @@ void pt_config_free(struct pt_config *cfg)
 	cfg->nexpects = 0;
 }
 
-const char *pt_config_service(const struct pt_config *cfg)
+static const struct pt_endpoint_info endpoints[] = {
+    [PT_ENDPOINT_PING] = {"ping", "PING", "/system/ping", "check_prioticket_ping"},
+    [PT_ENDPOINT_STATUS] = {"status", "STATUS", "/system/status", "check_prioticket_status"},
+};
+
+const struct pt_endpoint_info *pt_endpoint_info(enum pt_endpoint endpoint)
 {
-	return cfg->endpoint == PT_ENDPOINT_STATUS ? "STATUS" : "PING";
+	return &endpoints[endpoint == PT_ENDPOINT_STATUS ? PT_ENDPOINT_STATUS : PT_ENDPOINT_PING];
 }

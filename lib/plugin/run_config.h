@@ -11,7 +11,6 @@
 
 #define PT_EXPECT_MAX          16
 #define PT_EXPECT_ARG_MAX      1024 /* one --expect-json argument, bytes */
-#define PT_DEFAULT_TIMEOUT     10.0
 #define PT_DEFAULT_API_VERSION "v3.8"
 
 enum pt_output_format {
@@ -82,7 +81,14 @@ struct pt_config {
 void pt_config_init(struct pt_config *cfg, enum pt_endpoint endpoint);
 void pt_config_free(struct pt_config *cfg);
 
-/* "PING" or "STATUS", for the first output line. */
-const char *pt_config_service(const struct pt_config *cfg);
+/* What tells the two plugins apart, one row per endpoint. */
+struct pt_endpoint_info {
+	const char *name;    /* "ping": --help, the Prometheus label */
+	const char *service; /* "PING": the first output line */
+	const char *path;    /* "/system/ping", after the base URL */
+	const char *program; /* "check_prioticket_ping" */
+};
+
+const struct pt_endpoint_info *pt_endpoint_info(enum pt_endpoint endpoint);
 
 #endif

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "sanitize.h"
+#include "util/limits.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -169,4 +170,11 @@ bool pt_sanitize_user_value(struct pt_buf *out, const char *value, size_t max)
 		return true;
 	}
 	return pt_buf_puts(out, "...");
+}
+
+/* Names come from the command line and the file system; a path that
+ * holds a '=' is more likely a secret typed in the wrong place. */
+bool pt_sanitize_name(struct pt_buf *out, const char *name)
+{
+	return pt_sanitize_user_value(out, name, PT_NAME_SHOWN);
 }

@@ -21,6 +21,10 @@ bool pt_sanitize_append(struct pt_buf *out, const char *src, size_t len, size_t 
  * a secret glued to a mistyped option. */
 bool pt_sanitize_user_value(struct pt_buf *out, const char *value, size_t max);
 
+/* A file or section name for a one-line message: a user value (above)
+ * of at most PT_NAME_SHOWN bytes. */
+bool pt_sanitize_name(struct pt_buf *out, const char *name);
+
 /* Sanitises text line by line (each cut at PT_SANITIZE_LINE_MAX) and
  * appends each with a "\n": for multi-line server text such as headers. */
 #define PT_SANITIZE_LINE_MAX 1024

@@ -6,6 +6,7 @@
 #include "secret.h"
 #include "sanitize.h"
 #include "util/file.h"
+#include "util/limits.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -13,22 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SECRET_MAX 4096
-/* How much of a file name an error message repeats. */
-#define NAME_SHOWN 200
-
-/* Names come from the command line and the file system: they go into
- * one-line messages sanitised, bounded, and cut at a '=' (a path that
- * holds one is more likely a secret typed in the wrong place). */
-static void append_name(struct pt_buf *err, const char *s)
-{
-	pt_sanitize_user_value(err, s, NAME_SHOWN);
-}
-
 static void file_error(struct pt_buf *err, const char *path, const char *why)
 {
 	pt_buf_puts(err, "secret file ");
-	append_name(err, path);
+	pt_sanitize_name(err, path);
 	pt_buf_printf(err, ": %s", why);
 }
 
@@ -86,8 +75,8 @@ static bool take_content(const char *path, char *buf, size_t len, char **out, st
 		file_error(err, path, "is empty");
 		return false;
 	}
-	if (len > SECRET_MAX) {
-		file_error(err, path, "is larger than 4096 bytes");
+	if (len > PT_SECRET_MAX) {
+		file_error(err, path, "is larger than " PT_SECRET_MAX_TEXT " bytes");
 		return false;
 	}
 	/* Editors and `echo` add a line break; it is not part of the secret. */
@@ -116,7 +105,7 @@ static bool take_content(const char *path, char *buf, size_t len, char **out, st
 bool pt_secret_read_file(const char *path, char **out, struct pt_buf *err)
 {
 	/* One byte more than allowed tells an over-size file apart. */
-	char buf[SECRET_MAX + 1];
+	char buf[PT_SECRET_MAX + 1];
 	struct stat sb;
 	enum pt_open_failure why;
 	size_t len = 0;
@@ -173,15 +162,15 @@ bool pt_secret_from_env(const char *name, char **out, struct pt_buf *err)
 		return false;
 	}
 	len = strlen(v);
-	if (len > SECRET_MAX) {
+	if (len > PT_SECRET_MAX) {
 		pt_buf_puts(err, "environment variable ");
-		append_name(err, name);
-		pt_buf_puts(err, " is longer than 4096 bytes");
+		pt_sanitize_name(err, name);
+		pt_buf_puts(err, " is longer than " PT_SECRET_MAX_TEXT " bytes");
 		return false;
 	}
 	if (has_control(v, len)) {
 		pt_buf_puts(err, "environment variable ");
-		append_name(err, name);
+		pt_sanitize_name(err, name);
 		pt_buf_puts(err, " contains control characters");
 		return false;
 	}
@@ -191,21 +180,6 @@ bool pt_secret_from_env(const char *name, char **out, struct pt_buf *err)
 		return false;
 	}
 	return true;
-}
-
-char *pt_secret_take_arg(char *arg)
-{
-	char *copy;
-	size_t len;
-
-	if (!arg) {
-		return NULL;
-	}
-	len = strlen(arg);
-	copy = copy_secret(arg, len);
-	/* Overwrite even when the copy failed: ps must not show it. */
-	memset(arg, 'x', len);
-	return copy;
 }
 
 void pt_secret_free(char *s)

@@ -10,7 +10,7 @@
 /* Reads a secret file: it must be a regular file (symlinks are
  * followed, as secret mounts use them, but the target is checked), not
  * readable or writable by "other" (mode & 007 == 0), not empty, at most
- * 4096 bytes. One trailing "\n" or "\r\n" is removed; what remains must
+ * PT_SECRET_MAX bytes. One trailing "\n" or "\r\n" is removed; what remains must
  * be non-empty and free of control characters. On success *out is a
  * malloc'ed NUL-terminated copy (free with pt_secret_free). On failure
  * returns false with a one-line reason in err that names the file but
@@ -21,10 +21,6 @@ bool pt_secret_read_file(const char *path, char **out, struct pt_buf *err);
  * (false, *out NULL otherwise). Control characters are refused with a
  * reason in err (returns false, *out NULL, err non-empty). */
 bool pt_secret_from_env(const char *name, char **out, struct pt_buf *err);
-
-/* Copies a secret given on the command line and overwrites the argv
- * string in place with 'x's so that `ps` shows no secret from then on. */
-char *pt_secret_take_arg(char *arg);
 
 /* Wipes and frees. NULL is fine. */
 void pt_secret_free(char *s);

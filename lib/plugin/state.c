@@ -33,11 +33,6 @@ bool pt_state_parse(const char *text, enum pt_state *out)
 	return false;
 }
 
-enum pt_state pt_state_worse(enum pt_state a, enum pt_state b)
-{
-	return a > b ? a : b;
-}
-
 static int severity_alt(enum pt_state s)
 {
 	static const int rank[] = {[PT_OK] = 0, [PT_UNKNOWN] = 1, [PT_WARNING] = 2, [PT_CRITICAL] = 3};

@@ -15,8 +15,6 @@ enum pt_state {
 const char *pt_state_name(enum pt_state s);
 /* Parses ok|warning|critical|unknown (any case) or 0-3. */
 bool pt_state_parse(const char *text, enum pt_state *out);
-/* The more severe of two states, UNKNOWN above CRITICAL. */
-enum pt_state pt_state_worse(enum pt_state a, enum pt_state b);
 /* The worse of two subcheck states in monitoring-plugins' max_state_alt
  * order: CRITICAL > WARNING > UNKNOWN > OK. A part that could not be
  * judged does not hide a part that is known to be broken. */

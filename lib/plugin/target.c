@@ -18,7 +18,8 @@ static const struct {
     {"internal", "internal-distributor-api.prioticket.com"},
 };
 
-const char *pt_target_environment_host(const char *environment)
+/* The host of an environment name, or NULL. */
+static const char *environment_host(const char *environment)
 {
 	for (size_t i = 0; i < sizeof(environments) / sizeof(environments[0]); i++) {
 		if (strcmp(environment, environments[i].name) == 0) {
@@ -28,13 +29,17 @@ const char *pt_target_environment_host(const char *environment)
 	return NULL;
 }
 
+bool pt_target_environment_known(const char *environment)
+{
+	return environment_host(environment) != NULL;
+}
+
 const char *pt_target_environment_label(const struct pt_config *cfg)
 {
 	if (cfg->base_url || cfg->hostname) {
 		return "custom";
 	}
-	return cfg->environment && pt_target_environment_host(cfg->environment) ? cfg->environment
-	                                                                        : "unknown";
+	return cfg->environment && environment_host(cfg->environment) ? cfg->environment : "unknown";
 }
 
 static bool build_base(const struct pt_config *cfg, struct pt_buf *base)
@@ -51,7 +56,7 @@ static bool build_base(const struct pt_config *cfg, struct pt_buf *base)
 		return pt_buf_append(base, cfg->base_url, n);
 	}
 	if (!host) {
-		host = pt_target_environment_host(cfg->environment);
+		host = environment_host(cfg->environment);
 	}
 	if (!host) {
 		return false;
@@ -168,7 +173,7 @@ static bool shown(struct pt_buf *out, const struct pt_buf *url)
 
 bool pt_target_build(const struct pt_config *cfg, struct pt_target *t)
 {
-	const char *path = cfg->endpoint == PT_ENDPOINT_STATUS ? "/system/status" : "/system/ping";
+	const char *path = pt_endpoint_info(cfg->endpoint)->path;
 	struct pt_buf plain = {0};
 	bool ok;
 

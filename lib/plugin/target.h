@@ -14,8 +14,8 @@ struct pt_target {
 	struct pt_buf token_shown;
 };
 
-/* The host of an environment name, or NULL. */
-const char *pt_target_environment_host(const char *environment);
+/* Whether environment is one of the names the table in target.c knows. */
+bool pt_target_environment_known(const char *environment);
 
 /* The environment a run targets, as machine outputs label it: its name,
  * "custom" when -H or -u chose the host, "unknown" when it is invalid. */

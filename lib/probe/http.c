@@ -1,8 +1,13 @@
-/* One HTTP request with libcurl. */
+/* One HTTP request with libcurl: options, callbacks, timings, outcome.
+ * The proxy (proxy.c), certificate (certinfo.c) and trace (trace.c)
+ * helpers live apart. */
 #include "config.h"
 
 #include "http.h"
-#include "clock.h"
+#include "certinfo.h"
+#include "proxy.h"
+#include "trace.h"
+#include "util/clock.h"
 #include "phases.h"
 #include "util/redact.h"
 
@@ -21,10 +26,6 @@ struct body_sink {
 	size_t max;
 	bool too_large;
 	CURL *handle;
-};
-
-struct trace_sink {
-	struct pt_buf *out;
 };
 
 /* Marks libcurl does not keep: when the TLS handshake began, and its own
@@ -63,31 +64,6 @@ const char *pt_http_library_version(void)
 	return text;
 }
 
-const char *pt_http_outcome_name(enum pt_http_outcome o)
-{
-	switch (o) {
-	case PT_HTTP_RESPONSE:
-		return "response";
-	case PT_HTTP_TIMEOUT:
-		return "timeout";
-	case PT_HTTP_DNS:
-		return "name resolution failed";
-	case PT_HTTP_CONNECT:
-		return "connection failed";
-	case PT_HTTP_TLS:
-		return "TLS failure";
-	case PT_HTTP_PROXY:
-		return "proxy failure";
-	case PT_HTTP_TOO_LARGE:
-		return "response too large";
-	case PT_HTTP_PROTOCOL:
-		return "bad HTTP response";
-	case PT_HTTP_INTERNAL:
-		return "internal error";
-	}
-	return "unknown";
-}
-
 const char *pt_http_reason(long status)
 {
 	switch (status) {
@@ -122,225 +98,6 @@ const char *pt_http_reason(long status)
 	}
 }
 
-/* The first `bits` bits of two addresses are equal; 0 means all of
- * them, as in libcurl. */
-static bool cidr_match(int af, const char *host, const char *net, unsigned long bits)
-{
-	unsigned char a[16];
-	unsigned char b[16];
-	unsigned long size = af == AF_INET ? 32 : 128;
-	unsigned char mask;
-
-	if (bits == 0) {
-		bits = size;
-	}
-	if (bits > size || inet_pton(af, host, a) != 1 || inet_pton(af, net, b) != 1) {
-		return false;
-	}
-	if (memcmp(a, b, bits / 8) != 0) {
-		return false;
-	}
-	if (bits % 8 == 0) {
-		return true;
-	}
-	mask = (unsigned char)(0xff << (8 - bits % 8));
-	return (a[bits / 8] & mask) == (b[bits / 8] & mask);
-}
-
-static bool noproxy_token(int af, const char *name, size_t namelen, const char *tok, size_t toklen)
-{
-	char check[128];
-	char *slash;
-	unsigned long bits = 0;
-
-	if (af == 0) {
-		/* Names: "example.com" and ".example.com" both match
-		 * example.com and www.example.com, never notexample.com. */
-		if (toklen && tok[toklen - 1] == '.') {
-			toklen--;
-		}
-		if (toklen && tok[0] == '.') {
-			tok++;
-			toklen--;
-		}
-		if (toklen == 0 || toklen > namelen) {
-			return false;
-		}
-		if (toklen == namelen) {
-			return strncasecmp(tok, name, namelen) == 0;
-		}
-		return name[namelen - toklen - 1] == '.' &&
-		       strncasecmp(tok, name + namelen - toklen, toklen) == 0;
-	}
-	if (toklen >= sizeof(check)) {
-		return false;
-	}
-	memcpy(check, tok, toklen);
-	check[toklen] = '\0';
-	slash = strchr(check, '/');
-	if (slash) {
-#if LIBCURL_VERSION_NUM <= 0x075801
-		/* libcurl 7.88 (checked with 7.88.1) matches no IPv6 range. */
-		if (af == AF_INET6) {
-			return false;
-		}
-#endif
-		bits = strtoul(slash + 1, NULL, 10);
-		*slash = '\0';
-	}
-	return cidr_match(af, name, check, bits);
-}
-
-bool pt_http_noproxy_match(const char *host, const char *list)
-{
-	char name[256];
-	unsigned char addr[16];
-	size_t namelen = strlen(host);
-	int af = 0;
-
-	if (!list || !*list) {
-		return false;
-	}
-	if (strcmp(list, "*") == 0) {
-		return true;
-	}
-	if (host[0] == '[') {
-		const char *close = strchr(host, ']');
-
-		if (!close) {
-			return false;
-		}
-		host++;
-		namelen = (size_t)(close - host);
-	}
-	if (namelen == 0 || namelen >= sizeof(name)) {
-		return false;
-	}
-	memcpy(name, host, namelen);
-	name[namelen] = '\0';
-	if (inet_pton(AF_INET, name, addr) == 1) {
-		af = AF_INET;
-	} else if (inet_pton(AF_INET6, name, addr) == 1) {
-		af = AF_INET6;
-	} else if (name[namelen - 1] == '.') {
-		namelen--;
-	}
-	while (*list) {
-		const char *tok;
-
-		list += strspn(list, ", \t");
-		tok = list;
-		list += strcspn(list, ", \t");
-		if (list > tok && noproxy_token(af, name, namelen, tok, (size_t)(list - tok))) {
-			return true;
-		}
-	}
-	return false;
-}
-
-/* The proxy's URL for the output: any userinfo (everything before the
- * last '@') redacted, the path dropped, anything unprintable replaced. */
-static void show_proxy(const char *proxy, char *out, size_t len)
-{
-	const char *sep = strstr(proxy, "://");
-	const char *host = sep ? sep + 3 : proxy;
-	const char *at = strrchr(host, '@');
-	int n;
-
-	n = snprintf(out, len, "%.*s%s%.*s", (int)(host - proxy), proxy, at ? "<redacted>@" : "",
-	             (int)strcspn(at ? at + 1 : host, "/?#"), at ? at + 1 : host);
-	for (int i = 0; n > 0 && out[i]; i++) {
-		if ((unsigned char)out[i] < 0x21 || (unsigned char)out[i] > 0x7e) {
-			out[i] = '?';
-		}
-	}
-}
-
-static const char *nonempty_env(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? v : NULL;
-}
-
-/* Finds the proxy libcurl 7.88 uses for url, the way it decides
- * (url.c): CURLOPT_PROXY, else the scheme's variable (http_proxy in
- * lower case only, https_proxy or HTTPS_PROXY), else all_proxy or
- * ALL_PROXY; no proxy for a host in CURLOPT_NOPROXY, else in no_proxy
- * or NO_PROXY. libcurl tells this itself only from 8.7.0 on
- * (CURLINFO_USED_PROXY). */
-static void find_proxy(const struct pt_net_options *net, const char *url,
-                       struct pt_http_response *resp)
-{
-	static const char *const https_vars[] = {"https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
-	                                         NULL};
-	static const char *const http_vars[] = {"http_proxy", "all_proxy", "ALL_PROXY", NULL};
-	const char *proxy = net->proxy;
-	const char *from = "";
-	const char *noproxy = net->noproxy;
-	CURLU *u = curl_url();
-	char *host = NULL;
-	bool skip;
-
-	if (!u || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
-		curl_url_cleanup(u);
-		return;
-	}
-	curl_url_cleanup(u);
-	if (!noproxy) {
-		noproxy = nonempty_env("no_proxy");
-	}
-	if (!noproxy) {
-		noproxy = nonempty_env("NO_PROXY");
-	}
-	skip = pt_http_noproxy_match(host, noproxy);
-	curl_free(host);
-	if (skip) {
-		return;
-	}
-	for (const char *const *v = strncasecmp(url, "https:", 6) == 0 ? https_vars : http_vars;
-	     !proxy && *v; v++) {
-		proxy = nonempty_env(*v);
-		from = *v;
-	}
-	if (!proxy) {
-		return;
-	}
-	resp->via_proxy = true;
-	show_proxy(proxy, resp->proxy, sizeof(resp->proxy));
-	snprintf(resp->proxy_from, sizeof(resp->proxy_from), "%s", from);
-}
-
-/* A proxy that refuses us is one outcome, whatever the target: a 407
- * answer (http://), a CONNECT answered with anything but 2xx
- * (https://), or a proxy that cannot be resolved or reached. */
-static void classify_proxy(CURL *h, CURLcode rc, struct pt_http_response *resp)
-{
-	long code = 0;
-
-	if (curl_easy_getinfo(h, CURLINFO_HTTP_CONNECTCODE, &code) != CURLE_OK) {
-		code = 0;
-	}
-	if (rc == CURLE_OK && resp->via_proxy && resp->status == 407) {
-		resp->proxy_failure = PT_PROXY_REFUSED;
-		resp->proxy_status = 407;
-	} else if (rc != CURLE_OK && code != 0 && (code < 200 || code >= 300)) {
-		resp->proxy_failure = PT_PROXY_REFUSED;
-		resp->proxy_status = code;
-	} else if (rc == CURLE_COULDNT_RESOLVE_PROXY) {
-		resp->proxy_failure = PT_PROXY_UNRESOLVED;
-	} else if (rc == CURLE_COULDNT_CONNECT && resp->via_proxy) {
-		resp->proxy_failure = PT_PROXY_UNREACHABLE;
-	} else if (rc == CURLE_PROXY) {
-		/* A SOCKS proxy's refusal. */
-		resp->proxy_failure = PT_PROXY_REFUSED;
-	} else {
-		return;
-	}
-	resp->outcome = PT_HTTP_PROXY;
-}
-
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
 {
 	struct body_sink *sink = userp;
@@ -371,75 +128,6 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
 static bool is_https(const char *url)
 {
 	return strncasecmp(url, "https:", 6) == 0;
-}
-
-/* Headers whose value is a credential, in either direction: the plugin's
- * own Authorization (Basic or Bearer), a proxy's Basic credentials, and
- * cookies should a server or a redirect bring any. */
-static bool credential_header(const char *line, size_t len)
-{
-	static const char *const names[] = {"authorization", "proxy-authorization", "cookie",
-	                                    "set-cookie",    "set-cookie2",         "x-api-key"};
-	size_t name = 0;
-
-	while (name < len && line[name] != ':') {
-		name++;
-	}
-	if (name == len) {
-		return false;
-	}
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (strlen(names[i]) == name && strncasecmp(line, names[i], name) == 0) {
-			return true;
-		}
-	}
-	return false;
-}
-
-/* Appends one trace line with anything that could carry a secret
- * replaced: the value of a credential header (its name is kept), and in
- * every other line the userinfo and query values of each URL (the
- * request line's ?key=, a Location). The line is not NUL-terminated. */
-static void trace_line(struct pt_buf *out, const char *dir, const char *line, size_t len)
-{
-	pt_buf_printf(out, "%s ", dir);
-	if (credential_header(line, len)) {
-		pt_buf_append(out, line, (size_t)((const char *)memchr(line, ':', len) - line));
-		pt_buf_puts(out, ": " PT_REDACTED "\n");
-		return;
-	}
-	pt_redact_text(out, line, len);
-	pt_buf_puts(out, "\n");
-}
-
-static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *userp)
-{
-	struct trace_sink *sink = userp;
-	const char *dir;
-	size_t start = 0;
-
-	(void)h;
-	/* Headers only: CURLINFO_TEXT (libcurl's own remarks, which name
-	 * proxies and URLs) and the data are never traced. */
-	if (type == CURLINFO_HEADER_OUT) {
-		dir = ">";
-	} else if (type == CURLINFO_HEADER_IN) {
-		dir = "<";
-	} else {
-		return 0;
-	}
-	while (start < size) {
-		size_t end = start;
-
-		while (end < size && data[end] != '\n' && data[end] != '\r') {
-			end++;
-		}
-		if (end > start) {
-			trace_line(sink->out, dir, data + start, end - start);
-		}
-		start = end + 1;
-	}
-	return 0;
 }
 
 /* Our own URLs are checked before the request: an unsupported protocol
@@ -607,77 +295,6 @@ static CURLcode set_trust(CURL *h, const struct pt_tls_options *tls)
 	return rc;
 }
 
-/* "Expire date:Mar  5 12:00:00 2027 GMT" as the TLS backend writes it. */
-static bool cert_field_time(const char *text, time_t *out)
-{
-	struct tm tm;
-	const char *end;
-
-	memset(&tm, 0, sizeof(tm));
-	end = strptime(text, "%b %d %H:%M:%S %Y GMT", &tm);
-	if (!end || *end != '\0') {
-		return false;
-	}
-	*out = timegm(&tm);
-	return true;
-}
-
-/* The CN of "Subject:CN = localhost, O = x" or "Subject:C=DE/CN=x". */
-static void cert_field_cn(const char *subject, char *out, size_t len)
-{
-	const char *cn = strstr(subject, "CN");
-
-	out[0] = '\0';
-	while (cn && cn != subject && cn[-1] != ' ' && cn[-1] != ',' && cn[-1] != '/' &&
-	       cn[-1] != ':') {
-		cn = strstr(cn + 2, "CN");
-	}
-	if (!cn) {
-		return;
-	}
-	cn += 2;
-	cn += strspn(cn, " ");
-	if (*cn != '=') {
-		return;
-	}
-	cn++;
-	cn += strspn(cn, " ");
-	snprintf(out, len, "%.*s", (int)strcspn(cn, ",/"), cn);
-}
-
-/* Every certificate the server sent counts: an intermediate that runs
- * out first breaks the chain as surely as the leaf. */
-static void pt_http_cert_expiry(CURL *h, struct pt_http_response *resp)
-{
-	static const char expire[] = "Expire date:";
-	static const char subject[] = "Subject:";
-	struct curl_certinfo *ci = NULL;
-
-	if (curl_easy_getinfo(h, CURLINFO_CERTINFO, &ci) != CURLE_OK || !ci || ci->num_of_certs < 1) {
-		return;
-	}
-	resp->cert_count = ci->num_of_certs;
-	for (int i = 0; i < ci->num_of_certs; i++) {
-		const char *subj = "";
-		time_t t = 0;
-		bool known = false;
-
-		for (struct curl_slist *s = ci->certinfo[i]; s; s = s->next) {
-			if (strncmp(s->data, expire, sizeof(expire) - 1) == 0) {
-				known = cert_field_time(s->data + sizeof(expire) - 1, &t);
-			} else if (strncmp(s->data, subject, sizeof(subject) - 1) == 0) {
-				subj = s->data + sizeof(subject) - 1;
-			}
-		}
-		if (known && (!resp->cert_expiry_known || t < resp->cert_expiry)) {
-			resp->cert_expiry = t;
-			resp->cert_expiry_known = true;
-			resp->cert_index = i;
-			cert_field_cn(subj, resp->cert_subject, sizeof(resp->cert_subject));
-		}
-	}
-}
-
 #if LIBCURL_VERSION_NUM >= 0x075000 /* 7.80.0 */
 /* Called once the connection is up and before the request goes out:
  * the TLS session is only reachable while the connection is open. */
@@ -723,7 +340,7 @@ static struct curl_slist *build_headers(const struct pt_http_request *req, bool 
 {
 	struct curl_slist *list = NULL;
 	struct curl_slist *next;
-	char auth[4200];
+	char auth[PT_AUTH_HEADER_MAX];
 	int n;
 
 	*ok = true;
@@ -736,8 +353,10 @@ static struct curl_slist *build_headers(const struct pt_http_request *req, bool 
 		list = next;
 	}
 	if (req->bearer) {
-		n = snprintf(auth, sizeof(auth), "Authorization: Bearer %s", req->bearer);
+		n = snprintf(auth, sizeof(auth), PT_AUTH_HEADER_PREFIX "%s", req->bearer);
 		if (n < 0 || (size_t)n >= sizeof(auth)) {
+			/* The cut header still holds most of the token. */
+			pt_wipe(auth, sizeof(auth));
 			*ok = false;
 			return list;
 		}
@@ -754,8 +373,9 @@ static struct curl_slist *build_headers(const struct pt_http_request *req, bool 
 
 /* Applies every option; returns the first failure. */
 static CURLcode setup(CURL *h, const struct pt_http_request *req, struct curl_slist *headers,
-                      struct body_sink *body, struct trace_sink *trace, struct timing_sink *timing,
-                      struct conn_sink *conn, struct curl_slist *connect_to, char *errbuf, long ms)
+                      struct body_sink *body, struct pt_trace_sink *trace,
+                      struct timing_sink *timing, struct conn_sink *conn,
+                      struct curl_slist *connect_to, char *errbuf, long ms)
 {
 	const struct pt_net_options *net = req->net;
 	CURLcode rc;
@@ -840,7 +460,7 @@ static CURLcode setup(CURL *h, const struct pt_http_request *req, struct curl_sl
 	(void)conn;
 #endif
 	if (trace->out) {
-		SET(CURLOPT_DEBUGFUNCTION, on_debug);
+		SET(CURLOPT_DEBUGFUNCTION, pt_trace_on_debug);
 		SET(CURLOPT_DEBUGDATA, trace);
 		SET(CURLOPT_VERBOSE, 1L);
 	}
@@ -1010,7 +630,7 @@ static CURLcode perform_once(const struct pt_http_request *req, struct pt_http_r
 {
 	char errbuf[CURL_ERROR_SIZE] = "";
 	struct body_sink body = {&resp->body, req->net->max_body, false, NULL};
-	struct trace_sink trace = {req->trace};
+	struct pt_trace_sink trace = {req->trace};
 	struct timing_sink timing;
 	struct conn_sink conn = {NULL, resp};
 	struct curl_slist *headers;
@@ -1063,8 +683,8 @@ static CURLcode perform_once(const struct pt_http_request *req, struct pt_http_r
 	if (curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK && effective) {
 		last_url = effective;
 	}
-	find_proxy(req->net, last_url, resp);
-	classify_proxy(h, rc, resp);
+	pt_proxy_find(req->net, last_url, resp);
+	pt_proxy_classify(h, rc, resp);
 	/* libcurl also says "out of memory" when it rejects an oversized
 	 * header: once connected, that is the server's fault. */
 	if (rc == CURLE_OUT_OF_MEMORY && resp->t.reached[PT_PHASE_CONNECT]) {
@@ -1078,7 +698,7 @@ static CURLcode perform_once(const struct pt_http_request *req, struct pt_http_r
 		set_message(resp, errbuf[0] ? errbuf : curl_easy_strerror(rc));
 	}
 	if (req->net->tls.want_cert_expiry) {
-		pt_http_cert_expiry(h, resp);
+		pt_certinfo_expiry(h, resp);
 	}
 	free_headers(headers);
 	curl_slist_free_all(connect_to);

@@ -4,6 +4,7 @@
 #define PT_HTTP_H
 
 #include "util/buf.h"
+#include "util/limits.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -65,8 +66,6 @@ struct pt_net_options {
 	const char *connect_to; /* libcurl CONNECT_TO entry, or NULL */
 };
 
-#define PT_MAX_REDIRECTS 5
-
 struct pt_http_request {
 	const char *method; /* "GET" or "POST" */
 	const char *url;
@@ -125,9 +124,6 @@ const char *pt_http_version_name(long version);
  * port to to ("HOST:PORT", IPv6 in brackets) instead; false when url
  * has no host or the entry does not fit. */
 bool pt_http_connect_to_entry(const char *url, const char *to, char *out, size_t len);
-
-/* A short name for an outcome ("timeout", "TLS failure", ...). */
-const char *pt_http_outcome_name(enum pt_http_outcome o);
 
 /* The RFC 9110 reason phrase of a status code a proxy or gateway may
  * answer with ("Proxy Authentication Required"), or "". */

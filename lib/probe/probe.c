@@ -2,7 +2,7 @@
 #include "config.h"
 
 #include "probe.h"
-#include "clock.h"
+#include "util/clock.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -149,8 +149,8 @@ static void run_with_cache(const struct pt_probe_config *cfg, struct pt_probe_re
 	struct pt_cache cache;
 	char stale[PT_TOKEN_MAX];
 
-	pt_cache_open(&cache, cfg->cache_dir, cfg->token_url, cfg->client_id, cfg->scope,
-	              cfg->client_secret);
+	pt_cache_open(&cache, cfg->cache_dir, &cfg->cache_places, cfg->token_url, cfg->client_id,
+	              cfg->scope, cfg->client_secret);
 	snprintf(res->cache_dir, sizeof(res->cache_dir), "%s", cache.dir);
 	if (!cached_token(cfg, &cache, res, NULL)) {
 		goto done;
@@ -195,4 +195,14 @@ void pt_probe_result_free(struct pt_probe_result *res)
 {
 	pt_token_result_clear(&res->token);
 	pt_http_response_free(&res->http);
+}
+
+bool pt_probe_global_init(void)
+{
+	return pt_http_global_init();
+}
+
+void pt_probe_global_cleanup(void)
+{
+	pt_http_global_cleanup();
 }

@@ -1,10 +1,14 @@
 /* A whole probe of the API: get a token when credentials are given,
  * then GET the endpoint with it. Returns what happened; decides no
- * state. */
+ * state. This is the probe layer's one front door: the plugin layer
+ * includes no other header of lib/probe/ (as curl's easy.c stands over
+ * its Curl_* modules). */
 #ifndef PT_PROBE_H
 #define PT_PROBE_H
 
 #include "http.h"
+#include "json_body.h"
+#include "json_path.h"
 #include "prio_error.h"
 #include "token.h"
 #include "token_cache.h"
@@ -30,7 +34,8 @@ struct pt_probe_config {
 	double deadline;
 	struct pt_buf *trace; /* headers sent and received, redacted; or NULL */
 	bool use_cache;
-	const char *cache_dir; /* NULL: the default directory */
+	const char *cache_dir;               /* NULL: the default directory */
+	struct pt_cache_places cache_places; /* where the default directory may be */
 };
 
 struct pt_probe_result {
@@ -50,6 +55,10 @@ struct pt_probe_result {
 	char cache_note[512];       /* why the cache was not used, or "" */
 	char cache_skipped[512];    /* why the state directory was passed over, or "" */
 };
+
+/* Once per process, around every pt_probe_run: libcurl's global state. */
+bool pt_probe_global_init(void);
+void pt_probe_global_cleanup(void);
 
 void pt_probe_run(const struct pt_probe_config *cfg, struct pt_probe_result *res);
 void pt_probe_result_free(struct pt_probe_result *res);

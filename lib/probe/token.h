@@ -6,11 +6,10 @@
 
 #include "http.h"
 #include "prio_error.h"
+#include "util/limits.h"
 
 #include <stdbool.h>
 #include <stddef.h>
-
-#define PT_TOKEN_MAX 4096
 
 enum pt_token_status {
 	PT_TOKEN_OK,

@@ -2,7 +2,7 @@
 #include "config.h"
 
 #include "token_cache.h"
-#include "clock.h"
+#include "util/clock.h"
 #include "util/buf.h"
 #include "util/sha256.h"
 
@@ -22,10 +22,6 @@
 #define MAGIC     "check_prioticket-token-cache 1"
 #define SALT_FILE "salt"
 #define SALT_LEN  32
-
-#ifndef PT_STATE_DIR
-#	define PT_STATE_DIR "/var/lib/monitoring-plugins"
-#endif
 
 /* Checks a directory on the way to the cache (like sshd's StrictModes):
  * whoever owns it or can write to it can swap what lies below. Root and
@@ -239,17 +235,16 @@ static bool build_path(char *out, size_t len, char *note, size_t notelen, const 
 	return true;
 }
 
-static int open_default_dir(struct pt_cache *c)
+static int open_default_dir(struct pt_cache *c, const struct pt_cache_places *places)
 {
-	const char *state = getenv("MP_STATE_PATH");
-	const char *xdg = getenv("XDG_CACHE_HOME");
-	const char *home = getenv("HOME");
+	const char *state = places ? places->state_dir : NULL;
 	char euid[24];
 	size_t shared;
 	int fd = -1;
 
-	if (!state || state[0] != '/') {
-		state = PT_STATE_DIR;
+	if (!state) {
+		snprintf(c->note, sizeof(c->note), "no cache directory was given");
+		return -1;
 	}
 	/* The shared state directory ends where its trailing slashes start. */
 	shared = strlen(state);
@@ -267,14 +262,9 @@ static int open_default_dir(struct pt_cache *c)
 	/* The engine's user often cannot write the system state directory;
 	 * its own cache directory works out of the box. */
 	snprintf(c->skipped, sizeof(c->skipped), "%s", c->note);
-	if (xdg && xdg[0] == '/') {
-		if (build_path(c->dir, sizeof(c->dir), c->note, sizeof(c->note), xdg, "/check_prioticket",
-		               "")) {
-			fd = open_cache_dir(c->dir, 0, c->note, sizeof(c->note));
-		}
-	} else if (home && home[0] == '/') {
-		if (build_path(c->dir, sizeof(c->dir), c->note, sizeof(c->note), home,
-		               "/.cache/check_prioticket", "")) {
+	if (places->user_base && places->user_sub) {
+		if (build_path(c->dir, sizeof(c->dir), c->note, sizeof(c->note), places->user_base,
+		               places->user_sub, "")) {
 			fd = open_cache_dir(c->dir, 0, c->note, sizeof(c->note));
 		}
 	} else {
@@ -497,8 +487,9 @@ static void entry_name(const unsigned char salt[SALT_LEN], const char *token_url
 	pt_wipe(&h, sizeof(h));
 }
 
-void pt_cache_open(struct pt_cache *c, const char *dir, const char *token_url,
-                   const char *client_id, const char *scope, const char *client_secret)
+void pt_cache_open(struct pt_cache *c, const char *dir, const struct pt_cache_places *places,
+                   const char *token_url, const char *client_id, const char *scope,
+                   const char *client_secret)
 {
 	unsigned char salt[SALT_LEN];
 
@@ -511,7 +502,7 @@ void pt_cache_open(struct pt_cache *c, const char *dir, const char *token_url,
 			c->dirfd = -1;
 		}
 	} else {
-		c->dirfd = open_default_dir(c);
+		c->dirfd = open_default_dir(c, places);
 	}
 	if (c->dirfd < 0) {
 		return;

@@ -55,10 +55,11 @@ struct pt_cache {
 	char skipped[512];
 };
 
-/* The directory used without --token-cache: $MP_STATE_PATH/<euid>/
- * check_prioticket, else <state dir>/<euid>/check_prioticket, else
- * $XDG_CACHE_HOME/check_prioticket, else $HOME/.cache/check_prioticket:
- * the first that exists or can be created.
+/* The directory used without --token-cache: <state_dir>/<euid>/
+ * check_prioticket, else the per-user fallback of struct pt_cache_places
+ * (the plugin layer fills it: $MP_STATE_PATH or the configured state
+ * directory, then $XDG_CACHE_HOME/check_prioticket or
+ * $HOME/.cache/check_prioticket): the first that exists or can be created.
  *
  * Every directory is reached from / one component at a time, without
  * following a symlink (openat with O_NOFOLLOW), and all later file
@@ -73,11 +74,21 @@ struct pt_cache {
  * below it, and every directory of --token-cache or the per-user
  * fallback, 0700. */
 
-/* Opens the cache directory (dir, or the default when dir is NULL) and
- * names the entry for this identity. Never fails the run: on trouble
- * c->dirfd is -1 and c->note says why. */
-void pt_cache_open(struct pt_cache *c, const char *dir, const char *token_url,
-                   const char *client_id, const char *scope, const char *client_secret);
+/* The default directory's candidates, found by the caller (the plugin
+ * layer knows the monitoring-plugins and XDG conventions; this layer
+ * only opens what it is given). */
+struct pt_cache_places {
+	const char *state_dir; /* the shared state directory: <euid>/check_prioticket in it */
+	const char *user_base; /* the per-user fallback is user_base + user_sub; */
+	const char *user_sub;  /* NULL when there is none */
+};
+
+/* Opens the cache directory (dir, or the default of places when dir is
+ * NULL) and names the entry for this identity. Never fails the run: on
+ * trouble c->dirfd is -1 and c->note says why. */
+void pt_cache_open(struct pt_cache *c, const char *dir, const struct pt_cache_places *places,
+                   const char *token_url, const char *client_id, const char *scope,
+                   const char *client_secret);
 void pt_cache_close(struct pt_cache *c);
 
 /* Reads the entry; a missing, corrupt, foreign or expired one is a miss,

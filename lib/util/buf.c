@@ -112,3 +112,14 @@ void pt_buf_wipe(struct pt_buf *b)
 	pt_wipe(b->data, b->cap);
 	pt_buf_free(b);
 }
+
+void pt_wipe_strings(char **v, int from, int to)
+{
+	for (int i = from; i < to; i++) {
+		if (v[i]) {
+			pt_wipe(v[i], strlen(v[i]));
+			free(v[i]);
+			v[i] = NULL;
+		}
+	}
+}

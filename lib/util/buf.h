@@ -24,5 +24,8 @@ void pt_buf_free(struct pt_buf *b);
 /* Overwrites the content before freeing it: for buffers that held secrets. */
 void pt_buf_wipe(struct pt_buf *b);
 void pt_wipe(void *p, size_t len);
+/* Wipes and frees v[from..to) (NULLs skipped) and sets them to NULL:
+ * argument vectors may hold secrets. */
+void pt_wipe_strings(char **v, int from, int to);
 
 #endif

@@ -82,7 +82,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		perror("mkdtemp");
 		abort();
 	}
-	pt_cache_open(&cache, dir, "https://example.test/oauth2/token", "client", "scope", "secret");
+	pt_cache_open(&cache, dir, NULL, "https://example.test/oauth2/token", "client", "scope",
+	              "secret");
 	if (cache.dirfd < 0) {
 		fprintf(stderr, "fuzz: pt_cache_open(%s): %s\n", dir, cache.note);
 		abort();

@@ -3,7 +3,7 @@
  * file as far as fstat is concerned; nothing touches the disk).
  *
  * Each input goes through
- * 1. pt_extra_opts_read(FILE, "fuzz") appending to a vector that already
+ * 1. pt_ini_read_section(FILE, "fuzz") appending to a vector that already
  *    holds one argument, and
  * 2. pt_extra_opts_apply on {"check_prioticket_ping",
  *    "--extra-opts=fuzz@FILE", "-t", "5"}, whose result is then given to
@@ -22,6 +22,7 @@
 #include "config.h"
 
 #include "plugin/extra_opts.h"
+#include "plugin/ini.h"
 #include "plugin/options.h"
 #include "plugin/run_config.h"
 #include "util/buf.h"
@@ -126,12 +127,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	set_file(data, size);
 
-	/* 1. pt_extra_opts_read */
+	/* 1. pt_ini_read_section */
 	args = malloc(2 * sizeof(*args));
 	FUZZ_CHECK(args != NULL);
 	args[0] = fuzz_strndup((const uint8_t *)"--pre", 5);
 	args[1] = NULL;
-	read_ok = pt_extra_opts_read(path, SECTION, &args, &nargs, &err);
+	read_ok = pt_ini_read_section(path, SECTION, &args, &nargs, NULL, &err);
 	FUZZ_CHECK(strcmp(args[0], "--pre") == 0);
 	if (read_ok) {
 		FUZZ_CHECK(nargs >= 1);

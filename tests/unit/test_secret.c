@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "plugin/secret.h"
+#include "unit_files.h"
 
 #include <fcntl.h>
 #include <ftw.h>
@@ -20,57 +21,28 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char tmpdir[160];
-
-static void path_in_tmp(char *out, size_t len, const char *name)
-{
-	int n = snprintf(out, len, "%s/%s", tmpdir, name);
-
-	assert_true(n > 0 && (size_t)n < len);
-}
-
 /* Writes <tmpdir>/name with the exact bytes and mode; returns the path
  * (static storage). */
 static const char *secret_file(const char *name, const char *data, size_t len, mode_t mode)
 {
 	static char path[256];
-	int fd;
 
-	path_in_tmp(path, sizeof(path), name);
+	unit_path_in_tmp(path, sizeof(path), name);
 	unlink(path);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, data, len), (ssize_t)len);
-	/* fchmod: the umask must not decide the mode under test */
-	assert_int_equal(fchmod(fd, mode), 0);
-	assert_int_equal(close(fd), 0);
+	unit_write_bytes(path, data, len, mode);
 	return path;
-}
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
 }
 
 static int group_setup(void **state)
 {
-	const char *base = getenv("TMPDIR");
-
 	(void)state;
-	if (!base || !*base || strlen(base) > 100) {
-		base = "/tmp";
-	}
-	snprintf(tmpdir, sizeof(tmpdir), "%s/pt_test_secret_XXXXXX", base);
-	return mkdtemp(tmpdir) ? 0 : -1;
+	return unit_tmpdir_make("pt_test_secret");
 }
 
 static int group_teardown(void **state)
 {
 	(void)state;
-	return nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return unit_tmpdir_remove();
 }
 
 /* --- files ----------------------------------------------------------- */
@@ -253,7 +225,7 @@ static void test_missing(void **state)
 	char path[256];
 
 	(void)state;
-	path_in_tmp(path, sizeof(path), "no-such-secret");
+	unit_path_in_tmp(path, sizeof(path), "no-such-secret");
 	assert_false(pt_secret_read_file(path, &got, &err));
 	assert_null(got);
 	pt_buf_printf(&want, "secret file %s: cannot be opened: No such file or directory", path);
@@ -277,7 +249,7 @@ static void test_directory(void **state)
 	char path[256];
 
 	(void)state;
-	path_in_tmp(path, sizeof(path), "secret-dir");
+	unit_path_in_tmp(path, sizeof(path), "secret-dir");
 	assert_int_equal(mkdir(path, 0700), 0);
 	assert_false(pt_secret_read_file(path, &got, &err));
 	assert_null(got);
@@ -288,13 +260,6 @@ static void test_directory(void **state)
 	pt_buf_free(&want);
 }
 
-static void on_alarm(int sig)
-{
-	(void)sig;
-	/* Reaching this means the open blocked on the FIFO. */
-	_exit(99);
-}
-
 static void test_fifo_does_not_block(void **state)
 {
 	struct pt_buf err = {0};
@@ -303,9 +268,9 @@ static void test_fifo_does_not_block(void **state)
 	char path[256];
 
 	(void)state;
-	path_in_tmp(path, sizeof(path), "secret-fifo");
+	unit_path_in_tmp(path, sizeof(path), "secret-fifo");
 	assert_int_equal(mkfifo(path, 0600), 0);
-	signal(SIGALRM, on_alarm);
+	signal(SIGALRM, unit_on_alarm);
 	alarm(5);
 	assert_false(pt_secret_read_file(path, &got, &err));
 	alarm(0);
@@ -339,7 +304,7 @@ static void test_symlinks(void **state)
 	char link[256];
 
 	(void)state;
-	path_in_tmp(link, sizeof(link), "secret-link");
+	unit_path_in_tmp(link, sizeof(link), "secret-link");
 	snprintf(target, sizeof(target), "%s", secret_file("link-target", DATA("viaLink\n"), 0600));
 	assert_int_equal(symlink(target, link), 0);
 	assert_true(pt_secret_read_file(link, &got, &err));
@@ -478,29 +443,11 @@ static void test_env(void **state)
 	assert_int_equal(err.len, 0);
 }
 
-/* --- command line -------------------------------------------------------- */
+/* --- freeing -------------------------------------------------------------- */
 
-static void test_take_arg(void **state)
+static void test_free_null(void **state)
 {
-	char arg[] = "hunter2";
-	char empty[] = "";
-	char *copy;
-
 	(void)state;
-	copy = pt_secret_take_arg(arg);
-	assert_non_null(copy);
-	assert_string_equal(copy, "hunter2");
-	assert_ptr_not_equal(copy, arg);
-	/* same length, so argv's layout in memory is unchanged */
-	assert_string_equal(arg, "xxxxxxx");
-	pt_secret_free(copy);
-
-	copy = pt_secret_take_arg(empty);
-	assert_non_null(copy);
-	assert_string_equal(copy, "");
-	pt_secret_free(copy);
-
-	assert_null(pt_secret_take_arg(NULL));
 	pt_secret_free(NULL);
 }
 
@@ -520,7 +467,7 @@ int main(void)
 	    cmocka_unit_test(test_read_error),
 	    cmocka_unit_test(test_long_name_cut),
 	    cmocka_unit_test(test_env),
-	    cmocka_unit_test(test_take_arg),
+	    cmocka_unit_test(test_free_null),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

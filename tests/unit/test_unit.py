@@ -7,6 +7,7 @@ does not run protects nothing.
 """
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -16,25 +17,19 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 BUILD_DIR = Path(os.environ.get("PT_BUILDDIR", str(REPO_ROOT)))
 UNIT_DIR = BUILD_DIR / "tests" / "unit"
 
-# One per library file; the names match UNIT_TESTS in Makefile.am.
-UNITS = (
-    "range",
-    "perfdata",
-    "number",
-    "sanitize",
-    "extra_opts",
-    "secret",
-    "options",
-    "prio_error",
-    "token",
-    "json_path",
-    "redact",
-    "phases",
-    "http",
-    "noproxy",
-    "subcheck",
-    "output",
-)
+
+def unit_names():
+    """The names in UNIT_TESTS of Makefile.am, the one list of unit tests
+    (it also drives their build): "tests/unit/test_range" gives "range"."""
+    text = (REPO_ROOT / "Makefile.am").read_text()
+    match = re.search(r"^UNIT_TESTS\s*=((?:[^\n]*\\\n)*[^\n]*)$", text, re.M)
+    assert match, "Makefile.am has no UNIT_TESTS"
+    names = re.findall(r"tests/unit/test_([a-z0-9_]+)", match.group(1))
+    assert names, "UNIT_TESTS in Makefile.am is empty"
+    return names
+
+
+UNITS = unit_names()
 
 # Far above what any of them needs; only a hang should reach it.
 TIMEOUT = 120

@@ -1,0 +1,18 @@
+/* The proxy side of a request (proxy.c); pt_http_noproxy_match is in
+ * http.h. Internal to the probe layer. */
+#ifndef PT_PROXY_H
+#define PT_PROXY_H
+
+#include "http.h"
+
+#include <curl/curl.h>
+
+/* Sets resp->via_proxy, proxy and proxy_from when libcurl uses a proxy
+ * for url (libcurl tells this itself only from 8.7.0 on). */
+void pt_proxy_find(const struct pt_net_options *net, const char *url,
+                   struct pt_http_response *resp);
+
+/* Makes the outcome PT_HTTP_PROXY when the proxy, not the target, failed. */
+void pt_proxy_classify(CURL *h, CURLcode rc, struct pt_http_response *resp);
+
+#endif

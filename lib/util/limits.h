@@ -1,0 +1,53 @@
+/* Every size, count and default that bounds what the plugins accept or
+ * send, in one place (as curl's dynbuf.h lists its DYN_* caps). Buffers,
+ * checks, messages and --help are built from these, never from a number
+ * written a second time. */
+#ifndef PT_UTIL_LIMITS_H
+#define PT_UTIL_LIMITS_H
+
+/* Turns a numeric limit into a string literal; each limit a text names
+ * has its _TEXT form below (an identifier, so that clang-format keeps the
+ * string literals around it as they are). */
+#define PT_STR_(x) #x
+#define PT_STR(x)  PT_STR_(x)
+
+/* Responses from /system/ping and /system/status are tiny; anything this
+ * big is not the API talking. */
+#define PT_MAX_BODY (1024 * 1024)
+
+/* Redirects followed with --follow-redirects. */
+#define PT_MAX_REDIRECTS      5
+#define PT_MAX_REDIRECTS_TEXT PT_STR(PT_MAX_REDIRECTS)
+
+/* The run's budget without -t, whole seconds. */
+#define PT_DEFAULT_TIMEOUT_SECONDS      10
+#define PT_DEFAULT_TIMEOUT_SECONDS_TEXT PT_STR(PT_DEFAULT_TIMEOUT_SECONDS)
+
+/* An access token, NUL included: one byte more is refused. */
+#define PT_TOKEN_MAX 4096
+
+/* The header line that carries it: the prefix, the token, the NUL. */
+#define PT_AUTH_HEADER_PREFIX "Authorization: Bearer "
+#define PT_AUTH_HEADER_MAX    (sizeof(PT_AUTH_HEADER_PREFIX) + PT_TOKEN_MAX)
+
+/* A client secret or API key from a file, stdin or the environment,
+ * in bytes (without the line break a file may end with). */
+#define PT_SECRET_MAX      4096
+#define PT_SECRET_MAX_TEXT PT_STR(PT_SECRET_MAX)
+
+/* The longest --extra-opts line accepted, without its line break. */
+#define PT_INI_LINE_MAX      4096
+#define PT_INI_LINE_MAX_TEXT PT_STR(PT_INI_LINE_MAX)
+/* An ini file shared by a few plugins is a few KiB; the bound also
+ * stops "@-" from reading an endless stdin. */
+#define PT_INI_FILE_MAX_MIB      1
+#define PT_INI_FILE_MAX_MIB_TEXT PT_STR(PT_INI_FILE_MAX_MIB)
+#define PT_INI_FILE_MAX          (PT_INI_FILE_MAX_MIB * 1024 * 1024)
+/* The longest section name, in characters. */
+#define PT_INI_SECTION_CHARS      255
+#define PT_INI_SECTION_CHARS_TEXT PT_STR(PT_INI_SECTION_CHARS)
+
+/* How much of a file or section name an error message repeats. */
+#define PT_NAME_SHOWN 200
+
+#endif
