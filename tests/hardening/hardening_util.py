@@ -197,11 +197,11 @@ def run(plugin, args, *, env=None, timeout=30, state_dir=None, measure_rss=False
     timeout bounds the test, not the plugin: on expiry the child is killed and
     the Result says timed_out (the caller asserts on it).
 
-    maxrss_kb: with measure_rss and /usr/bin/time present, the plugin's own
-    peak RSS (GNU time's %M; time itself is ~2 MB, so the figure is the
-    plugin's).  Otherwise os.wait4's ru_maxrss of the child, which Linux
-    carries over from before the exec, i.e. max(this Python process at fork,
-    the plugin): an UPPER bound of the plugin's peak, still sound for '<'."""
+    maxrss_kb: with measure_rss, the plugin's own peak RSS from GNU time's %M
+    (time itself is ~2 MB, so the figure is the plugin's); /usr/bin/time must
+    be there (Debian package `time`).  os.wait4's ru_maxrss is no measure of
+    the plugin: Linux carries it over from before the exec, so it is this
+    Python process's size at fork, which grows with the suite."""
     home = tempfile.mkdtemp(prefix="pt-hard-home-")
     own_state = state_dir is None
     if own_state:
@@ -211,7 +211,9 @@ def run(plugin, args, *, env=None, timeout=30, state_dir=None, measure_rss=False
     argv = [binary(plugin)] + [a if isinstance(a, bytes) else str(a) for a in args]
     out_path, err_path = os.path.join(home, ".stdout"), os.path.join(home, ".stderr")
     rss_path = os.path.join(home, ".rss")
-    use_time = measure_rss and os.access(TIME, os.X_OK)
+    use_time = measure_rss
+    assert not measure_rss or os.access(TIME, os.X_OK), (
+        f"{TIME} is missing: apt-get install time (tools/setup-debian --test does)")
     command = [TIME, "-f", "%M", "-o", rss_path] + argv if use_time else argv
     timed_out = []
     try:
