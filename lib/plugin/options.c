@@ -169,9 +169,16 @@ static bool take_secret_file(const char *path, char **slot, struct pt_buf *err)
 static void echo_url(struct pt_buf *err, const char *value)
 {
 	struct pt_buf clean = {0};
+	size_t n = strcspn(value, "=");
+	bool cut = value[n] == '=';
 
 	pt_buf_puts(err, "'");
-	if (pt_redact_text(&clean, value, strlen(value))) {
+	/* Only what comes before the first '=' is echoed at all (a secret may
+	 * follow it, e.g. a mistyped "--client-secret=S" taken as this value):
+	 * redacting the whole value first would keep the end of such a secret
+	 * after an '@'. The '=' kept after it makes the sanitiser mark the
+	 * cut as it marks every other. */
+	if (pt_redact_text(&clean, value, n) && (!cut || pt_buf_puts(&clean, "="))) {
 		pt_sanitize_user_value(err, pt_buf_str(&clean), 80);
 	} else {
 		pt_buf_puts(err, "(not shown)");
