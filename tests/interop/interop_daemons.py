@@ -138,17 +138,9 @@ def apr1(password):
     return out.stdout.decode().strip()
 
 
-class Proxy:
-    """A forward proxy on loopback; subclasses say how to run it."""
-
-    name = "proxy"
-
-    def __init__(self, auth=None, host="127.0.0.1"):
-        self.auth = auth  # (user, password) or None
-        self.host = host  # where it listens: 127.0.0.1 or ::1
-        self.port = None
-        self.dir = None
-        self.proc = None
+class Daemon:
+    """A daemon the test starts with start() and stops with stop(), as a
+    context manager: one that did not start leaves nothing behind."""
 
     def __enter__(self):
         try:
@@ -160,6 +152,19 @@ class Proxy:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+class Proxy(Daemon):
+    """A forward proxy on loopback; subclasses say how to run it."""
+
+    name = "proxy"
+
+    def __init__(self, auth=None, host="127.0.0.1"):
+        self.auth = auth  # (user, password) or None
+        self.host = host  # where it listens: 127.0.0.1 or ::1
+        self.port = None
+        self.dir = None
+        self.proc = None
 
     def hostport(self):
         host = f"[{self.host}]" if ":" in self.host else self.host
@@ -280,7 +285,7 @@ PROXIES = {"squid": Squid, "tinyproxy": Tinyproxy}
 PASSWORDS = {"squid": PROXY_PASSWORD, "tinyproxy": TINYPROXY_PASSWORD}
 
 
-class OAuth2Server:
+class OAuth2Server(Daemon):
     """tests/interop/oauth2_server.py with one library."""
 
     def __init__(self, library, client_id, client_secret):
@@ -290,17 +295,6 @@ class OAuth2Server:
         self.port = None
         self.proc = None
         self.dir = None
-
-    def __enter__(self):
-        try:
-            self.start()
-        except BaseException:
-            self.stop()  # a daemon that did not start leaves nothing behind
-            raise
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
 
     def start(self):
         need_module(self.library, f"python3-{self.library}")
