@@ -334,7 +334,7 @@ def test_certificate_judges_the_earliest_expiry_of_the_chain(tmp_path, fmt):
             r = run("ping", args, timeout=30)
             assert r.rc == CRITICAL, r.describe()
             assert re.search(r'CRITICAL - certificate expires in [45] days \(critical below 10\): '
-                             r'CN "Chain Test Intermediate", 2 of 2 in the chain \|', r.first_line), r.describe()
+                             r'CN "Chain Test Intermediate", 2 of 3 in the chain \|', r.first_line), r.describe()
             assert r.perf["cert_days"].value in ("4", "5"), r.perfdata
             assert r.long_output("Reason") == ["certificate"]
         else:
