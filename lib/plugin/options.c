@@ -130,12 +130,13 @@ static void free_expect(struct pt_expect *e)
 
 /* Each --expect-json must hold, so a second one for a path already
  * expected narrows that expectation to the values both accept: one
- * subcheck and one series per path (two json:status series make
- * node_exporter reject the whole file). Expectations with no value in
- * common can never all hold; that is a mistake in the configuration
- * (usually one meant "either", which is PATH=A,B), refused before any
- * request rather than reported as the API's fault on every run. Only the
- * new argument is echoed: the earlier one may come from an ini file. */
+ * subcheck and one series per path (of two json:status series,
+ * node_exporter 1.5 serves the first and drops the second, however bad
+ * its state). Expectations with no value in common can never all hold;
+ * that is a mistake in the configuration (usually one meant "either",
+ * which is PATH=A,B), refused before any request rather than reported as
+ * the API's fault on every run. Only the new argument is echoed: the
+ * earlier one may come from an ini file. */
 static bool merge_expect(const char *arg, struct pt_config *cfg, struct pt_buf *err)
 {
 	struct pt_expect *e = &cfg->expects[cfg->nexpects - 1];

@@ -29,8 +29,8 @@ static bool name_taken(const struct pt_subchecks *l, const struct pt_subcheck *c
 	return false;
 }
 
-/* Names are unique in every output format: Prometheus's textfile
- * collector refuses a whole file with two identical series, and JSON
+/* Names are unique in every output format: of two identical series,
+ * node_exporter's textfile collector serves only the first, and JSON
  * readers key subchecks by name. options.c merges --expect-json options
  * for the same path; names that still meet (two long paths cut to the
  * same length, or made equal by the sanitiser) are numbered "#2", "#3",
