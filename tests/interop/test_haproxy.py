@@ -12,8 +12,9 @@ plugins, for what issue 20 found against software nobody here wrote:
   (`tarpit`), or a 200 one second later (a Lua service);
 - a status body that starts with a UTF-8 byte order mark (item 8), served
   from a file as it is;
-- redirects followed on a reused connection (item 9): the same perfdata
-  labels on every run, token fetched or from the cache.
+- redirects followed on a reused connection, or on a new one with a resumed
+  TLS session (item 9): the same perfdata labels on every run, token fetched
+  or from the cache.
 
 One haproxy per module, in its own directory, on free ports; every case
 asserts the state, the reason word and the first line."""
@@ -134,7 +135,7 @@ end)
 """ % STATUS
 
 FRONTENDS = ("cross", "inter5", "anchor5", "mtls12", "mtls13", "hints", "hints_tls", "api",
-             "api_tls")
+             "api_tls", "api_close")
 
 
 def haproxy_conf(d, ports, pki):
@@ -179,6 +180,9 @@ frontend api
   bind 127.0.0.1:{ports['api']}{api}
 frontend api_tls
   bind 127.0.0.1:{ports['api_tls']} ssl crt {crt} alpn h2,http/1.1{api}
+frontend api_close
+  bind 127.0.0.1:{ports['api_close']} ssl crt {crt} alpn http/1.1
+  option httpclose{api}
 """
 
 
@@ -348,11 +352,13 @@ def labels(r):
 
 
 # (id, frontend, extra args): each runs direct and through a followed 301 on
-# the same (reused) connection, the token fetched on the first run and taken
-# from the cache on the others.
+# the same (reused) connection, or on a new one that resumes the TLS session
+# (which carries no verified chain), the token fetched on the first run and
+# taken from the cache on the others.
 LABEL_CASES = [
     ("https", "api_tls", ["-C", "30,7"]),
     ("https, http/2", "api_tls", ["-C", "30,7", "--http-version=2"]),
+    ("https, a new connection per request", "api_close", ["-C", "30,7"]),
     ("http", "api", []),
 ]
 
