@@ -24,8 +24,8 @@
  *   json:PATH    --expect-json, on a 2xx          met OK (ok); not met, missing, body not JSON
  *                                                 CRITICAL (json)
  *   latency      -w / -c on the total time, 2xx   OK (ok), WARNING, CRITICAL (latency)
- *   certificate  -C on the chain's earliest       OK (ok), WARNING, CRITICAL (certificate);
- *                expiry                           expiry unreadable UNKNOWN (certificate)
+ *   certificate  -C on the verified chain's       OK (ok), WARNING, CRITICAL (certificate);
+ *                earliest expiry                  expiry unreadable UNKNOWN (certificate)
  *
  * A 407 is a proxy talking, never the API: connection CRITICAL (proxy).
  * A subcheck that an earlier failure left nothing to judge is reported as
@@ -155,6 +155,12 @@ static bool judge_connection(const struct pt_config *cfg, const struct pt_http_r
 			                "timeout: HTTP %ld arrived but the body did not finish within the "
 			                "%g s budget%s",
 			                h->status, cfg->timeout, where);
+		} else if (h->informational) {
+			/* A 103 Early Hints (or 100 Continue) is not the answer. */
+			pt_subcheck_add(l, k, "connection", cfg->timeout_state, PT_REASON_TIMEOUT,
+			                "timeout: no answer within the %g s budget%s (only an informational "
+			                "HTTP %d came)",
+			                cfg->timeout, where, h->informational);
 		} else {
 			pt_subcheck_add(l, k, "connection", cfg->timeout_state, PT_REASON_TIMEOUT,
 			                "timeout: no answer within the %g s budget%s", cfg->timeout, where);
@@ -453,13 +459,14 @@ long pt_cert_days_left(const struct pt_http_response *h)
 	return (long)(left >= 0 ? left / 86400 : -((-left + 86399) / 86400));
 }
 
-/* --certificate: the earliest expiry of the chain the server sent. */
+/* --certificate: the earliest expiry of the verified chain, the trust
+ * anchor included (certinfo.c says why). */
 static void judge_certificate(const struct pt_config *cfg, const struct pt_http_response *h,
                               struct pt_subchecks *l)
 {
 	const enum pt_subcheck_kind k = PT_SUBCHECK_CERTIFICATE;
 	char cn[PT_SUMMARY_TEXT_MAX + 8];
-	char which[160];
+	char which[192];
 	long days;
 
 	if (!h->cert_expiry_known) {
@@ -473,8 +480,8 @@ static void judge_certificate(const struct pt_config *cfg, const struct pt_http_
 	}
 	shown(h->cert_subject, cn, sizeof(cn));
 	if (h->cert_index > 0) {
-		snprintf(which, sizeof(which), "CN \"%s\", %d of %d in the chain", cn[0] ? cn : "?",
-		         h->cert_index + 1, h->cert_count);
+		snprintf(which, sizeof(which), "CN \"%s\", %d of %d in the chain%s", cn[0] ? cn : "?",
+		         h->cert_index + 1, h->cert_count, h->cert_anchor ? " (the trust anchor)" : "");
 	} else {
 		snprintf(which, sizeof(which), "CN \"%s\"", cn[0] ? cn : "?");
 	}

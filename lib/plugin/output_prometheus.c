@@ -119,7 +119,7 @@ void pt_output_prometheus(const struct pt_output_target *t, const struct pt_repo
 	}
 	if (f->cert_known) {
 		family(&s, "prioticket_certificate_expiry_timestamp_seconds",
-		       "Unix time when the earliest-expiring certificate of the server's chain expires.");
+		       "Unix time when the earliest-expiring certificate of the verified chain expires.");
 		sample(&s, "prioticket_certificate_expiry_timestamp_seconds", NULL, NULL,
 		       (double)f->cert_expiry, 0);
 	}

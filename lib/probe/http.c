@@ -28,12 +28,23 @@ struct body_sink {
 	CURL *handle;
 };
 
-/* Marks libcurl does not keep: when the TLS handshake began, and its own
- * marks when each redirect's answer arrived. */
+/* Marks libcurl does not keep: when the TLS handshake began, when the
+ * final status line arrived after an informational (1xx) answer, and
+ * libcurl's own marks when each redirect's answer arrived. */
 struct timing_sink {
 	CURL *handle;
 	double start; /* pt_now() just before the transfer */
 	int64_t tls_start;
+	/* Our clock, since start: the current hop's first 1xx status line
+	 * and the latest final one (0: none yet); only their difference is
+	 * used, added to libcurl's first-byte mark. */
+	int64_t info_start;
+	int64_t final_status;
+	int informational; /* the current hop's latest 1xx status, or 0 */
+	/* What the TLS handshake showed (OpenSSL): whether the server asked
+	 * for a client certificate, and the last fatal alert it sent. */
+	bool cert_requested;
+	int alert; /* a TLS AlertDescription, or -1 */
 	int nsnaps;
 	int64_t snaps[PT_MAX_REDIRECTS + 1][4]; /* dns, tcp, tls, first */
 };
@@ -42,6 +53,9 @@ struct timing_sink {
 struct conn_sink {
 	CURL *handle;
 	struct pt_http_response *resp;
+	bool want_cert;  /* --certificate: the verified chain's expiry */
+	bool chain_seen; /* resp has it from the connection's verified chain */
+	long requests;   /* requests sent: one per hop that got that far */
 };
 
 bool pt_http_global_init(void)
@@ -193,27 +207,96 @@ static int64_t mark_us(CURL *h, CURLINFO what)
 static const CURLINFO snap_marks[4] = {CURLINFO_NAMELOOKUP_TIME_T, CURLINFO_CONNECT_TIME_T,
                                        CURLINFO_APPCONNECT_TIME_T, CURLINFO_STARTTRANSFER_TIME_T};
 
-/* libcurl adds each hop's marks to the previous ones: remember them at
- * every 3xx status line (the hop's marks are all set by then), so that
- * the final hop's own can be told apart. */
+/* The code of a status line ("HTTP/1.1 200 OK", "HTTP/2 103 "), or 0
+ * for a header line. */
+static int status_code(const char *data, size_t n)
+{
+	const char *sp;
+
+	if (n < 12 || memcmp(data, "HTTP/", 5) != 0) {
+		return 0;
+	}
+	sp = memchr(data, ' ', n);
+	if (!sp || sp + 4 > data + n) {
+		return 0;
+	}
+	for (int i = 1; i <= 3; i++) {
+		if (sp[i] < '0' || sp[i] > '9') {
+			return 0;
+		}
+	}
+	return (sp[1] - '0') * 100 + (sp[2] - '0') * 10 + (sp[3] - '0');
+}
+
+/* Every status line passes here: a proxy's answer to CONNECT, each 1xx,
+ * each hop's final one.
+ * - libcurl's first-byte mark is that of the first 1xx (103 Early Hints,
+ *   100 Continue), which is not the answer: the final status line's
+ *   arrival is noted, and a 1xx after a final line begins another hop
+ *   (or follows a proxy's CONNECT answer).
+ * - libcurl adds each hop's marks to the previous ones: they are
+ *   remembered at every 3xx status line (the hop's marks are all set by
+ *   then), so that the final hop's own can be told apart. */
 static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
 {
 	struct timing_sink *sink = userp;
 	size_t n = size * nmemb;
+	int code = status_code(data, n);
+	int64_t us = 0;
 
-	if (n >= 12 && memcmp(data, "HTTP/", 5) == 0 && sink->nsnaps <= PT_MAX_REDIRECTS) {
-		const char *sp = memchr(data, ' ', n);
-
-		if (sp && sp + 4 <= data + n && sp[1] == '3' && sp[2] >= '0' && sp[2] <= '9' &&
-		    sp[3] >= '0' && sp[3] <= '9') {
-			for (int i = 0; i < 4; i++) {
-				sink->snaps[sink->nsnaps][i] = mark_us(sink->handle, snap_marks[i]);
-			}
-			sink->nsnaps++;
+	if (code >= 100) {
+		us = (int64_t)((pt_now() - sink->start) * 1e6);
+		us = us > 0 ? us : 1;
+	}
+	if (code >= 100 && sink->final_status) {
+		/* After a final status line, any status line begins a hop. */
+		sink->final_status = 0;
+		sink->info_start = 0;
+		sink->informational = 0;
+	}
+	if (code >= 100 && code < 200) {
+		sink->info_start = sink->info_start ? sink->info_start : us;
+		sink->informational = code;
+	} else if (code >= 200) {
+		sink->final_status = us;
+	}
+	if (code >= 300 && code < 400 && sink->nsnaps <= PT_MAX_REDIRECTS) {
+		for (int i = 0; i < 4; i++) {
+			sink->snaps[sink->nsnaps][i] = mark_us(sink->handle, snap_marks[i]);
 		}
+		sink->nsnaps++;
 	}
 	return n;
 }
+
+#ifdef HAVE_LIBSSL
+/* TLS alerts (RFC 8446 6.2) that can answer a missing client
+ * certificate. */
+#	define ALERT_HANDSHAKE_FAILURE    40
+#	define ALERT_BAD_CERTIFICATE      42
+#	define ALERT_CERTIFICATE_REQUIRED 116
+
+/* Every TLS message the server sends: a CertificateRequest, and fatal
+ * alerts. It replaces libcurl's own message callback, which only feeds
+ * its -v text (CURLINFO_TEXT), and trace.c never shows that. */
+static void on_tls_message(int write_p, int version, int content_type, const void *buf, size_t len,
+                           SSL *ssl, void *userp)
+{
+	struct timing_sink *sink = userp;
+	const unsigned char *b = buf;
+
+	(void)version;
+	(void)ssl;
+	if (write_p || len < 1) {
+		return;
+	}
+	if (content_type == SSL3_RT_HANDSHAKE && b[0] == SSL3_MT_CERTIFICATE_REQUEST) {
+		sink->cert_requested = true;
+	} else if (content_type == SSL3_RT_ALERT && len >= 2 && b[0] == SSL3_AL_FATAL) {
+		sink->alert = b[1];
+	}
+}
+#endif
 
 /* Called as the TLS handshake begins: TCP is connected and any proxy
  * tunnel established. The last call belongs to the last connection. */
@@ -221,16 +304,75 @@ static CURLcode on_ssl_ctx(CURL *h, void *ssl_ctx, void *userp)
 {
 	struct timing_sink *sink = userp;
 	int64_t us = (int64_t)((pt_now() - sink->start) * 1e6);
+	const struct curl_tlssessioninfo *info = NULL;
 
+	sink->tls_start = us > 0 ? us : 1;
+#ifdef HAVE_LIBSSL
+	if (curl_easy_getinfo(h, CURLINFO_TLS_SSL_PTR, &info) == CURLE_OK && info &&
+	    info->backend == CURLSSLBACKEND_OPENSSL) {
+		SSL_CTX_set_msg_callback(ssl_ctx, on_tls_message);
+		SSL_CTX_set_msg_callback_arg(ssl_ctx, sink);
+	}
+#else
 	(void)h;
 	(void)ssl_ctx;
-	sink->tls_start = us > 0 ? us : 1;
+	(void)info;
+#endif
 	return CURLE_OK;
 }
 
+/* A server that demands a client certificate (the plugin never sends
+ * one) ends the handshake with an alert: under TLS 1.2 handshake_failure
+ * (OpenSSL servers) or bad_certificate after its CertificateRequest,
+ * during the handshake; under TLS 1.3 certificate_required, after the
+ * client finished it, so that libcurl reports a receive error. One fault,
+ * one outcome and one text for both. Under TLS 1.3 the server may also
+ * close before the alert is read (libcurl 7.88 then fails to send over
+ * HTTP/2, "getpeername() failed", in 31 of 50 runs against haproxy): a
+ * connection that asked for a certificate and broke while sending or
+ * receiving, before any answer, is that fault too. A failed verification
+ * of the server's certificate is not: libcurl reports it as a TLS error
+ * of its own, and the alert is the plugin's. */
+static bool client_cert_refused(CURLcode rc, const struct timing_sink *sink,
+                                struct pt_http_response *resp)
+{
+#ifdef HAVE_LIBSSL
+	const char *name = NULL;
+
+	if (rc == CURLE_OK || resp->status) {
+		return false;
+	}
+	if (sink->alert == ALERT_CERTIFICATE_REQUIRED) {
+		name = "certificate_required";
+	} else if (sink->cert_requested && sink->alert == ALERT_HANDSHAKE_FAILURE) {
+		name = "handshake_failure";
+	} else if (sink->cert_requested && sink->alert == ALERT_BAD_CERTIFICATE) {
+		name = "bad_certificate";
+	} else if (sink->cert_requested && sink->alert < 0 &&
+	           (rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR)) {
+		resp->outcome = PT_HTTP_TLS;
+		snprintf(resp->message, sizeof(resp->message),
+		         "the server requires a client certificate (it asked for one, then closed "
+		         "the connection)");
+		return true;
+	} else {
+		return false;
+	}
+	resp->outcome = PT_HTTP_TLS;
+	snprintf(resp->message, sizeof(resp->message),
+	         "the server requires a client certificate (TLS alert %s)", name);
+	return true;
+#else
+	(void)rc;
+	(void)sink;
+	(void)resp;
+	return false;
+#endif
+}
+
 /* libcurl's marks and ours, turned into phases (phases.h). */
-static void fill_timings(CURL *h, bool complete, const struct timing_sink *sink,
-                         struct pt_timings *t)
+static void fill_timings(CURL *h, const struct pt_http_request *req, bool complete,
+                         const struct timing_sink *sink, long requests, struct pt_timings *t)
 {
 	struct pt_marks m = {0};
 	long hops = 0;
@@ -243,9 +385,19 @@ static void fill_timings(CURL *h, bool complete, const struct timing_sink *sink,
 	m.total = mark_us(h, CURLINFO_TOTAL_TIME_T);
 	m.redirect = mark_us(h, CURLINFO_REDIRECT_TIME_T);
 	m.tls_start = sink->tls_start;
+	if (sink->informational) {
+		m.informational = true;
+		m.final_after_informational =
+		    sink->final_status ? sink->final_status - sink->info_start + 1 : 0;
+	}
 	m.complete = complete;
-	if (curl_easy_getinfo(h, CURLINFO_REDIRECT_COUNT, &hops) == CURLE_OK && hops > 0 &&
-	    hops <= sink->nsnaps) {
+	if (curl_easy_getinfo(h, CURLINFO_REDIRECT_COUNT, &hops) != CURLE_OK || hops < 0) {
+		hops = 0;
+	}
+	/* The final hop's request went out, so its connection was ready,
+	 * whatever marks libcurl left for a reused one. */
+	m.request_sent = requests > hops;
+	if (hops > 0 && hops <= sink->nsnaps) {
 		m.base_dns = sink->snaps[hops - 1][0];
 		m.base_tcp = sink->snaps[hops - 1][1];
 		m.base_tls = sink->snaps[hops - 1][2];
@@ -254,6 +406,9 @@ static void fill_timings(CURL *h, bool complete, const struct timing_sink *sink,
 	if (curl_easy_getinfo(h, CURLINFO_SCHEME, &scheme) == CURLE_OK && scheme) {
 		m.tls_expected = strcasecmp(scheme, "https") == 0;
 	}
+	/* Whether the request can end on https: then its TLS phase is always
+	 * reported, 0 on a reused connection (the same labels every run). */
+	m.tls_possible = is_https(req->url) || req->net->follow_redirects;
 	pt_phases_from_marks(&m, t);
 }
 
@@ -304,6 +459,7 @@ static int on_connected(void *userp, char *primary_ip, char *local_ip, int prima
 	struct conn_sink *sink = userp;
 	const struct curl_tlssessioninfo *info = NULL;
 
+	sink->requests++;
 	(void)primary_ip;
 	(void)local_ip;
 	(void)primary_port;
@@ -321,6 +477,12 @@ static int on_connected(void *userp, char *primary_ip, char *local_ip, int prima
 		         SSL_get_version(ssl));
 		snprintf(sink->resp->tls_cipher, sizeof(sink->resp->tls_cipher), "%s",
 		         cipher ? cipher : "");
+		/* Each hop's connection in turn, a reused one too; a resumed
+		 * session carries no chain, and the earlier full handshake's
+		 * with the same server stands. */
+		if (sink->want_cert && pt_certinfo_from_ssl(ssl, sink->resp)) {
+			sink->chain_seen = true;
+		}
 	}
 #	endif
 	return CURL_PREREQFUNC_OK;
@@ -632,7 +794,7 @@ static CURLcode perform_once(const struct pt_http_request *req, struct pt_http_r
 	struct body_sink body = {&resp->body, req->net->max_body, false, NULL};
 	struct pt_trace_sink trace = {req->trace};
 	struct timing_sink timing;
-	struct conn_sink conn = {NULL, resp};
+	struct conn_sink conn = {NULL, resp, req->net->tls.want_cert_expiry, false, 0};
 	struct curl_slist *headers;
 	struct curl_slist *connect_to = NULL;
 	CURL *h;
@@ -658,6 +820,7 @@ static CURLcode perform_once(const struct pt_http_request *req, struct pt_http_r
 	body.handle = h;
 	memset(&timing, 0, sizeof(timing));
 	timing.handle = h;
+	timing.alert = -1;
 	conn.handle = h;
 	headers = build_headers(req, &ok);
 	if (ok && req->net->connect_to) {
@@ -677,7 +840,13 @@ static CURLcode perform_once(const struct pt_http_request *req, struct pt_http_r
 		resp->http_version = 0;
 	}
 	fill_location(h, resp);
-	fill_timings(h, rc == CURLE_OK, &timing, &resp->t);
+	fill_timings(h, req, rc == CURLE_OK, &timing, conn.requests, &resp->t);
+	/* An informational answer is not the answer: without a final status
+	 * line, no status came (libcurl reports the 1xx). */
+	if (timing.informational && !timing.final_status) {
+		resp->informational = timing.informational;
+		resp->status = 0;
+	}
 	resp->outcome = classify(rc, body.too_large);
 	/* After redirects, the last URL decides whether a proxy was used. */
 	if (curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK && effective) {
@@ -693,11 +862,13 @@ static CURLcode perform_once(const struct pt_http_request *req, struct pt_http_r
 	if (resp->outcome == PT_HTTP_RESPONSE && resp->body.failed) {
 		resp->outcome = PT_HTTP_INTERNAL;
 	}
-	if (rc && !((resp->outcome == PT_HTTP_CONNECT || resp->outcome == PT_HTTP_DNS) &&
-	            family_mismatch(req, resp))) {
+	if (rc &&
+	    !((resp->outcome == PT_HTTP_CONNECT || resp->outcome == PT_HTTP_DNS) &&
+	      family_mismatch(req, resp)) &&
+	    !client_cert_refused(rc, &timing, resp)) {
 		set_message(resp, errbuf[0] ? errbuf : curl_easy_strerror(rc));
 	}
-	if (req->net->tls.want_cert_expiry) {
+	if (req->net->tls.want_cert_expiry && !conn.chain_seen) {
 		pt_certinfo_expiry(h, resp);
 	}
 	free_headers(headers);

@@ -51,7 +51,7 @@ struct pt_tls_options {
 	const char *ca_file;
 	const char *ca_path;
 	bool insecure;
-	bool want_cert_expiry; /* fill cert_expiry from the whole chain */
+	bool want_cert_expiry; /* fill cert_expiry from the verified chain */
 };
 
 struct pt_net_options {
@@ -82,15 +82,17 @@ struct pt_http_request {
 
 struct pt_http_response {
 	enum pt_http_outcome outcome;
-	long status; /* 0 when no status line arrived */
+	long status;       /* the final status; 0 when no final status line arrived */
+	int informational; /* status 0 after a 1xx answer (103 Early Hints): its code */
 	struct pt_buf body;
 	struct pt_timings t;
 	char message[256]; /* why it failed, from libcurl; "" on success */
 	bool cert_expiry_known;
-	time_t cert_expiry;     /* the earliest notAfter of the chain the server sent */
+	time_t cert_expiry;     /* the earliest notAfter of the verified chain (certinfo.c) */
 	char cert_subject[256]; /* that certificate's subject CN (raw), or "" */
 	int cert_index;         /* its place in the chain: 0 the leaf */
-	int cert_count;         /* certificates the server sent */
+	int cert_count;         /* certificates in the chain */
+	bool cert_anchor;       /* that certificate is the trust anchor */
 	char tls_version[32];   /* e.g. "TLSv1.3"; "" without TLS */
 	char tls_cipher[64];    /* e.g. "TLS_AES_256_GCM_SHA384" */
 	long http_version;      /* negotiated, CURL_HTTP_VERSION_*; 0 unknown */

@@ -377,8 +377,50 @@ static void test_expect_json(void **state)
 	pt_config_free(&cfg);
 }
 
+/* Every --expect-json must hold: a second one for a path already
+ * expected narrows it to the values both accept (one subcheck, one
+ * series per path); with none in common no answer could ever pass, and
+ * the arguments are refused. */
+static void test_expect_json_same_path(void **state)
+{
+	char *narrow[] = {"--expect-json", "status=ok,fine", "--expect-json",
+	                  "x=1",           "--expect-json",  "status=fine,degraded,ok",
+	                  "--expect-json", "status=ok,fine", NULL};
+	char *same[] = {"--expect-json", "status=ok", "--expect-json", "status=ok", NULL};
+	char *disjoint[] = {"--expect-json", "status=ok", "--expect-json", "status=fine", NULL};
+	struct pt_config cfg;
+	struct pt_buf err;
+
+	(void)state;
+	clear_env();
+	assert_int_equal(parse(&cfg, &err, narrow), PT_OPTIONS_RUN);
+	assert_int_equal(cfg.nexpects, 2);
+	assert_string_equal(cfg.expects[0].path, "status");
+	assert_int_equal(cfg.expects[0].nvalues, 2);
+	assert_string_equal(cfg.expects[0].values[0], "ok");
+	assert_string_equal(cfg.expects[0].values[1], "fine");
+	assert_string_equal(cfg.expects[1].path, "x");
+	pt_config_free(&cfg);
+
+	assert_int_equal(parse(&cfg, &err, same), PT_OPTIONS_RUN);
+	assert_int_equal(cfg.nexpects, 1);
+	assert_int_equal(cfg.expects[0].nvalues, 1);
+	assert_string_equal(cfg.expects[0].values[0], "ok");
+	pt_config_free(&cfg);
+
+	assert_int_equal(parse(&cfg, &err, disjoint), PT_OPTIONS_ERROR);
+	assert_string_equal(pt_buf_str(&err),
+	                    "--expect-json: an earlier --expect-json for the same path shares no value "
+	                    "with this one, so no answer can meet both; give every accepted value in "
+	                    "one --expect-json, separated by commas: 'status...'");
+	pt_buf_free(&err);
+	pt_config_free(&cfg);
+}
+
+/* The limit counts paths: repeating one path narrows it instead. */
 static void test_too_many_expectations(void **state)
 {
+	static char paths[PT_EXPECT_MAX + 1][16];
 	char *argv[2 * (PT_EXPECT_MAX + 1) + 1];
 	struct pt_config cfg;
 	struct pt_buf err;
@@ -387,8 +429,9 @@ static void test_too_many_expectations(void **state)
 	(void)state;
 	clear_env();
 	for (int i = 0; i <= PT_EXPECT_MAX; i++) {
+		snprintf(paths[i], sizeof(paths[i]), "a%d=b", i);
 		argv[n++] = "--expect-json";
-		argv[n++] = "a=b";
+		argv[n++] = paths[i];
 	}
 	argv[n] = NULL;
 	/* parse() holds MAX_ARGS arguments; call the parser directly. */
@@ -638,6 +681,7 @@ int main(void)
 	    cmocka_unit_test(test_half_credentials_are_refused),
 	    cmocka_unit_test(test_secret_file_is_read),
 	    cmocka_unit_test(test_expect_json),
+	    cmocka_unit_test(test_expect_json_same_path),
 	    cmocka_unit_test(test_too_many_expectations),
 	    cmocka_unit_test(test_certificate_needs_https),
 	    cmocka_unit_test(test_scrub_argv_hides_the_secret),
