@@ -131,13 +131,22 @@ static struct pt_subcheck *judge_proxy(const struct pt_http_response *h, const c
 	                       "cannot connect to the proxy%s", where);
 }
 
+/* libcurl's message without the words that would repeat the subcheck's
+ * own ("cannot resolve host: Could not resolve host: NAME"): the name is
+ * what is news. */
+static const char *news(const char *message, const char *said)
+{
+	size_t n = strlen(said);
+
+	return strncmp(message, said, n) == 0 ? message + n : message;
+}
+
 /* The connection subcheck of one request. where: "" for the probe,
  * " (token request)" for the token request. Returns true when an HTTP
  * answer from the server itself arrived (anything but a proxy's 407). */
 static bool judge_connection(const struct pt_config *cfg, const struct pt_http_response *h,
                              const char *where, struct pt_subchecks *l)
 {
-	static const char dns_said[] = "Could not resolve host: ";
 	const enum pt_subcheck_kind k = PT_SUBCHECK_CONNECTION;
 	const char *message = h->message;
 	struct pt_subcheck *c = NULL;
@@ -167,11 +176,7 @@ static bool judge_connection(const struct pt_config *cfg, const struct pt_http_r
 	case PT_HTTP_DNS:
 		c = pt_subcheck_add(l, k, "connection", PT_CRITICAL, PT_REASON_DNS, "cannot resolve host%s",
 		                    where);
-		/* libcurl says "Could not resolve host: NAME": the name is news,
-		 * the rest would repeat the text. */
-		message = strncmp(message, dns_said, sizeof(dns_said) - 1) == 0
-		              ? message + sizeof(dns_said) - 1
-		              : message;
+		message = news(message, "Could not resolve host: ");
 		break;
 	case PT_HTTP_CONNECT:
 		c = pt_subcheck_add(l, k, "connection", PT_CRITICAL, PT_REASON_CONNECT,
@@ -182,6 +187,9 @@ static bool judge_connection(const struct pt_config *cfg, const struct pt_http_r
 		break;
 	case PT_HTTP_PROXY:
 		c = judge_proxy(h, where, l);
+		if (h->proxy_failure == PT_PROXY_UNRESOLVED) {
+			message = news(message, "Could not resolve proxy: ");
+		}
 		break;
 	case PT_HTTP_PROTOCOL:
 		c = pt_subcheck_add(l, k, "connection", PT_CRITICAL, PT_REASON_BAD_RESPONSE,
