@@ -496,10 +496,10 @@ static size_t typo_distance(const char *a, size_t n, const char *b)
  * argument itself may be echoed. */
 static void refusal(const char *arg, struct pt_buf *err)
 {
-	const struct option *best = NULL;
-	size_t best_d = 3;
+	size_t best = 3;
 	size_t n;
 	int prefixes = 0;
+	bool said = false;
 
 	if (strncmp(arg, "--", 2) != 0 || !arg[2]) {
 		const char *spec = optopt ? strchr(short_options, optopt) : NULL;
@@ -534,13 +534,19 @@ static void refusal(const char *arg, struct pt_buf *err)
 		size_t d = typo_distance(arg, n, o->name);
 
 		/* Two edits in a short name make another word. */
-		if (d < best_d && d * 2 < strlen(o->name)) {
-			best = o;
-			best_d = d;
+		if (d < best && d * 2 < strlen(o->name)) {
+			best = d;
 		}
 	}
-	if (best) {
-		pt_buf_printf(err, "; did you mean --%s?", best->name);
+	/* Every option that near, in table order ("--proxy or --noproxy"). */
+	for (const struct option *o = long_options; o->name && best < 3; o++) {
+		if (typo_distance(arg, n, o->name) == best && best * 2 < strlen(o->name)) {
+			pt_buf_printf(err, "%s--%s", said ? " or " : "; did you mean ", o->name);
+			said = true;
+		}
+	}
+	if (said) {
+		pt_buf_puts(err, "?");
 	}
 }
 

@@ -289,6 +289,8 @@ static void test_refused_options_say_why(void **state)
 	    {"--client-secert-file=/x",
 	     "option '--client-secert-file...' is not known; did you mean --client-secret-file? "
 	     "(see --help)"},
+	    {"--nproxy=x", "option '--nproxy...' is not known; did you mean --proxy or --noproxy? "
+	                   "(see --help)"},
 	    {"--zzzz", "option '--zzzz' is not known (see --help)"},
 	    {"--x=1", "option '--x...' is not known (see --help)"},
 	    {"--client", "option '--client' is ambiguous (--client-id, --client-secret-file, "
