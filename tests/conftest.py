@@ -7,8 +7,10 @@ development. A plugin with credentials and no MP_STATE_PATH keeps its tokens
 in the state directory configure chose (--with-state-dir, by default
 /usr/local/var/lib/monitoring-plugins): outside the build tree, and still
 there after the run (issue 21). So every test gives its plugin runs a
-private MP_STATE_PATH, and the session fails when the configured directory
-was created, or anything in it appeared or was replaced, while it ran.
+private MP_STATE_PATH, and the session fails when it made the configured
+directory, or the cache directory of its user below it; other changes in
+there are reported (plugins of this build in use on the machine may make
+them).
 
 build_config.py (beside this file, which pytest puts on sys.path) reads the
 configured directories from the build's Makefile.
@@ -37,12 +39,19 @@ def snapshot(root):
     return seen
 
 
-def state_dir_changes(before, after):
-    """What appeared or was replaced between two snapshots."""
-    if after is None:
-        return []
+def state_dir_changes(root, before, after):
+    """(created, written): the directories a plugin run makes on its way to
+    its cache (the state directory, <euid>/, <euid>/check_prioticket/) that
+    did not exist before; and every path that appeared or was replaced.
+    Only the first is the suite's for sure: plugins installed from this
+    build may be in use on the machine and write their cache meanwhile."""
     before = before or {}
-    return sorted(p for p, ino in after.items() if before.get(p) != ino)
+    after = after or {}
+    own = [str(root), os.path.join(str(root), str(os.geteuid())),
+           os.path.join(str(root), str(os.geteuid()), "check_prioticket")]
+    created = [p for p in own if p in after and p not in before]
+    written = sorted(p for p, ino in after.items() if before.get(p) != ino)
+    return created, written
 
 
 def pytest_sessionstart(session):
@@ -54,16 +63,23 @@ def pytest_sessionfinish(session, exitstatus):
     state, before = getattr(session.config, "_pt_state_dir", (None, None))
     if state is None:
         return
-    changed = state_dir_changes(before, snapshot(state))
-    if not changed:
+    created, written = state_dir_changes(state, before, snapshot(state))
+    if not written:
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    message = ("the suite wrote to the configured state directory %s (configure "
-               "--with-state-dir), outside the build tree: a plugin run without a private "
-               "MP_STATE_PATH. Created or replaced:\n  %s\n(A make check of an older tree "
-               "running at the same time on this machine writes there too.)"
-               % (state, "\n  ".join(changed[:20])))
+    listed = "\n  ".join(written[:20])
+    if created:
+        title = "state directory written"
+        message = ("the suite wrote to the configured state directory %s (configure "
+                   "--with-state-dir), outside the build tree: a plugin run with credentials "
+                   "and without a private MP_STATE_PATH. Created:\n  %s"
+                   % (state, listed))
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    else:
+        title = "state directory changed"
+        message = ("the configured state directory %s changed while the suite ran; unless "
+                   "plugins of this build are in use on this machine, a test wrote there "
+                   "(a plugin run without a private MP_STATE_PATH):\n  %s" % (state, listed))
     if reporter:
-        reporter.write_sep("=", "state directory written", red=True)
+        reporter.write_sep("=", title, red=bool(created), yellow=not created)
         reporter.write_line(message)
-    session.exitstatus = pytest.ExitCode.TESTS_FAILED
