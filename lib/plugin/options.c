@@ -490,6 +490,13 @@ static size_t typo_distance(const char *a, size_t n, const char *b)
 	return rows[n % 3][m] > 2 ? 3 : rows[n % 3][m];
 }
 
+/* getopt's optopt as a letter that can be shown: glibc keeps it as a
+ * (signed) char of argv. */
+static bool short_option(int c)
+{
+	return c > ' ' && c < 0x7f && c != ':';
+}
+
 /* Why getopt refused an argument, as "is not known; did you mean
  * --warning?". Only the name before a '=' is looked at, and only option
  * names of the table are written: the caller decides whether the
@@ -502,13 +509,17 @@ static void refusal(const char *arg, struct pt_buf *err)
 	bool said = false;
 
 	if (strncmp(arg, "--", 2) != 0 || !arg[2]) {
-		const char *spec = optopt ? strchr(short_options, optopt) : NULL;
+		const char *spec = short_option(optopt) ? strchr(short_options, optopt) : NULL;
 
 		pt_buf_puts(err, spec && spec[1] == ':' ? "needs a value" : "is not known");
 		return;
 	}
 	arg += 2;
 	n = strcspn(arg, "=");
+	if (n == 0) {
+		pt_buf_puts(err, "is not known");
+		return;
+	}
 	for (const struct option *o = long_options; o->name; o++) {
 		if (strlen(o->name) == n && strncmp(arg, o->name, n) == 0) {
 			pt_buf_puts(err, o->has_arg == no_argument ? "takes no value" : "needs a value");
@@ -622,7 +633,7 @@ static enum pt_options_result parse(int argc, char **argv, const struct origins 
 				return PT_OPTIONS_ERROR;
 			}
 			pt_buf_puts(err, "option ");
-			if (strncmp(arg, "--", 2) != 0 && isgraph(optopt)) {
+			if (strncmp(arg, "--", 2) != 0 && short_option(optopt)) {
 				/* Of a cluster such as -vk, the letter refused. */
 				pt_buf_printf(err, "'-%c'", optopt);
 			} else {

@@ -293,6 +293,8 @@ static void test_refused_options_say_why(void **state)
 	                   "(see --help)"},
 	    {"--zzzz", "option '--zzzz' is not known (see --help)"},
 	    {"--x=1", "option '--x...' is not known (see --help)"},
+	    {"--=x", "option '--...' is not known (see --help)"},
+	    {"-\xc3\xa9", "option '-\xc3\xa9' is not known (see --help)"},
 	    {"--client", "option '--client' is ambiguous (--client-id, --client-secret-file, "
 	                 "--client-secret) (see --help)"},
 	    {"--insecure=1", "option '--insecure...' takes no value (see --help)"},
