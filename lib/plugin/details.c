@@ -268,6 +268,25 @@ static const char *redacted(const struct pt_buf *url, struct pt_buf *out)
 	return pt_redact_url(out, pt_buf_str(url), url->len) ? pt_buf_str(out) : "?";
 }
 
+/* -w 2 -c 1 is accepted, as check_curl and check_http accept it, and
+ * judged as given; but WARNING can never come of it, which is worth a
+ * line where the state is not changed by it. */
+static void threshold_note(const struct pt_config *cfg, struct pt_report *r)
+{
+	char warn[256];
+	char crit[256];
+
+	if (!pt_range_covers(&cfg->critical, &cfg->warning) ||
+	    !pt_range_perfdata(&cfg->warning, warn, sizeof(warn)) ||
+	    !pt_range_perfdata(&cfg->critical, crit, sizeof(crit))) {
+		return;
+	}
+	pt_report_line(r,
+	               "Note: -w %s -c %s never gives WARNING: every time -w alerts on, -c alerts "
+	               "on too, and -c is checked first",
+	               warn, crit);
+}
+
 void pt_details_long_output(const struct pt_config *cfg, const struct pt_target *t,
                             const struct pt_probe_result *res, const char *reference,
                             struct pt_report *r)
@@ -345,6 +364,7 @@ void pt_details_long_output(const struct pt_config *cfg, const struct pt_target 
 		               res->cache_dir, res->cache_skipped);
 	}
 	pt_report_line(r, "App-Reference: %s", reference);
+	threshold_note(cfg, r);
 	api_error_lines(cfg, res, r);
 	if (cfg->verbose >= 1) {
 		if (res->token_requested) {

@@ -16,7 +16,8 @@
  *                remembered refusal (judged as    CRITICAL (bad_response); 429 WARNING
  *                it was; no connection then)      (rate_limited); other 4xx WARNING
  *                                                 (client_error); 5xx CRITICAL (server_error)
- *   http         the probe's status               2xx OK (ok); 3xx WARNING (redirect); 401, 403
+ *   http         the probe's status               2xx OK (ok); 3xx WARNING (redirect); 401, 403,
+ *                                                 and 400 to a probe sent without credentials
  *                                                 CRITICAL (auth); 429 WARNING (rate_limited);
  *                                                 other 4xx WARNING (client_error); 5xx CRITICAL
  *                                                 (server_error); body over the bound: WARNING
@@ -38,6 +39,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 static bool is_2xx(long status)
@@ -129,6 +131,16 @@ static struct pt_subcheck *judge_proxy(const struct pt_http_response *h, const c
 	                       "cannot connect to the proxy%s", where);
 }
 
+/* libcurl's message without the words that would repeat the subcheck's
+ * own ("cannot resolve host: Could not resolve host: NAME"): the name is
+ * what is news. */
+static const char *news(const char *message, const char *said)
+{
+	size_t n = strlen(said);
+
+	return strncmp(message, said, n) == 0 ? message + n : message;
+}
+
 /* The connection subcheck of one request. where: "" for the probe,
  * " (token request)" for the token request. Returns true when an HTTP
  * answer from the server itself arrived (anything but a proxy's 407). */
@@ -136,6 +148,7 @@ static bool judge_connection(const struct pt_config *cfg, const struct pt_http_r
                              const char *where, struct pt_subchecks *l)
 {
 	const enum pt_subcheck_kind k = PT_SUBCHECK_CONNECTION;
+	const char *message = h->message;
 	struct pt_subcheck *c = NULL;
 
 	switch (h->outcome) {
@@ -169,6 +182,7 @@ static bool judge_connection(const struct pt_config *cfg, const struct pt_http_r
 	case PT_HTTP_DNS:
 		c = pt_subcheck_add(l, k, "connection", PT_CRITICAL, PT_REASON_DNS, "cannot resolve host%s",
 		                    where);
+		message = news(message, "Could not resolve host: ");
 		break;
 	case PT_HTTP_CONNECT:
 		c = pt_subcheck_add(l, k, "connection", PT_CRITICAL, PT_REASON_CONNECT,
@@ -179,6 +193,9 @@ static bool judge_connection(const struct pt_config *cfg, const struct pt_http_r
 		break;
 	case PT_HTTP_PROXY:
 		c = judge_proxy(h, where, l);
+		if (h->proxy_failure == PT_PROXY_UNRESOLVED) {
+			message = news(message, "Could not resolve proxy: ");
+		}
 		break;
 	case PT_HTTP_PROTOCOL:
 		c = pt_subcheck_add(l, k, "connection", PT_CRITICAL, PT_REASON_BAD_RESPONSE,
@@ -189,7 +206,7 @@ static bool judge_connection(const struct pt_config *cfg, const struct pt_http_r
 		                    where);
 		break;
 	}
-	pt_subcheck_append_server_text(c, ": ", h->message);
+	pt_subcheck_append_server_text(c, ": ", message);
 	return false;
 }
 
@@ -208,15 +225,43 @@ static bool oauth_auth_error(const char *error)
 	return false;
 }
 
-/* The token endpoint answered but gave no usable token. */
-static struct pt_subcheck *judge_refusal(const struct pt_token_result *t, bool follow,
-                                         struct pt_subchecks *l)
+/* A 404 from an API with two fixed paths: the base URL is wrong. Most
+ * often it is the whole URL of an endpoint, which the plugin would
+ * extend once more. */
+static const char *not_found_hint(const struct pt_config *cfg)
 {
+	static const char *const endpoints[] = {"/system/ping", "/system/status"};
+	size_t n;
+
+	if (!cfg->base_url) {
+		return "(check --api-version, default " PT_DEFAULT_API_VERSION ", and --hostname)";
+	}
+	n = strlen(cfg->base_url);
+	while (n > 0 && cfg->base_url[n - 1] == '/') {
+		n--;
+	}
+	for (size_t i = 0; i < sizeof(endpoints) / sizeof(endpoints[0]); i++) {
+		size_t e = strlen(endpoints[i]);
+
+		if (n >= e && strncasecmp(cfg->base_url + n - e, endpoints[i], e) == 0) {
+			return "(--base-url must end at /distributor: the plugin adds /system/... itself)";
+		}
+	}
+	return "(check --base-url: it ends in /VERSION/distributor, e.g. "
+	       "https://HOST/" PT_DEFAULT_API_VERSION "/distributor)";
+}
+
+/* The token endpoint answered but gave no usable token. */
+static struct pt_subcheck *judge_refusal(const struct pt_config *cfg,
+                                         const struct pt_token_result *t, struct pt_subchecks *l)
+{
+	bool follow = cfg->follow_redirects;
 	const enum pt_subcheck_kind k = PT_SUBCHECK_TOKEN;
 	long status = t->http.status;
 	char error[PT_SUMMARY_TEXT_MAX + 8] = "";
 	char note[PT_SUMMARY_TEXT_MAX + 16] = "";
 	char where[PT_SUMMARY_TEXT_MAX + 8] = "";
+	struct pt_subcheck *c;
 
 	if (is_2xx(status) &&
 	    (t->parse == PT_TOKEN_TOO_LARGE || t->http.outcome == PT_HTTP_TOO_LARGE)) {
@@ -242,10 +287,16 @@ static struct pt_subcheck *judge_refusal(const struct pt_token_result *t, bool f
 	}
 	/* An unfollowed redirect: where it points (redacted by http.c). */
 	shown(t->http.location, where, sizeof(where));
-	return pt_subcheck_add(
+	c = pt_subcheck_add(
 	    l, k, "token", pt_state_for_http(status), status_reason(status),
 	    "token endpoint answered HTTP %ld%s%s%s%s", status, where[0] ? " to " : "", where,
 	    status >= 300 && status < 400 && !follow ? " (use --follow-redirects)" : "", note);
+	if (status == 404) {
+		/* The token URL is the base URL's unless --token-url says. */
+		pt_subcheck_append_server_text(
+		    c, " ", cfg->token_url ? "(check --token-url)" : not_found_hint(cfg));
+	}
+	return c;
 }
 
 /* A remembered refusal is judged as it was, and says when the next
@@ -268,7 +319,7 @@ static void judge_backoff(const struct pt_config *cfg, const struct pt_probe_res
 	}
 	pt_subcheck_skip(l, PT_SUBCHECK_CONNECTION, "connection",
 	                 "no request sent: a recent refusal is remembered");
-	c = judge_refusal(&res->token, cfg->follow_redirects, l);
+	c = judge_refusal(cfg, &res->token, l);
 	snprintf(text, sizeof(text), "refused %ld s ago, back-off: next token request in %ld s", ago,
 	         left);
 	pt_subcheck_append_server_text(c, "; ", text);
@@ -291,7 +342,7 @@ static const char *judge_token(const struct pt_config *cfg, const struct pt_prob
 			pt_subcheck_skip(l, PT_SUBCHECK_TOKEN, "token", "the token endpoint did not answer");
 			return "no token";
 		}
-		judge_refusal(t, cfg->follow_redirects, l);
+		judge_refusal(cfg, t, l);
 		return "no token";
 	}
 	if (res->retried) {
@@ -344,10 +395,18 @@ static void judge_status(const struct pt_config *cfg, const struct pt_probe_resu
 		                h->t.total);
 		return;
 	}
+	if (res->auth == PT_AUTH_ANONYMOUS && status == 400) {
+		/* Prioticket answers a request without an Authorization header
+		 * with 400, not 401 (its OAuth2 documentation): to a probe sent
+		 * anonymously, this 400 is the 401 below. */
+		pt_subcheck_add(l, k, "http", PT_CRITICAL, PT_REASON_AUTH,
+		                "HTTP 400 with no credentials sent: the API may require them; give "
+		                "--client-id and a secret");
+		return;
+	}
 	if (pt_http_is_auth_failure(status)) {
 		c = pt_subcheck_add(l, k, "http", PT_CRITICAL, PT_REASON_AUTH,
-		                    "authentication failed: HTTP %ld%s", status,
-		                    res->auth == PT_AUTH_ANONYMOUS ? " (no credentials given)" : "");
+		                    "authentication failed: HTTP %ld", status);
 	} else if (status == 429) {
 		c = pt_subcheck_add(l, k, "http", PT_WARNING, PT_REASON_RATE_LIMITED,
 		                    "HTTP 429 rate limited (the API answers)");
@@ -359,6 +418,12 @@ static void judge_status(const struct pt_config *cfg, const struct pt_probe_resu
 		                    "HTTP %ld", status);
 	}
 	pt_subcheck_append_server_text(c, ": ", res->error.error);
+	if (pt_http_is_auth_failure(status) && res->auth == PT_AUTH_ANONYMOUS) {
+		pt_subcheck_append_server_text(c, " ",
+		                               "(no credentials sent: give --client-id and a secret)");
+	} else if (status == 404) {
+		pt_subcheck_append_server_text(c, " ", not_found_hint(cfg));
+	}
 }
 
 static void judge_latency(const struct pt_config *cfg, const struct pt_http_response *h,

@@ -8,6 +8,7 @@
 #include "util/redact.h"
 #include "probe/probe.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -511,6 +512,118 @@ static const char *long_name(int c)
 	return "?";
 }
 
+/* Optimal string alignment distance between a[0..n) (compared without
+ * case) and an option name b: insertions, deletions, substitutions and
+ * swaps of two neighbours, the typos of a hand on a keyboard. Returns 3
+ * for anything above 2, the most a suggestion may be away. */
+static size_t typo_distance(const char *a, size_t n, const char *b)
+{
+	size_t m = strlen(b);
+	size_t rows[3][32];
+
+	if (m >= sizeof(rows[0]) / sizeof(rows[0][0]) || n > m + 2 || m > n + 2) {
+		return 3;
+	}
+	for (size_t j = 0; j <= m; j++) {
+		rows[0][j] = j;
+	}
+	for (size_t i = 1; i <= n; i++) {
+		size_t *cur = rows[i % 3];
+		const size_t *prev = rows[(i - 1) % 3];
+		const size_t *prev2 = rows[(i + 1) % 3];
+		char c = (char)tolower((unsigned char)a[i - 1]);
+
+		cur[0] = i;
+		for (size_t j = 1; j <= m; j++) {
+			size_t v = prev[j - 1] + (c != b[j - 1]);
+
+			if (prev[j] + 1 < v) {
+				v = prev[j] + 1;
+			}
+			if (cur[j - 1] + 1 < v) {
+				v = cur[j - 1] + 1;
+			}
+			if (i > 1 && j > 1 && c == b[j - 2] && tolower((unsigned char)a[i - 2]) == b[j - 1] &&
+			    prev2[j - 2] + 1 < v) {
+				v = prev2[j - 2] + 1;
+			}
+			cur[j] = v;
+		}
+	}
+	return rows[n % 3][m] > 2 ? 3 : rows[n % 3][m];
+}
+
+/* getopt's optopt as a letter that can be shown: glibc keeps it as a
+ * (signed) char of argv. */
+static bool short_option(int c)
+{
+	return c > ' ' && c < 0x7f && c != ':';
+}
+
+/* Why getopt refused an argument, as "is not known; did you mean
+ * --warning?". Only the name before a '=' is looked at, and only option
+ * names of the table are written: the caller decides whether the
+ * argument itself may be echoed. */
+static void refusal(const char *arg, struct pt_buf *err)
+{
+	size_t best = 3;
+	size_t n;
+	int prefixes = 0;
+	bool said = false;
+
+	if (strncmp(arg, "--", 2) != 0 || !arg[2]) {
+		const char *spec = short_option(optopt) ? strchr(short_options, optopt) : NULL;
+
+		pt_buf_puts(err, spec && spec[1] == ':' ? "needs a value" : "is not known");
+		return;
+	}
+	arg += 2;
+	n = strcspn(arg, "=");
+	if (n == 0) {
+		pt_buf_puts(err, "is not known");
+		return;
+	}
+	for (const struct option *o = long_options; o->name; o++) {
+		if (strlen(o->name) == n && strncmp(arg, o->name, n) == 0) {
+			pt_buf_puts(err, o->has_arg == no_argument ? "takes no value" : "needs a value");
+			return;
+		}
+		prefixes += strncmp(arg, o->name, n) == 0;
+	}
+	if (prefixes > 1) {
+		const char *sep = " (";
+
+		pt_buf_puts(err, "is ambiguous");
+		for (const struct option *o = long_options; o->name; o++) {
+			if (strncmp(arg, o->name, n) == 0) {
+				pt_buf_printf(err, "%s--%s", sep, o->name);
+				sep = ", ";
+			}
+		}
+		pt_buf_puts(err, ")");
+		return;
+	}
+	pt_buf_puts(err, "is not known");
+	for (const struct option *o = long_options; o->name; o++) {
+		size_t d = typo_distance(arg, n, o->name);
+
+		/* Two edits in a short name make another word. */
+		if (d < best && d * 2 < strlen(o->name)) {
+			best = d;
+		}
+	}
+	/* Every option that near, in table order ("--proxy or --noproxy"). */
+	for (const struct option *o = long_options; o->name && best < 3; o++) {
+		if (typo_distance(arg, n, o->name) == best && best * 2 < strlen(o->name)) {
+			pt_buf_printf(err, "%s--%s", said ? " or " : "; did you mean ", o->name);
+			said = true;
+		}
+	}
+	if (said) {
+		pt_buf_puts(err, "?");
+	}
+}
+
 /* An option from an ini file failed: say which option, why, and where it
  * came from, but not its value (the file may be someone else's, the
  * section written for another plugin). `said` is what apply() wrote; its
@@ -577,15 +690,21 @@ static enum pt_options_result parse(int argc, char **argv, const struct origins 
 			const char *origin = origin_of(from, arg);
 
 			if (origin) {
-				pt_buf_printf(err,
-				              "the option from %s is not known or needs a value "
-				              "(see --help; the value is not shown)",
-				              origin);
+				pt_buf_printf(err, "the option from %s ", origin);
+				refusal(arg, err);
+				pt_buf_puts(err, " (see --help; the value is not shown)");
 				return PT_OPTIONS_ERROR;
 			}
 			pt_buf_puts(err, "option ");
-			echo(err, arg);
-			pt_buf_puts(err, " is not known or needs a value (see --help)");
+			if (strncmp(arg, "--", 2) != 0 && short_option(optopt)) {
+				/* Of a cluster such as -vk, the letter refused. */
+				pt_buf_printf(err, "'-%c'", optopt);
+			} else {
+				echo(err, arg);
+			}
+			pt_buf_puts(err, " ");
+			refusal(arg, err);
+			pt_buf_puts(err, " (see --help)");
 			return PT_OPTIONS_ERROR;
 		} else if (origin_of(from, optarg)) {
 			struct pt_buf said = {0};

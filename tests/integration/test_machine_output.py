@@ -255,7 +255,11 @@ def test_node_exporter_textfile_collector(sim, files, node_exporter, prom_parser
         with open(tmp, "wb") as out:
             r = subprocess.run([os.path.join(os.environ.get("PT_BUILDDIR", "."), "plugins", f"check_prioticket_{plugin}"),
                                 "-u", sim.base_url(scenario), "--output-format=prometheus"] + auth_args(files["secret"]),
-                               stdout=out, timeout=30, env={"PATH": "/usr/bin:/bin", "HOME": str(textdir.parent)})
+                               stdout=out, timeout=30,
+                               # A private token cache, not the configured state
+                               # directory (tests/conftest.py fails the suite then).
+                               env={"PATH": "/usr/bin:/bin", "HOME": str(textdir.parent),
+                                    "MP_STATE_PATH": str(textdir.parent / "state")})
         assert r.returncode == (OK if plugin == "ping" else CRITICAL)
         os.rename(tmp, textdir / f"prioticket_{plugin}.prom")
     text = urllib.request.urlopen(url, timeout=10).read().decode()

@@ -93,7 +93,9 @@ ROWS = [
     R("405",                     "status=405",            "",                           WARNING,  r"HTTP 405"),
     R("422",                     "status=422",            "",                           WARNING,  r"HTTP 422"),
     R("404 html",                "status=404,body=html",  "",                           WARNING,  r"HTTP 404"),
-    R("400 auth=required anon",  "auth=required",         "",                           WARNING,  r"HTTP 400", auth=None),
+    # Prioticket's answer to a missing Authorization header (issue 21).
+    R("400 auth=required anon",  "auth=required",         "",                           CRITICAL,
+      r"HTTP 400 with no credentials sent: the API may require them; give --client-id", auth=None),
     R("400 token endpoint",      "token_status=400",      "",                           WARNING,  r"400"),
     R("429 token endpoint",      "token_status=429",      "",                           WARNING,  r"429"),
     R("404 status plugin",       "status=404",            "",                           WARNING,  r"HTTP 404", plugin="status"),
