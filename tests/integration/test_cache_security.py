@@ -27,7 +27,7 @@ import plugin
 from plugin import CLIENT_ID, CLIENT_SECRET, CRITICAL, OK
 
 ENTRY = re.compile(r"^[0-9a-f]{64}$")
-MAGIC = "check_prioticket-token-cache 1"
+MAGIC = "check_prioticket-token-cache 2"
 NOBODY = 65534
 NOT_CREATABLE = "/proc/not-creatable"
 
@@ -284,28 +284,35 @@ def test_an_entry_written_in_the_future_is_void(sim, tmp_path, kind):
     entry = only_entry(state)
     token = re.search(r"^token (.*)$", entry.read_text(), re.M)[1]
     now = int(time.time())
-    body = (f"status 401\nerror invalid_client\n" if kind == "refusal" else f"token {token}\n")
     # Written an hour "later": the clock has since been stepped back.
-    write_private(entry, f"{MAGIC}\nkind {kind}\nwritten {now + 3600}\nuntil {now + 7200}\n{body}")
+    later = now + 3600
+    body = (f"backoff refusal\nat {later}\nuntil {later + 24}\nstatus 401\nfailures 1\n"
+            f"error invalid_client\n" if kind == "refusal" else
+            f"written {later}\nrenew {later + 1800}\nexpires {later + 3600}\ntoken {token}\n")
+    write_private(entry, f"{MAGIC}\n{body}")
     r = status(sim, state)
     assert r.rc == OK, r.describe()
     assert "Token: requested from" in r.stdout, r.describe()
     assert tokens(sim) == 2
 
 
-def test_a_back_off_lasts_at_most_its_own_length_from_now(sim, tmp_path):
+@pytest.mark.parametrize("at,until,longest", [
+    (-5, 86400, 3600),  # never longer than the longest back-off (an hour) from now
+    (4, 4 + 24, 24),    # written 4 s "ahead" (within the skew): its own 24 s from now
+])
+def test_a_back_off_lasts_at_most_its_own_length_from_now(sim, tmp_path, at, until, longest):
     state = tmp_path / "state"
     assert status(sim, state).rc == OK
     entry = only_entry(state)
     now = int(time.time())
-    write_private(entry, f"{MAGIC}\nkind refusal\nwritten {now - 5}\nuntil {now + 86400}\n"
-                         f"status 401\nerror invalid_client\n")
+    write_private(entry, f"{MAGIC}\nbackoff refusal\nat {now + at}\nuntil {now + until}\n"
+                         f"status 401\nfailures 1\nerror invalid_client\n")
     r = status(sim, state)
     assert r.rc == CRITICAL, r.describe()
-    m = re.search(r"\(invalid_client\); refused (\d+) s ago, back-off: next token request in "
-                  r"(\d+) s$", r.summary)
+    m = re.search(r" - remembered refusal from \d+ s ago: .*\(invalid_client\); next token request "
+                  r"in (\d+) s", r.summary)
     assert m, r.describe()
-    assert 5 <= int(m[1]) <= 20 and 40 <= int(m[2]) <= 60, r.describe()
+    assert longest - 3 <= int(m[1]) <= longest, r.describe()
     assert tokens(sim) == 1
 
 
