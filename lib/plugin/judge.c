@@ -322,9 +322,9 @@ void pt_judge_failure_words(const struct pt_cache_backoff *b, char *out, size_t 
 		const char *outcome;
 		const char *words;
 	} words[] = {
-	    {"timeout", "no answer in time"}, {"dns", "host not resolved"},
-	    {"connect", "connection failed"}, {"tls", "TLS failure"},
-	    {"proxy", "proxy failure"},       {"protocol", "bad HTTP response"},
+	    {"timeout", "no answer in time"},  {"dns", "host not resolved"},
+	    {"connect", "connection failed"},  {"tls", "TLS failure"},
+	    {"protocol", "bad HTTP response"},
 	};
 	char error[80] = "";
 

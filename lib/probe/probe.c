@@ -69,7 +69,6 @@ static const struct {
     {"dns", PT_HTTP_DNS, PT_TOKEN_OK},
     {"connect", PT_HTTP_CONNECT, PT_TOKEN_OK},
     {"tls", PT_HTTP_TLS, PT_TOKEN_OK},
-    {"proxy", PT_HTTP_PROXY, PT_TOKEN_OK},
     {"protocol", PT_HTTP_PROTOCOL, PT_TOKEN_OK},
     {"not_json", PT_HTTP_RESPONSE, PT_TOKEN_NOT_JSON},
     {"no_access_token", PT_HTTP_RESPONSE, PT_TOKEN_NO_ACCESS_TOKEN},
@@ -104,7 +103,9 @@ static bool backoff_for(const struct pt_token_result *t, const struct pt_cache_b
 	long retry_after = -1;
 
 	memset(b, 0, sizeof(*b));
-	if (h->outcome == PT_HTTP_INTERNAL) {
+	/* Nor for a proxy's refusal (407 included): the token endpoint never
+	 * saw the request, and once the proxy is fixed the next run must ask. */
+	if (h->outcome == PT_HTTP_INTERNAL || h->outcome == PT_HTTP_PROXY || status == 407) {
 		return false;
 	}
 	b->kind =

@@ -30,6 +30,8 @@ ENTRY = re.compile(r"^[0-9a-f]{64}$")
 MAGIC = "check_prioticket-token-cache 2"
 NOBODY = 65534
 NOT_CREATABLE = "/proc/not-creatable"
+# Neither the per-user cache directory nor the one in memory can be made.
+NO_FALLBACK = {"XDG_CACHE_HOME": NOT_CREATABLE, "XDG_RUNTIME_DIR": NOT_CREATABLE}
 
 
 def cache_dir(state_root, uid=None):
@@ -146,7 +148,7 @@ def test_a_symlink_in_a_parent_directory_is_not_followed(sim, tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir(mode=0o700)
     (state / str(os.geteuid())).symlink_to(elsewhere)
-    r = status(sim, state, ["-v"], env={"XDG_CACHE_HOME": NOT_CREATABLE})
+    r = status(sim, state, ["-v"], env=NO_FALLBACK)
     assert r.rc == OK, r.describe()
     assert list(elsewhere.iterdir()) == []
     assert note(r).startswith(f"{state}/{os.geteuid()} is a symbolic link, which is not "
@@ -168,7 +170,7 @@ def test_a_parent_directory_owned_by_another_user_is_refused(sim, tmp_path):
     state = tmp_path / "state"
     state.mkdir(mode=0o755)
     os.chown(state, NOBODY, NOBODY)  # nobody could rename our <euid>/ away
-    r = status(sim, state, ["-v"], env={"XDG_CACHE_HOME": NOT_CREATABLE})
+    r = status(sim, state, ["-v"], env=NO_FALLBACK)
     assert r.rc == OK, r.describe()
     assert note(r).startswith(f"{state} belongs to uid {NOBODY}, neither root nor this user "
                               f"(uid 0); "), r.describe()
@@ -182,7 +184,7 @@ def test_a_parent_others_can_write_needs_the_sticky_bit(sim, tmp_path, mode, usa
     state.mkdir()
     os.chmod(state, mode)
     for _ in range(2):
-        r = status(sim, state, ["-v"], env={"XDG_CACHE_HOME": NOT_CREATABLE})
+        r = status(sim, state, ["-v"], env=NO_FALLBACK)
         assert r.rc == OK, r.describe()
     if usable:
         assert note(r) is None, r.describe()
@@ -239,7 +241,7 @@ def test_root_makes_the_shared_tree_and_nobody_still_gets_its_own_cache(sim):
         shutil.copy(plugin.binary("status"), binary)
         os.chmod(binary, 0o755)
         env = {"MP_STATE_PATH": str(base / "state"), "PRIOTICKET_CLIENT_SECRET": CLIENT_SECRET,
-               "XDG_CACHE_HOME": NOT_CREATABLE}
+               "XDG_CACHE_HOME": NOT_CREATABLE, "XDG_RUNTIME_DIR": NOT_CREATABLE}
         lsan = os.environ.get("LSAN_OPTIONS", "")
         m = re.search(r"suppressions=([^:]+)", lsan)
         if m:  # the sanitizer build: a suppression file nobody can read
@@ -437,8 +439,9 @@ def test_a_cache_path_too_long_is_refused_not_cut(sim, tmp_path):
     home = home / ("c" * (495 - len(str(home)) - 1))
     home.mkdir(parents=True)
     assert len(str(home)) == 495
-    r = status(sim, NOT_CREATABLE, ["-v"], env={"HOME": str(home), "XDG_CACHE_HOME": None})
+    r = status(sim, NOT_CREATABLE, ["-v"], env={"HOME": str(home), "XDG_CACHE_HOME": None,
+                                                "XDG_RUNTIME_DIR": NOT_CREATABLE})
     assert r.rc == OK, r.describe()
     assert not (home / ".cache").exists()  # cut at 511 bytes, it was .cache/check_pr
-    assert note(r).endswith("; the cache directory path is too long (519 bytes, at most 511)"), \
+    assert "; the cache directory path is too long (519 bytes, at most 511); " in note(r), \
         r.describe()

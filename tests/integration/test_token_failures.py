@@ -265,36 +265,46 @@ def http_date(seconds_ahead):
     return formatdate(time.time() + seconds_ahead, usegmt=True)
 
 
-# (token endpoint, state, reason, the first line's back-off)
+# (token endpoint, state, reason, the back-off's length, the first line's back-off)
 RETRY_AFTER = [
-    ({"token_status": 429, "retry_after": 3}, WARNING, "rate_limited",
+    ({"token_status": 429, "retry_after": 3}, WARNING, "rate_limited", (3,),
      r"\(Retry-After of 3 s\)$"),
-    ({"token_status": 503, "retry_after": 3}, CRITICAL, "server_error",
+    ({"token_status": 503, "retry_after": 3}, CRITICAL, "server_error", (3,),
      r"\(Retry-After of 3 s\)$"),
-    ({"token_status": 503, "retry_after": "DATE+5"}, CRITICAL, "server_error",
+    ({"token_status": 503, "retry_after": "DATE+5"}, CRITICAL, "server_error", (4, 5),
      r"\(Retry-After of [45] s\)$"),
-    ({"token_status": 429, "retry_after": 0}, WARNING, "rate_limited",
+    ({"token_status": 429, "retry_after": 0}, WARNING, "rate_limited", (1,),
      r"\(Retry-After of 1 s\)$"),
-    ({"token_status": 503, "retry_after": 86400}, CRITICAL, "server_error",
+    ({"token_status": 503, "retry_after": 86400}, CRITICAL, "server_error", (3600,),
      r"\(Retry-After of 3600 s\)$"),
-    ({"token_status": 429}, WARNING, "rate_limited", r"\(default back-off of 24 s\)$"),
-    ({"token_status": 503, "retry_after": "soon"}, CRITICAL, "server_error",
+    ({"token_status": 429}, WARNING, "rate_limited", (24,), r"\(default back-off of 24 s\)$"),
+    ({"token_status": 503, "retry_after": "soon"}, CRITICAL, "server_error", (2,),
      r"\(back-off of 2 s after 1 failure in a row\)$"),
     # Only a 429 or a 503 sets the back-off.
-    ({"token_status": 500, "retry_after": 300}, CRITICAL, "server_error",
+    ({"token_status": 500, "retry_after": 300}, CRITICAL, "server_error", (2,),
      r"\(back-off of 2 s after 1 failure in a row\)$"),
 ]
 
 
-@pytest.mark.parametrize("spec,state_,reason,why", RETRY_AFTER,
+def entry_fields(state_root):
+    directory = state_root / str(os.geteuid()) / "check_prioticket"
+    (entry,) = [p for p in directory.iterdir() if re.fullmatch(r"[0-9a-f]{64}", p.name)]
+    return dict(line.split(" ", 1) for line in entry.read_text().splitlines()[1:])
+
+
+@pytest.mark.parametrize("spec,state_,reason,length,why", RETRY_AFTER,
                          ids=[str(r[0]) for r in RETRY_AFTER])
-def test_retry_after_is_the_back_off(sim, state, endpoint, spec, state_, reason, why):
+def test_retry_after_is_the_back_off(sim, state, endpoint, spec, state_, reason, length, why):
     spec = dict(spec)
     if spec.get("retry_after") == "DATE+5":
         spec["retry_after"] = http_date(5)
     endpoint(spec)
     first = status(sim, state)
     assert first.rc == state_, first.describe()
+    fields = entry_fields(state)
+    assert int(fields["until"]) - int(fields["at"]) in length, fields
+    if max(length) < 2:
+        return  # over before a second run could be sure to start inside it
     second = status(sim, state)
     expect(second, state_, reason, r"^remembered (failure|refusal) from \d+ s ago: .*; next "
                                    r"token request in \d+ s " + why)
@@ -314,17 +324,23 @@ def test_retry_after_ends_the_back_off_on_time(sim, state, endpoint):
 
 # ---- item 11: a cache that cannot be written still limits the requests ---------
 
-def test_an_unusable_state_directory_still_limits_requests(sim, tmp_path, endpoint):
+@pytest.mark.parametrize("runtime", ["XDG_RUNTIME_DIR", "/dev/shm"])
+def test_an_unusable_state_directory_still_limits_requests(sim, tmp_path, endpoint, runtime):
     """Neither the state directory nor the per-user one can be used: the runs
-    keep their entries in memory (/dev/shm/check_prioticket-<euid>), so the
-    token is still shared and failures are still remembered. The test removes
-    what it added there."""
-    shm = Path(f"/dev/shm/check_prioticket-{os.geteuid()}")
-    before = set(os.listdir(shm)) if shm.exists() else None
+    keep their entries in memory ($XDG_RUNTIME_DIR/check_prioticket-<euid>,
+    else /dev/shm/check_prioticket-<euid>), so the token is still shared and
+    failures are still remembered. The test removes what it added."""
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     env = {"MP_STATE_PATH": str(blocker / "state"), "XDG_CACHE_HOME": str(blocker / "xdg"),
            "HOME": str(blocker / "home"), "PRIOTICKET_CLIENT_SECRET": CLIENT_SECRET}
+    if runtime == "XDG_RUNTIME_DIR":
+        env["XDG_RUNTIME_DIR"] = str(tmp_path / "run")
+        memory = tmp_path / "run" / f"check_prioticket-{os.geteuid()}"
+    else:
+        env["XDG_RUNTIME_DIR"] = None
+        memory = Path(f"/dev/shm/check_prioticket-{os.geteuid()}")
+    before = set(os.listdir(memory)) if memory.exists() else None
     # A scope of its own: an identity no other run has used.
     args = ["-u", sim.base_url(), "--client-id", CLIENT_ID, "--scope", f"t-{tmp_path.name}",
             "-v"]
@@ -333,8 +349,8 @@ def test_an_unusable_state_directory_still_limits_requests(sim, tmp_path, endpoi
         for r in runs:
             expect(r, OK, "ok", r"^HTTP 200 in")
         assert tokens(sim) == 1
-        assert re.search(rf"^Token cache: in {shm}, since neither the state directory nor the "
-                         r"per-user one is usable: ", runs[0].stdout, re.M), runs[0].describe()
+        assert re.search(rf"^Token cache: in {memory}, since neither the state directory nor "
+                         r"the per-user one is usable: ", runs[0].stdout, re.M), runs[0].describe()
         assert "Token: from the cache" in runs[1].stdout, runs[1].describe()
         endpoint("token_status=503")
         args[args.index("--scope") + 1] += "-failing"
@@ -343,7 +359,7 @@ def test_an_unusable_state_directory_still_limits_requests(sim, tmp_path, endpoi
         assert tokens(sim) == 2
     finally:
         if before is None:
-            shutil.rmtree(shm, ignore_errors=True)
-        elif shm.exists():
-            for name in set(os.listdir(shm)) - before:
-                (shm / name).unlink()
+            shutil.rmtree(memory, ignore_errors=True)
+        elif memory.exists():
+            for name in set(os.listdir(memory)) - before:
+                (memory / name).unlink()
