@@ -160,6 +160,23 @@ static bool use_token(struct pt_probe_result *res, const struct pt_cache_entry *
 	return res->token.ok;
 }
 
+/* Takes a cache hit into the result and clears the entry: a token (also
+ * one due for renewal while that backs off) or a remembered failure. */
+static bool take_entry(struct pt_probe_result *res, struct pt_cache_entry *e)
+{
+	bool ok = false;
+
+	if (e->kind == PT_CACHE_TOKEN) {
+		res->carried = e->due;
+		res->backoff = e->backoff;
+		ok = use_token(res, e);
+	} else {
+		replay(res, &e->backoff);
+	}
+	pt_cache_entry_clear(e);
+	return ok;
+}
+
 /* Fetches a token and records the outcome in the cache: the token, or
  * the failure to back off from. On failure, keep's token (one that has
  * not expired, whose renewal this was) stays in the entry with it. */
@@ -225,9 +242,7 @@ static bool renew(const struct pt_probe_config *cfg, struct pt_cache *cache,
 	pt_cache_read(cache, time(NULL), e);
 	if (e->kind == PT_CACHE_TOKEN && (!e->due || e->backoff.active)) {
 		pt_cache_unlock(cache);
-		res->carried = e->due;
-		res->backoff = e->backoff;
-		return use_token(res, e);
+		return take_entry(res, e);
 	}
 	if (e->kind != PT_CACHE_TOKEN) {
 		/* Gone meanwhile (expired, or a refusal stored): ask as on a miss. */
@@ -265,18 +280,8 @@ static bool cached_token(const struct pt_probe_config *cfg, struct pt_cache *cac
 			pt_cache_entry_clear(&e);
 			return ok;
 		}
-		if (e.kind == PT_CACHE_TOKEN) {
-			/* Fresh, or due while its renewal backs off. */
-			res->carried = e.due;
-			res->backoff = e.backoff;
-			ok = use_token(res, &e);
-			pt_cache_entry_clear(&e);
-			return ok;
-		}
-		if (e.kind == PT_CACHE_BACKOFF) {
-			replay(res, &e.backoff);
-			pt_cache_entry_clear(&e);
-			return false;
+		if (e.kind != PT_CACHE_MISS) {
+			return take_entry(res, &e);
 		}
 	}
 	locked = pt_cache_lock(cache, half_left(cfg, start), holder_deadline(cfg), &timed_out);
@@ -286,19 +291,10 @@ static bool cached_token(const struct pt_probe_config *cfg, struct pt_cache *cac
 	 * or a failure to back off from (asking again what has just failed
 	 * is what makes a failing endpoint hammered). */
 	pt_cache_read(cache, time(NULL), &e);
-	if (e.kind == PT_CACHE_TOKEN && !(stale && strcmp(e.token, stale) == 0)) {
+	if ((e.kind == PT_CACHE_TOKEN && !(stale && strcmp(e.token, stale) == 0)) ||
+	    e.kind == PT_CACHE_BACKOFF) {
 		pt_cache_unlock(cache);
-		res->carried = e.due;
-		res->backoff = e.backoff;
-		ok = use_token(res, &e);
-		pt_cache_entry_clear(&e);
-		return ok;
-	}
-	if (e.kind == PT_CACHE_BACKOFF) {
-		pt_cache_unlock(cache);
-		replay(res, &e.backoff);
-		pt_cache_entry_clear(&e);
-		return false;
+		return take_entry(res, &e);
 	}
 	if (timed_out && pt_cache_holder_busy(cache, time(NULL))) {
 		/* That run's request is still under way: a second one would only
