@@ -270,20 +270,28 @@ def test_an_unfollowed_token_redirect_names_the_token_url(provider, front, tmp_p
 
 # ---- item 7: Retry-After from nginx ----------------------------------------------
 
-# (path on nginx, state, reason, the back-off in the remembered run's first line)
+# (path on nginx, state, reason, the back-off's length, the remembered run's first line)
 RETRY_AFTER = [
-    ("/busy429-2/token", WARNING, "rate_limited", r"\(Retry-After of 2 s\)$"),
-    ("/busy429/token", WARNING, "rate_limited", r"\(default back-off of 24 s\)$"),
-    ("/down503-date/token", CRITICAL, "server_error", r"\(Retry-After of 3600 s\)$"),
-    ("/down503-past/token", CRITICAL, "server_error", r"\(Retry-After of 1 s\)$"),
+    ("/busy429-2/token", WARNING, "rate_limited", 2, r"\(Retry-After of 2 s\)$"),
+    ("/busy429/token", WARNING, "rate_limited", 24, r"\(default back-off of 24 s\)$"),
+    ("/down503-date/token", CRITICAL, "server_error", 3600, r"\(Retry-After of 3600 s\)$"),
+    ("/down503-past/token", CRITICAL, "server_error", 1, None),  # over before a second run
 ]
 
 
-@pytest.mark.parametrize("path,state,reason,why", RETRY_AFTER, ids=[r[0] for r in RETRY_AFTER])
-def test_retry_after_sets_the_back_off(provider, front, tmp_path, path, state, reason, why):
-    first = check(provider, "year-and-a-second", tmp_path / "cache", token_url=front + path)
+@pytest.mark.parametrize("path,state,reason,length,why", RETRY_AFTER,
+                         ids=[r[0] for r in RETRY_AFTER])
+def test_retry_after_sets_the_back_off(provider, front, tmp_path, path, state, reason, length,
+                                       why):
+    cache = tmp_path / "cache"
+    first = check(provider, "year-and-a-second", cache, token_url=front + path)
     expect(first, state, reason, r"^token endpoint answered HTTP (429|503)")
-    second = check(provider, "year-and-a-second", tmp_path / "cache", token_url=front + path)
+    (entry,) = [p for p in cache.iterdir() if re.fullmatch(r"[0-9a-f]{64}", p.name)]
+    fields = dict(line.split(" ", 1) for line in entry.read_text().splitlines()[1:])
+    assert int(fields["until"]) - int(fields["at"]) == length, fields
+    if why is None:
+        return
+    second = check(provider, "year-and-a-second", cache, token_url=front + path)
     expect(second, state, reason,
            r"^remembered (refusal|failure) from \d+ s ago: token endpoint answered HTTP "
            r"(429|503) \((LIMIT_REACHED|SERVICE_UNAVAILABLE)\); next token request in \d+ s " + why)
