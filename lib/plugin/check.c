@@ -24,14 +24,17 @@
 /* The token cache's default directory follows the monitoring-plugins
  * convention (MP_STATE_PATH, else the configured state directory), then
  * the user's own cache directory (XDG), which the engine's user can
- * write when it cannot write the system state directory. Only absolute
- * paths count. */
+ * write when it cannot write the system state directory, and last a
+ * directory in memory ($XDG_RUNTIME_DIR, else /dev/shm, a tmpfs every
+ * Linux mounts), so that the runs still share their token and their
+ * failures. Only absolute paths count. */
 static struct pt_cache_places cache_places(void)
 {
 	const char *state = getenv("MP_STATE_PATH");
 	const char *xdg = getenv("XDG_CACHE_HOME");
 	const char *home = getenv("HOME");
-	struct pt_cache_places p = {PT_STATE_DIR, NULL, NULL};
+	const char *runtime = getenv("XDG_RUNTIME_DIR");
+	struct pt_cache_places p = {PT_STATE_DIR, NULL, NULL, "/dev/shm", "/check_prioticket-"};
 
 	if (state && state[0] == '/') {
 		p.state_dir = state;
@@ -42,6 +45,10 @@ static struct pt_cache_places cache_places(void)
 	} else if (home && home[0] == '/') {
 		p.user_base = home;
 		p.user_sub = "/.cache/check_prioticket";
+	}
+	/* The user's own directory in memory, where a session has one. */
+	if (runtime && runtime[0] == '/') {
+		p.memory_base = runtime;
 	}
 	return p;
 }

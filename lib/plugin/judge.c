@@ -11,11 +11,14 @@
  *                (token request or probe)         bad_response); timeout, also a body still
  *                                                 arriving: --timeout-result (timeout);
  *                                                 UNKNOWN (internal)
- *   token        the token endpoint's answer      OK (ok); 401, 403, OAuth2 refusal CRITICAL
- *                (only with credentials), or a    (auth); unusable 2xx, also one over PT_MAX_BODY,
- *                remembered refusal (judged as    CRITICAL (bad_response); 429 WARNING
- *                it was; no connection then)      (rate_limited); other 4xx WARNING
- *                                                 (client_error); 5xx CRITICAL (server_error)
+ *   token        the token endpoint's answer      OK (ok), also a cached token whose renewal
+ *                (only with credentials), or a    failed; 401, 403, OAuth2 refusal CRITICAL
+ *                remembered refusal or failure    (auth); unusable 2xx, also one over PT_MAX_BODY,
+ *                (judged as it was, and said to   CRITICAL (bad_response); 429 WARNING
+ *                be remembered; no connection     (rate_limited); other 4xx WARNING
+ *                then)                            (client_error); 5xx CRITICAL (server_error);
+ *                                                 3xx, or a followed redirect that lost the POST
+ *                                                 or the credentials, WARNING (redirect)
  *   http         the probe's status               2xx OK (ok); 3xx WARNING (redirect); 401, 403,
  *                                                 and 400 to a probe sent without credentials
  *                                                 CRITICAL (auth); 429 WARNING (rate_limited);
@@ -225,6 +228,33 @@ static bool oauth_auth_error(const char *error)
 	return false;
 }
 
+/* A token request that a followed redirect broke: libcurl turned the
+ * POST into a GET (RFC 9110 lets a client do so on 301, 302 and 303),
+ * or the last hop went to another origin, where libcurl sends no client
+ * credentials (and must not: CURLOPT_UNRESTRICTED_AUTH would hand the
+ * secret to whatever host a Location names). The answer that came back
+ * says nothing of the credentials; the way out is a token URL that needs
+ * no redirect. */
+static struct pt_subcheck *judge_broken_redirect(const struct pt_token_result *t, const char *note,
+                                                 struct pt_subchecks *l)
+{
+	const struct pt_http_response *h = &t->http;
+	char where[PT_SUMMARY_TEXT_MAX + 8] = "";
+	const char *what = h->method_changed && h->cross_origin
+	                       ? "turned the POST into a GET and went to another origin, where the "
+	                         "client credentials are not sent"
+	                   : h->method_changed ? "turned the POST into a GET"
+	                                       : "went to another origin, where the client "
+	                                         "credentials are not sent";
+
+	shown(h->final_url, where, sizeof(where));
+	return pt_subcheck_add(l, PT_SUBCHECK_TOKEN, "token", PT_WARNING, PT_REASON_REDIRECT,
+	                       "token endpoint answered HTTP %ld%s after a redirect%s%s that %s: point "
+	                       "--token-url at %s",
+	                       h->status, note, where[0] ? " to " : "", where, what,
+	                       where[0] ? where : "the URL it redirects to");
+}
+
 /* A 404 from an API with two fixed paths: the base URL is wrong. Most
  * often it is the whole URL of an endpoint, which the plugin would
  * extend once more. */
@@ -255,7 +285,6 @@ static const char *not_found_hint(const struct pt_config *cfg)
 static struct pt_subcheck *judge_refusal(const struct pt_config *cfg,
                                          const struct pt_token_result *t, struct pt_subchecks *l)
 {
-	bool follow = cfg->follow_redirects;
 	const enum pt_subcheck_kind k = PT_SUBCHECK_TOKEN;
 	long status = t->http.status;
 	char error[PT_SUMMARY_TEXT_MAX + 8] = "";
@@ -270,6 +299,12 @@ static struct pt_subcheck *judge_refusal(const struct pt_config *cfg,
 		                       "bytes; no token obtained",
 		                       status, PT_MAX_BODY);
 	}
+	if (is_2xx(status) && t->parse == PT_TOKEN_TOO_LONG && t->token.length) {
+		return pt_subcheck_add(l, k, "token", PT_CRITICAL, PT_REASON_BAD_RESPONSE,
+		                       "token endpoint answered HTTP %ld but access_token is %zu "
+		                       "characters, over the limit of %d",
+		                       status, t->token.length, PT_TOKEN_MAX_CHARS);
+	}
 	if (is_2xx(status)) {
 		return pt_subcheck_add(l, k, "token", PT_CRITICAL, PT_REASON_BAD_RESPONSE,
 		                       "token endpoint answered HTTP %ld but %s", status,
@@ -279,18 +314,27 @@ static struct pt_subcheck *judge_refusal(const struct pt_config *cfg,
 	if (error[0]) {
 		snprintf(note, sizeof(note), " (%s)", error);
 	}
+	if (t->http.redirects > 0 && (t->http.method_changed || t->http.cross_origin)) {
+		return judge_broken_redirect(t, note, l);
+	}
 	if (pt_http_is_auth_failure(status) ||
 	    (status >= 400 && status < 500 && oauth_auth_error(t->error.error))) {
 		return pt_subcheck_add(l, k, "token", PT_CRITICAL, PT_REASON_AUTH,
 		                       "authentication failed: token endpoint answered HTTP %ld%s", status,
 		                       note);
 	}
-	/* An unfollowed redirect: where it points (redacted by http.c). */
+	/* An unfollowed redirect: where it points (redacted by http.c). A
+	 * token request is best not redirected at all (a 301, 302 or 303 would
+	 * turn its POST into a GET), so the advice is the token URL itself. */
 	shown(t->http.location, where, sizeof(where));
-	c = pt_subcheck_add(
-	    l, k, "token", pt_state_for_http(status), status_reason(status),
-	    "token endpoint answered HTTP %ld%s%s%s%s", status, where[0] ? " to " : "", where,
-	    status >= 300 && status < 400 && !follow ? " (use --follow-redirects)" : "", note);
+	if (status >= 300 && status < 400) {
+		return pt_subcheck_add(l, k, "token", PT_WARNING, PT_REASON_REDIRECT,
+		                       "token endpoint answered HTTP %ld%s%s%s%s", status,
+		                       where[0] ? " to " : "", where,
+		                       where[0] ? ": point --token-url at it" : "", note);
+	}
+	c = pt_subcheck_add(l, k, "token", pt_state_for_http(status), status_reason(status),
+	                    "token endpoint answered HTTP %ld%s", status, note);
 	if (status == 404) {
 		/* The token URL is the base URL's unless --token-url says. */
 		pt_subcheck_append_server_text(
@@ -299,30 +343,146 @@ static struct pt_subcheck *judge_refusal(const struct pt_config *cfg,
 	return c;
 }
 
-/* A remembered refusal is judged as it was, and says when the next
- * token request may go out. */
+static struct pt_subcheck *find_subcheck(struct pt_subchecks *l, enum pt_subcheck_kind kind)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->items[i].kind == kind) {
+			return &l->items[i];
+		}
+	}
+	return NULL;
+}
+
+/* Puts text before a subcheck's own: "remembered refusal from 12 s ago: ...". */
+static void prefix_text(struct pt_subcheck *c, const char *text)
+{
+	size_t n;
+	size_t keep;
+
+	if (!c) {
+		return;
+	}
+	n = strlen(text) < sizeof(c->text) - 1 ? strlen(text) : sizeof(c->text) - 1;
+	keep = strlen(c->text);
+	if (keep > sizeof(c->text) - 1 - n) {
+		keep = sizeof(c->text) - 1 - n; /* the end of the text goes */
+	}
+	memmove(c->text + n, c->text, keep);
+	memcpy(c->text, text, n);
+	c->text[n + keep] = '\0';
+}
+
+/* How a remembered failure ended, in a few words. */
+void pt_judge_failure_words(const struct pt_cache_backoff *b, char *out, size_t len)
+{
+	static const struct {
+		const char *outcome;
+		const char *words;
+	} words[] = {
+	    {"timeout", "no answer in time"},  {"dns", "host not resolved"},
+	    {"connect", "connection failed"},  {"tls", "TLS failure"},
+	    {"protocol", "bad HTTP response"},
+	};
+	char error[80] = "";
+
+	if (b->error[0]) {
+		snprintf(error, sizeof(error), ": %s", b->error);
+	}
+	if (b->status >= 200 && b->status < 300) {
+		snprintf(out, len, "HTTP %ld without a usable token", b->status);
+		return;
+	}
+	if (b->status) {
+		snprintf(out, len, "HTTP %ld%s", b->status, error);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		if (strcmp(b->outcome, words[i].outcome) == 0) {
+			snprintf(out, len, "%s", words[i].words);
+			return;
+		}
+	}
+	snprintf(out, len, "no usable answer");
+}
+
+/* Seconds until the back-off ends: at least 1 (the probe layer caps it
+ * at its own length from now; a second may have passed since). */
+long pt_judge_backoff_left(const struct pt_cache_backoff *b)
+{
+	time_t now = time(NULL);
+	long left = b->until > now ? (long)(b->until - now) : 0;
+
+	return left < 1 ? 1 : left;
+}
+
+/* Which back-off applies, for the first line: "(Retry-After of 60 s)". */
+void pt_judge_backoff_why(const struct pt_cache_backoff *b, char *out, size_t len)
+{
+	long length = (long)(b->until - b->at);
+
+	if (b->retry_after) {
+		snprintf(out, len, "Retry-After of %ld s", length);
+	} else if (b->kind == PT_BACKOFF_REFUSAL || b->status == 429) {
+		snprintf(out, len, "default back-off of %ld s", length);
+	} else {
+		snprintf(out, len, "back-off of %ld s after %d failure%s in a row", length, b->failures,
+		         b->failures == 1 ? "" : "s");
+	}
+}
+
+/* A remembered failure is judged as it was, and the first line says that
+ * it is remembered (the API was not asked), how long ago, and when the
+ * next token request may go out. */
 static void judge_backoff(const struct pt_config *cfg, const struct pt_probe_result *res,
                           struct pt_subchecks *l)
 {
+	const struct pt_cache_backoff *b = &res->backoff;
+	const char *what = b->kind == PT_BACKOFF_REFUSAL ? "refusal" : "failure";
 	time_t now = time(NULL);
-	long ago = res->refused_at < now ? (long)(now - res->refused_at) : 0;
-	long left = res->backoff_until > now ? (long)(res->backoff_until - now) : 0;
+	long ago = b->at < now ? (long)(now - b->at) : 0;
 	struct pt_subcheck *c;
-	char text[96];
+	char head[96];
+	char why[96];
+	char text[160];
 
-	/* The probe caps the back-off at its length from now; so does this,
-	 * should a second have passed since. */
-	if (left < 1) {
-		left = 1;
-	} else if (left > PT_CACHE_BACKOFF_SECONDS) {
-		left = PT_CACHE_BACKOFF_SECONDS;
+	if (b->status) {
+		pt_subcheck_skip(l, PT_SUBCHECK_CONNECTION, "connection",
+		                 "no request sent: a recent %s is remembered", what);
+		c = judge_refusal(cfg, &res->token, l);
+	} else {
+		judge_connection(cfg, &res->token.http, " (token request)", l);
+		c = find_subcheck(l, PT_SUBCHECK_CONNECTION);
+		pt_subcheck_skip(l, PT_SUBCHECK_TOKEN, "token", "the token endpoint did not answer");
 	}
-	pt_subcheck_skip(l, PT_SUBCHECK_CONNECTION, "connection",
-	                 "no request sent: a recent refusal is remembered");
-	c = judge_refusal(cfg, &res->token, l);
-	snprintf(text, sizeof(text), "refused %ld s ago, back-off: next token request in %ld s", ago,
-	         left);
+	snprintf(head, sizeof(head), "remembered %s from %ld s ago: ", what, ago);
+	prefix_text(c, head);
+	pt_judge_backoff_why(b, why, sizeof(why));
+	snprintf(text, sizeof(text), "next token request in %ld s (%s)", pt_judge_backoff_left(b), why);
 	pt_subcheck_append_server_text(c, "; ", text);
+}
+
+/* A cached token still in use although it is due for renewal, because
+ * renewing it failed: OK (the token works), and the text says so. */
+static void judge_carried(const struct pt_probe_result *res, struct pt_subchecks *l)
+{
+	const struct pt_cache_backoff *b = &res->backoff;
+	time_t now = time(NULL);
+	long valid = res->token_expires > now ? (long)(res->token_expires - now) : 0;
+	char failure[128];
+
+	pt_judge_failure_words(b, failure, sizeof(failure));
+	if (res->renewal_tried) {
+		pt_subcheck_add(l, PT_SUBCHECK_TOKEN, "token", PT_OK, PT_REASON_OK,
+		                "from the cache: renewing it failed (%s); the token is valid for %ld "
+		                "more s",
+		                failure, valid);
+	} else {
+		pt_subcheck_add(l, PT_SUBCHECK_TOKEN, "token", PT_OK, PT_REASON_OK,
+		                "from the cache: renewing it failed %ld s ago (%s), next attempt in %ld "
+		                "s; the token is valid for %ld more s",
+		                b->at < now ? (long)(now - b->at) : 0, failure, pt_judge_backoff_left(b),
+		                valid);
+	}
 }
 
 /* The token subcheck, and the connection one when the token request was
@@ -335,7 +495,17 @@ static const char *judge_token(const struct pt_config *cfg, const struct pt_prob
 
 	if (res->auth == PT_AUTH_BACKOFF) {
 		judge_backoff(cfg, res, l);
-		return "no token (remembered refusal)";
+		return res->backoff.kind == PT_BACKOFF_REFUSAL ? "no token (remembered refusal)"
+		                                               : "no token (remembered failure)";
+	}
+	if (res->holder_busy) {
+		pt_subcheck_add(l, PT_SUBCHECK_CONNECTION, "connection", cfg->timeout_state,
+		                PT_REASON_TIMEOUT,
+		                "timeout: another run's token request has not finished after %.1f s; "
+		                "no second one was sent (token request)",
+		                res->waited);
+		pt_subcheck_skip(l, PT_SUBCHECK_TOKEN, "token", "the token endpoint did not answer");
+		return "no token";
 	}
 	if (res->token_requested && !t->ok) {
 		if (!judge_connection(cfg, &t->http, " (token request)", l)) {
@@ -348,6 +518,8 @@ static const char *judge_token(const struct pt_config *cfg, const struct pt_prob
 	if (res->retried) {
 		pt_subcheck_add(l, PT_SUBCHECK_TOKEN, "token", PT_OK, PT_REASON_OK,
 		                "the cached token was refused (HTTP 401); a new one was requested");
+	} else if (res->auth == PT_AUTH_CACHED && res->carried) {
+		judge_carried(res, l);
 	} else if (res->auth == PT_AUTH_CACHED) {
 		pt_subcheck_add(l, PT_SUBCHECK_TOKEN, "token", PT_OK, PT_REASON_OK, "from the cache");
 	} else {

@@ -5,6 +5,7 @@
 
 #include "http.h"
 #include "certinfo.h"
+#include "hints.h"
 #include "proxy.h"
 #include "trace.h"
 #include "util/clock.h"
@@ -502,8 +503,7 @@ static struct curl_slist *build_headers(const struct pt_http_request *req, bool 
 {
 	struct curl_slist *list = NULL;
 	struct curl_slist *next;
-	char auth[PT_AUTH_HEADER_MAX];
-	int n;
+	struct pt_buf auth = {0};
 
 	*ok = true;
 	for (const char *const *h = req->headers; h && *h; h++) {
@@ -515,15 +515,16 @@ static struct curl_slist *build_headers(const struct pt_http_request *req, bool 
 		list = next;
 	}
 	if (req->bearer) {
-		n = snprintf(auth, sizeof(auth), PT_AUTH_HEADER_PREFIX "%s", req->bearer);
-		if (n < 0 || (size_t)n >= sizeof(auth)) {
-			/* The cut header still holds most of the token. */
-			pt_wipe(auth, sizeof(auth));
+		/* On the heap (a token may be PT_TOKEN_MAX_CHARS long), in one
+		 * allocation, so that no copy of it is left behind by a realloc. */
+		if (!pt_buf_reserve(&auth, sizeof(PT_AUTH_HEADER_PREFIX) + strlen(req->bearer)) ||
+		    !pt_buf_puts(&auth, PT_AUTH_HEADER_PREFIX) || !pt_buf_puts(&auth, req->bearer)) {
+			pt_buf_wipe(&auth);
 			*ok = false;
 			return list;
 		}
-		next = curl_slist_append(list, auth);
-		pt_wipe(auth, sizeof(auth));
+		next = curl_slist_append(list, pt_buf_str(&auth));
+		pt_buf_wipe(&auth);
 		if (!next) {
 			*ok = false;
 			return list;
@@ -852,6 +853,7 @@ static CURLcode perform_once(const struct pt_http_request *req, struct pt_http_r
 	if (curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK && effective) {
 		last_url = effective;
 	}
+	pt_hints_fill(h, req->method, req->url, resp);
 	pt_proxy_find(req->net, last_url, resp);
 	pt_proxy_classify(h, rc, resp);
 	/* libcurl also says "out of memory" when it rejects an oversized

@@ -106,6 +106,13 @@ struct pt_http_response {
 	char proxy_from[16];
 	enum pt_proxy_failure proxy_failure; /* PT_HTTP_PROXY: which failure */
 	long proxy_status;                   /* PT_PROXY_REFUSED: the proxy's code, or 0 */
+	/* What the answer says beyond its status (hints.h). */
+	long retry_after;    /* Retry-After in seconds from now; -1 when absent or unreadable */
+	int redirects;       /* redirects followed */
+	bool method_changed; /* a followed redirect turned the method (POST) into a GET */
+	bool cross_origin;   /* the last hop is on another scheme, host or port than the URL
+	                      * asked for: libcurl sent no credentials there */
+	char final_url[512]; /* after redirects, the last URL (redacted); "" without */
 };
 
 /* Must be called once before any request, while the process is still

@@ -27,9 +27,11 @@ import plugin
 from plugin import CLIENT_ID, CLIENT_SECRET, CRITICAL, OK
 
 ENTRY = re.compile(r"^[0-9a-f]{64}$")
-MAGIC = "check_prioticket-token-cache 1"
+MAGIC = "check_prioticket-token-cache 2"
 NOBODY = 65534
 NOT_CREATABLE = "/proc/not-creatable"
+# Neither the per-user cache directory nor the one in memory can be made.
+NO_FALLBACK = {"XDG_CACHE_HOME": NOT_CREATABLE, "XDG_RUNTIME_DIR": NOT_CREATABLE}
 
 
 def cache_dir(state_root, uid=None):
@@ -146,7 +148,7 @@ def test_a_symlink_in_a_parent_directory_is_not_followed(sim, tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir(mode=0o700)
     (state / str(os.geteuid())).symlink_to(elsewhere)
-    r = status(sim, state, ["-v"], env={"XDG_CACHE_HOME": NOT_CREATABLE})
+    r = status(sim, state, ["-v"], env=NO_FALLBACK)
     assert r.rc == OK, r.describe()
     assert list(elsewhere.iterdir()) == []
     assert note(r).startswith(f"{state}/{os.geteuid()} is a symbolic link, which is not "
@@ -168,7 +170,7 @@ def test_a_parent_directory_owned_by_another_user_is_refused(sim, tmp_path):
     state = tmp_path / "state"
     state.mkdir(mode=0o755)
     os.chown(state, NOBODY, NOBODY)  # nobody could rename our <euid>/ away
-    r = status(sim, state, ["-v"], env={"XDG_CACHE_HOME": NOT_CREATABLE})
+    r = status(sim, state, ["-v"], env=NO_FALLBACK)
     assert r.rc == OK, r.describe()
     assert note(r).startswith(f"{state} belongs to uid {NOBODY}, neither root nor this user "
                               f"(uid 0); "), r.describe()
@@ -182,7 +184,7 @@ def test_a_parent_others_can_write_needs_the_sticky_bit(sim, tmp_path, mode, usa
     state.mkdir()
     os.chmod(state, mode)
     for _ in range(2):
-        r = status(sim, state, ["-v"], env={"XDG_CACHE_HOME": NOT_CREATABLE})
+        r = status(sim, state, ["-v"], env=NO_FALLBACK)
         assert r.rc == OK, r.describe()
     if usable:
         assert note(r) is None, r.describe()
@@ -239,7 +241,7 @@ def test_root_makes_the_shared_tree_and_nobody_still_gets_its_own_cache(sim):
         shutil.copy(plugin.binary("status"), binary)
         os.chmod(binary, 0o755)
         env = {"MP_STATE_PATH": str(base / "state"), "PRIOTICKET_CLIENT_SECRET": CLIENT_SECRET,
-               "XDG_CACHE_HOME": NOT_CREATABLE}
+               "XDG_CACHE_HOME": NOT_CREATABLE, "XDG_RUNTIME_DIR": NOT_CREATABLE}
         lsan = os.environ.get("LSAN_OPTIONS", "")
         m = re.search(r"suppressions=([^:]+)", lsan)
         if m:  # the sanitizer build: a suppression file nobody can read
@@ -284,28 +286,35 @@ def test_an_entry_written_in_the_future_is_void(sim, tmp_path, kind):
     entry = only_entry(state)
     token = re.search(r"^token (.*)$", entry.read_text(), re.M)[1]
     now = int(time.time())
-    body = (f"status 401\nerror invalid_client\n" if kind == "refusal" else f"token {token}\n")
     # Written an hour "later": the clock has since been stepped back.
-    write_private(entry, f"{MAGIC}\nkind {kind}\nwritten {now + 3600}\nuntil {now + 7200}\n{body}")
+    later = now + 3600
+    body = (f"backoff refusal\nat {later}\nuntil {later + 24}\nstatus 401\nfailures 1\n"
+            f"error invalid_client\n" if kind == "refusal" else
+            f"written {later}\nrenew {later + 1800}\nexpires {later + 3600}\ntoken {token}\n")
+    write_private(entry, f"{MAGIC}\n{body}")
     r = status(sim, state)
     assert r.rc == OK, r.describe()
     assert "Token: requested from" in r.stdout, r.describe()
     assert tokens(sim) == 2
 
 
-def test_a_back_off_lasts_at_most_its_own_length_from_now(sim, tmp_path):
+@pytest.mark.parametrize("at,until,longest", [
+    (-5, 86400, 3600),  # never longer than the longest back-off (an hour) from now
+    (4, 4 + 24, 24),    # written 4 s "ahead" (within the skew): its own 24 s from now
+])
+def test_a_back_off_lasts_at_most_its_own_length_from_now(sim, tmp_path, at, until, longest):
     state = tmp_path / "state"
     assert status(sim, state).rc == OK
     entry = only_entry(state)
     now = int(time.time())
-    write_private(entry, f"{MAGIC}\nkind refusal\nwritten {now - 5}\nuntil {now + 86400}\n"
-                         f"status 401\nerror invalid_client\n")
+    write_private(entry, f"{MAGIC}\nbackoff refusal\nat {now + at}\nuntil {now + until}\n"
+                         f"status 401\nfailures 1\nerror invalid_client\n")
     r = status(sim, state)
     assert r.rc == CRITICAL, r.describe()
-    m = re.search(r"\(invalid_client\); refused (\d+) s ago, back-off: next token request in "
-                  r"(\d+) s$", r.summary)
+    m = re.search(r" - remembered refusal from \d+ s ago: .*\(invalid_client\); next token request "
+                  r"in (\d+) s", r.summary)
     assert m, r.describe()
-    assert 5 <= int(m[1]) <= 20 and 40 <= int(m[2]) <= 60, r.describe()
+    assert longest - 3 <= int(m[1]) <= longest, r.describe()
     assert tokens(sim) == 1
 
 
@@ -430,8 +439,9 @@ def test_a_cache_path_too_long_is_refused_not_cut(sim, tmp_path):
     home = home / ("c" * (495 - len(str(home)) - 1))
     home.mkdir(parents=True)
     assert len(str(home)) == 495
-    r = status(sim, NOT_CREATABLE, ["-v"], env={"HOME": str(home), "XDG_CACHE_HOME": None})
+    r = status(sim, NOT_CREATABLE, ["-v"], env={"HOME": str(home), "XDG_CACHE_HOME": None,
+                                                "XDG_RUNTIME_DIR": NOT_CREATABLE})
     assert r.rc == OK, r.describe()
     assert not (home / ".cache").exists()  # cut at 511 bytes, it was .cache/check_pr
-    assert note(r).endswith("; the cache directory path is too long (519 bytes, at most 511)"), \
+    assert "; the cache directory path is too long (519 bytes, at most 511); " in note(r), \
         r.describe()

@@ -112,6 +112,12 @@ token endpoint:
                     expires_in a string) | no_expiry | html | bad_chars
                     (access_token with a space and CRLF) | mac (token_type MAC).
   expires_in=N      expires_in to hand out (default --token-lifetime).
+  expires_json=TXT  the expires_in member as this JSON text, verbatim
+                    (``3599.999``, ``null``, ``"3600"``, ``34560000``); the
+                    token lives that long when it is a number >= 1, else
+                    --token-lifetime.
+  token_size=N      make the access token exactly N characters long (the
+                    signature part grows with random base64url characters).
 
 all three:
   key=required      the query parameter ``key`` must equal --api-key, else 401
@@ -220,6 +226,8 @@ class Scenario:
     token_delay: float = 0.0
     token_body: str = "ok"
     expires_in: int = None
+    expires_json: str = None
+    token_size: int = None
 
 
 def _status(text):
@@ -248,6 +256,11 @@ def _count(text):
     if value < 0:
         raise ValueError("size must be >= 0")
     return value
+
+
+def _json_text(text):
+    json.loads(text)  # ValueError when it is no JSON value
+    return text
 
 
 def _header_text(text):
@@ -286,6 +299,8 @@ SPEC_KEYS = {
     "token_body": _choice("ok", "malformed", "missing_token", "wrong_types",
                           "no_expiry", "html", "bad_chars", "mac"),
     "expires_in": int,
+    "expires_json": _json_text,
+    "token_size": _count,
 }
 
 
@@ -550,8 +565,10 @@ class SimState:
             self._counts = self._zero_counts()
             self._log.clear()
 
-    def issue_token(self, lifetime):
+    def issue_token(self, lifetime, size=None):
         token = new_access_token(self.client_id, lifetime)
+        if size and size > len(token):
+            token += b64url(secrets.token_bytes(size))[:size - len(token)]
         with self._lock:
             self._tokens[token] = time.time() + lifetime
         return token
@@ -796,8 +813,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def issue_token(self, scenario, scope):
         lifetime = self.sim.token_lifetime if scenario.expires_in is None else scenario.expires_in
-        token = self.sim.issue_token(lifetime)
-        content_type, answer = token_content(scenario.token_body, token, lifetime, scope)
+        given = lifetime
+        if scenario.expires_json is not None:
+            given = json.loads(scenario.expires_json)
+            numeric = isinstance(given, (int, float)) and not isinstance(given, bool)
+            lifetime = int(given) if numeric and given >= 1 else self.sim.token_lifetime
+        token = self.sim.issue_token(lifetime, scenario.token_size)
+        content_type, answer = token_content(scenario.token_body, token, given, scope)
         self.send_body(200, answer, content_type, [("Cache-Control", "no-store"), ("Pragma", "no-cache")])
 
     def forced_token_failure(self, scenario):
