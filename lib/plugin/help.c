@@ -6,9 +6,9 @@
 #include "probe/probe.h"
 #include "util/limits.h"
 
-/* The license in one line, as the monitoring-plugins' print_revision says
- * theirs (no warranty, redistribution under the GPL), with the SPDX name
- * that COPYING and debian/copyright carry. */
+/* The license in one line: what the monitoring-plugins' print_revision
+ * (utils.sh, utils.pm) says in three (no warranty, redistribution under
+ * the GPL), with the SPDX name that COPYING and debian/copyright carry. */
 void pt_version(struct pt_buf *out)
 {
 	pt_buf_printf(out, "%s %s (%s)\n", pt_progname, PACKAGE_VERSION, pt_http_library_version());
