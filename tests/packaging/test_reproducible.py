@@ -32,7 +32,6 @@ import subprocess
 import tarfile
 import time
 
-
 from packaging_harness import ASSET_TOOLS, DEB_TOOLS, REPO_ROOT, need, release_version
 
 REPRO_TOOLS = dict(DEB_TOOLS, git="git", faketime="faketime", **ASSET_TOOLS)
