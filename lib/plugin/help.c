@@ -6,9 +6,14 @@
 #include "probe/probe.h"
 #include "util/limits.h"
 
+/* The license in one line: what the monitoring-plugins' print_revision
+ * (utils.sh, utils.pm) says in three (no warranty, redistribution under
+ * the GPL), with the SPDX name that COPYING and debian/copyright carry. */
 void pt_version(struct pt_buf *out)
 {
 	pt_buf_printf(out, "%s %s (%s)\n", pt_progname, PACKAGE_VERSION, pt_http_library_version());
+	pt_buf_puts(out,
+	            "License GPL-3.0-or-later: you may redistribute it; ABSOLUTELY NO WARRANTY.\n");
 }
 
 void pt_help(struct pt_buf *out, enum pt_endpoint endpoint)

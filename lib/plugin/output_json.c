@@ -168,6 +168,8 @@ void pt_output_json(const struct pt_output_target *t, const struct pt_report *r,
 	pt_buf_printf(out, "%d", PT_JSON_SCHEMA_VERSION);
 	key(out, false, "plugin");
 	str(out, pt_endpoint_info(t->endpoint)->program);
+	key(out, false, "plugin_version");
+	str(out, PACKAGE_VERSION);
 	key(out, false, "environment");
 	str_or_null(out, t->environment);
 	key(out, false, "state");

@@ -25,7 +25,7 @@ STATES = {"OK", "WARNING", "CRITICAL", "UNKNOWN", "NOT_EVALUATED"}
 REASONS = {"ok", "dns", "connect", "tls", "proxy", "timeout", "auth", "rate_limited",
            "client_error", "server_error", "redirect", "bad_response", "body_too_large", "json",
            "latency", "certificate", "config", "internal"}
-TOP_KEYS = ["schema_version", "plugin", "environment", "state", "state_name", "reason", "summary",
+TOP_KEYS = ["schema_version", "plugin", "plugin_version", "environment", "state", "state_name", "reason", "summary",
             "subchecks", "perfdata", "request", "token_source", "details"]
 REQUEST_KEYS = ["url", "http_status", "http_version", "tls_version", "tls_cipher", "app_reference"]
 PERF_KEYS = ["label", "value", "unit", "warn", "crit", "min", "max"]
