@@ -29,7 +29,7 @@ static void test_redact_url(void **state)
 	    {"https://h/x?key=S&b=2&flag", "https://h/x?key=<redacted>&b=<redacted>&<redacted>"},
 	    {"https://h/x?a=1#frag", "https://h/x?a=<redacted>#<redacted>"},
 	    {"https://h/x#frag", "https://h/x#<redacted>"},
-	    {"https://h/a@b?x=@", "https://h/a@b?x=<redacted>"},
+	    {"https://h/a@b?x=@", "https://<redacted>@b?x=<redacted>"},
 	    {"https://u:p@[::1]:8443/x?k=v", "https://<redacted>@[::1]:8443/x?k=<redacted>"},
 	    {"/relative?k=v", "/relative?k=<redacted>"},
 	    {"", ""},
