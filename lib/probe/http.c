@@ -44,8 +44,36 @@ struct conn_sink {
 	struct pt_http_response *resp;
 };
 
+/* Variables libcurl and OpenSSL read as the TLS backend starts, with
+ * which whoever sets the plugin's environment would decide where the TLS
+ * secrets go or what the plugin trusts. Trust comes from the options
+ * (--ca-file, --ca-path, --insecure) and the system's configuration only. */
+static const char *const ignored_environment[] = {
+    /* libcurl (and OpenSSL 3.5 built with enable-sslkeylog) append the
+     * session secrets to this file: a capture of the traffic, client
+     * secret and tokens included, could be decrypted. */
+    "SSLKEYLOGFILE",
+    /* Another OpenSSL configuration than the system's: it can load
+     * providers and engines (code), and set protocols and ciphers. */
+    "OPENSSL_CONF",
+    "OPENSSL_CONF_INCLUDE",
+    "OPENSSL_MODULES",
+    "OPENSSL_ENGINES",
+    /* OpenSSL's default trust store, used where a libcurl falls back on
+     * it (CURL_CA_FALLBACK builds). */
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    /* Another TLS library, in a libcurl built with several. */
+    "CURL_SSL_BACKEND",
+};
+
 bool pt_http_global_init(void)
 {
+	for (size_t i = 0; i < sizeof(ignored_environment) / sizeof(ignored_environment[0]); i++) {
+		if (unsetenv(ignored_environment[i]) != 0) {
+			return false;
+		}
+	}
 	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
 }
 

@@ -107,7 +107,9 @@ struct pt_http_response {
 };
 
 /* Must be called once before any request, while the process is still
- * single-threaded. */
+ * single-threaded. It first removes from the environment the variables
+ * that would change where TLS secrets go or what is trusted
+ * (SSLKEYLOGFILE, OPENSSL_CONF ...: the list is in http.c). */
 bool pt_http_global_init(void);
 void pt_http_global_cleanup(void);
 
