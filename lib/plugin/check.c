@@ -10,6 +10,7 @@
 #include "target.h"
 #include "probe/probe.h"
 
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,9 +25,13 @@
 /* The token cache's default directory follows the monitoring-plugins
  * convention (MP_STATE_PATH, else the configured state directory), then
  * the user's own cache directory (XDG), which the engine's user can
- * write when it cannot write the system state directory. Only absolute
- * paths count. */
-static struct pt_cache_places cache_places(void)
+ * write when it cannot write the system state directory, or when
+ * another user made its <euid>/ there first. Engines may start a plugin
+ * without HOME or XDG_CACHE_HOME: then the home directory comes from the
+ * password database (as a shell's ~ does), so that the cache, and its
+ * back-off, still work. Only absolute paths count; passwd holds the
+ * password database's home for as long as the run. */
+static struct pt_cache_places cache_places(char *passwd, size_t len)
 {
 	const char *state = getenv("MP_STATE_PATH");
 	const char *xdg = getenv("XDG_CACHE_HOME");
@@ -39,7 +44,15 @@ static struct pt_cache_places cache_places(void)
 	if (xdg && xdg[0] == '/') {
 		p.user_base = xdg;
 		p.user_sub = "/check_prioticket";
-	} else if (home && home[0] == '/') {
+		return p;
+	}
+	if (!home || !*home) {
+		const struct passwd *pw = getpwuid(geteuid());
+		int n = pw && pw->pw_dir ? snprintf(passwd, len, "%s", pw->pw_dir) : -1;
+
+		home = n > 0 && (size_t)n < len ? passwd : NULL;
+	}
+	if (home && home[0] == '/') {
 		p.user_base = home;
 		p.user_sub = "/.cache/check_prioticket";
 	}
@@ -110,6 +123,7 @@ enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct p
 	const char *headers[5];
 	char agent[64];
 	char connect_to[600];
+	char passwd_home[512];
 	enum pt_state state;
 
 	if (!pt_target_build(cfg, &target)) {
@@ -151,7 +165,7 @@ enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct p
 	    .trace = cfg->verbose >= 3 ? &trace : NULL,
 	    .use_cache = !cfg->no_token_cache,
 	    .cache_dir = cfg->token_cache_dir,
-	    .cache_places = cache_places(),
+	    .cache_places = cache_places(passwd_home, sizeof(passwd_home)),
 	};
 
 	if (!pt_probe_global_init()) {

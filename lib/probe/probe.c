@@ -171,6 +171,7 @@ static void run_with_cache(const struct pt_probe_config *cfg, struct pt_probe_re
 done:
 	snprintf(res->cache_note, sizeof(res->cache_note), "%s", cache.note);
 	snprintf(res->cache_skipped, sizeof(res->cache_skipped), "%s", cache.skipped);
+	snprintf(res->cache_refused, sizeof(res->cache_refused), "%s", cache.refused);
 	pt_cache_close(&cache);
 }
 

@@ -54,6 +54,7 @@ struct pt_probe_result {
 	char cache_dir[512];        /* the cache directory, "" without cache */
 	char cache_note[512];       /* why the cache was not used, or "" */
 	char cache_skipped[512];    /* why the state directory was passed over, or "" */
+	char cache_refused[512];    /* why it was refused as unsafe (token_cache.h), or "" */
 };
 
 /* Once per process, around every pt_probe_run: libcurl's global state. */

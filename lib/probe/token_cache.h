@@ -53,6 +53,10 @@ struct pt_cache {
 	char note[512]; /* why the cache is not used, or "" */
 	/* Why the state directory was passed over for the per-user one. */
 	char skipped[512];
+	/* Why the state directory was refused, when it is there but breaks a
+	 * rule (another user's <euid>/, a symlink ...), whatever came next;
+	 * "" when it was only missing or not creatable. */
+	char refused[512];
 };
 
 /* The directory used without --token-cache: <state_dir>/<euid>/
