@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "check.h"
+#include "binding.h"
 #include "details.h"
 #include "judge.h"
 #include "output.h"
@@ -124,6 +125,8 @@ enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct p
 	char agent[64];
 	char connect_to[600];
 	char passwd_home[512];
+	struct pt_bindings bindings;
+	struct pt_buf why = {0};
 	enum pt_state state;
 
 	if (!pt_target_build(cfg, &target)) {
@@ -136,6 +139,12 @@ enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct p
 	                                                 connect_to, sizeof(connect_to))) {
 		return fail_early(cfg, &who, &target, PT_REASON_CONFIG,
 		                  "cannot use --connect-to with this URL", out);
+	}
+	/* A secret that may not go where the options point: nothing is sent. */
+	if (!pt_binding_check(cfg, &target, &bindings, &why)) {
+		state = fail_early(cfg, &who, &target, PT_REASON_CONFIG, pt_buf_str(&why), out);
+		pt_buf_free(&why);
+		return state;
 	}
 	memset(&report, 0, sizeof(report));
 	app_reference(reference, sizeof(reference));
@@ -163,6 +172,8 @@ enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct p
 	        },
 	    .deadline = started + cfg->timeout,
 	    .trace = cfg->verbose >= 3 ? &trace : NULL,
+	    .token_loopback_only = bindings.token_loopback_only,
+	    .probe_loopback_only = bindings.probe_loopback_only,
 	    .use_cache = !cfg->no_token_cache,
 	    .cache_dir = cfg->token_cache_dir,
 	    .cache_places = cache_places(passwd_home, sizeof(passwd_home)),

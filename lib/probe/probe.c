@@ -20,6 +20,7 @@ static bool get_token(const struct pt_probe_config *cfg, struct pt_probe_result 
 	    .net = &cfg->net,
 	    .deadline = cfg->deadline,
 	    .trace = cfg->trace,
+	    .loopback_only = cfg->token_loopback_only,
 	};
 	double start = pt_now();
 
@@ -42,6 +43,7 @@ static void probe_once(const struct pt_probe_config *cfg, struct pt_probe_result
 	    .net = &cfg->net,
 	    .deadline = cfg->deadline,
 	    .trace = cfg->trace,
+	    .loopback_only = cfg->probe_loopback_only,
 	};
 
 	pt_http_response_free(&res->http);

@@ -33,6 +33,10 @@ struct pt_probe_config {
 	struct pt_net_options net;
 	double deadline;
 	struct pt_buf *trace; /* headers sent and received, redacted; or NULL */
+	/* The token request or the probe carries a secret bound to loopback
+	 * (pt_http_request.loopback_only). */
+	bool token_loopback_only;
+	bool probe_loopback_only;
 	bool use_cache;
 	const char *cache_dir;               /* NULL: the default directory */
 	struct pt_cache_places cache_places; /* where the default directory may be */
