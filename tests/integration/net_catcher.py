@@ -14,9 +14,11 @@ libcurl's connected address is not a loopback one):
 - landing   on ADDRESS: records the request, answers 200 with "{}";
 - redirect  on 127.0.0.1: records the request, answers 302 to landing.
 
-Prints one JSON line {name: port} when all listen. Each connection is one
-JSON line in RECORD: {"listener", "peer", "data"} (data as latin-1 text).
-Runs until killed; every read has a timeout.
+Prints one JSON line {name: port} when all listen. Each connection gives
+two JSON lines in RECORD: {"listener", "event": "accept", "peer"} as it is
+accepted (in the order the kernel queued them, one listener after the
+other), and {"listener", "event": "data", "peer", "data"} (latin-1 text)
+when the client is done. Runs until killed; every read has a timeout.
 """
 
 import json
@@ -30,9 +32,9 @@ READ_TIMEOUT = 3.0
 lock = threading.Lock()
 
 
-def record(listener, peer, data):
+def record(listener, peer, data, event="data"):
     with lock, open(RECORD, "a") as out:
-        out.write(json.dumps({"listener": listener, "peer": peer[0],
+        out.write(json.dumps({"listener": listener, "event": event, "peer": peer[0],
                               "data": data.decode("latin-1")}) + "\n")
 
 
@@ -84,9 +86,10 @@ def make_redirect(target):
     return redirect
 
 
-def serve(sock, handler):
+def serve(name, sock, handler):
     while True:
         conn, peer = sock.accept()
+        record(name, peer, b"", "accept")
 
         def run(conn=conn, peer=peer):
             with conn:
@@ -109,7 +112,7 @@ def main():
     handlers = {"sink": sink, "tls_proxy": tls_proxy, "landing": landing,
                 "redirect": make_redirect(target)}
     for name, sock in socks.items():
-        threading.Thread(target=serve, args=(sock, handlers[name]), daemon=True).start()
+        threading.Thread(target=serve, args=(name, sock, handlers[name]), daemon=True).start()
     print(json.dumps({name: s.getsockname()[1] for name, s in socks.items()}), flush=True)
     threading.Event().wait()
 

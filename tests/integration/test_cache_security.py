@@ -243,25 +243,33 @@ def _run_copy(binary, args, env, preexec_fn=None):
     return plugin.Result([str(binary)] + args, proc.returncode, proc.stdout, proc.stderr, 0.0)
 
 
+def _shareable_copy(prefix):
+    """A private 0755 directory with a copy of the status plugin that
+    another uid can run (the repository may sit below a directory it cannot
+    enter), and what the environment needs there: the sanitizer build's
+    suppression file, copied where that uid can read it."""
+    base = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
+    os.chmod(base, 0o755)
+    binary = base / "check_prioticket_status"
+    shutil.copy(plugin.binary("status"), binary)
+    os.chmod(binary, 0o755)
+    env = {}
+    lsan = os.environ.get("LSAN_OPTIONS", "")
+    m = re.search(r"suppressions=([^:]+)", lsan)
+    if m:
+        shutil.copy(m[1], base / "lsan.supp")
+        os.chmod(base / "lsan.supp", 0o644)
+        env["LSAN_OPTIONS"] = lsan.replace(m[1], str(base / "lsan.supp"))
+    return base, binary, env
+
+
 def test_root_makes_the_shared_tree_and_nobody_still_gets_its_own_cache(sim):
     if os.geteuid() != 0:
         pytest.skip("needs root to run the plugin as root and as nobody")
-    # Everything nobody needs lives in a private 0755 directory of its own:
-    # the repository may sit below a directory nobody cannot enter.
-    base = Path(tempfile.mkdtemp(prefix="pt-itest-shared-", dir="/tmp"))
+    base, binary, env = _shareable_copy("pt-itest-shared-")
     try:
-        os.chmod(base, 0o755)
-        binary = base / "check_prioticket_status"
-        shutil.copy(plugin.binary("status"), binary)
-        os.chmod(binary, 0o755)
-        env = {"MP_STATE_PATH": str(base / "state"), "PRIOTICKET_CLIENT_SECRET": CLIENT_SECRET,
-               "XDG_CACHE_HOME": NOT_CREATABLE}
-        lsan = os.environ.get("LSAN_OPTIONS", "")
-        m = re.search(r"suppressions=([^:]+)", lsan)
-        if m:  # the sanitizer build: a suppression file nobody can read
-            shutil.copy(m[1], base / "lsan.supp")
-            os.chmod(base / "lsan.supp", 0o644)
-            env["LSAN_OPTIONS"] = lsan.replace(m[1], str(base / "lsan.supp"))
+        env.update({"MP_STATE_PATH": str(base / "state"),
+                    "PRIOTICKET_CLIENT_SECRET": CLIENT_SECRET, "XDG_CACHE_HOME": NOT_CREATABLE})
         args = ["-u", sim.base_url(), "--client-id", CLIENT_ID, "-v"]
 
         r = _run_copy(binary, args, env)
@@ -512,22 +520,13 @@ def test_a_squatted_uid_directory_moves_the_cache_home_and_says_why(sim, how, se
                                                                     state_after, requests):
     if os.geteuid() != 0:
         pytest.skip("needs root to squat as one user and run as another")
-    base = Path(tempfile.mkdtemp(prefix="pt-itest-squat-", dir="/tmp"))
+    base, binary, env = _shareable_copy("pt-itest-squat-")
     try:
-        os.chmod(base, 0o755)
         home = base / "home"
         home.mkdir(mode=0o755)
         os.chown(home, VICTIM, VICTIM)
-        binary = base / "check_prioticket_status"
-        shutil.copy(plugin.binary("status"), binary)
-        os.chmod(binary, 0o755)
         why = _squat(base / "state", how)
-        env = {"MP_STATE_PATH": str(base / "state"), "PRIOTICKET_CLIENT_SECRET": secret}
-        m = re.search(r"suppressions=([^:]+)", os.environ.get("LSAN_OPTIONS", ""))
-        if m:  # the sanitizer build: a suppression file the victim can read
-            shutil.copy(m[1], base / "lsan.supp")
-            os.chmod(base / "lsan.supp", 0o644)
-            env["LSAN_OPTIONS"] = os.environ["LSAN_OPTIONS"].replace(m[1], str(base / "lsan.supp"))
+        env.update({"MP_STATE_PATH": str(base / "state"), "PRIOTICKET_CLIENT_SECRET": secret})
         args = ["-u", sim.base_url(), "--client-id", CLIENT_ID]
         runs = [_run_as_victim(base, binary, args, env) for _ in range(2)]
         cache = home / ".cache" / "check_prioticket"

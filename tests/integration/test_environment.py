@@ -24,6 +24,7 @@ import time
 
 import pytest
 
+from local_servers import stop_process
 from plugin import CRITICAL, OK, SIM_DIR, run
 
 sys.path.insert(0, str(SIM_DIR))
@@ -57,12 +58,7 @@ def tls_server(tmp_path_factory):
         yield {"url": f"https://127.0.0.1:{port}/v3.8/distributor", "ca_file": f"{certs}/ca.pem",
                "ca_dir": f"{certs}/ca-hashdir"}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)
 
 
 def no_tls13_config(path):

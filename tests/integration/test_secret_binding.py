@@ -28,11 +28,14 @@ import os
 import select
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from plugin import API_KEY, CLIENT_ID, CLIENT_SECRET, OK, SIM_DIR, UNKNOWN, new_simulator, run
+from local_servers import stop_process
+from plugin import (API_KEY, CLIENT_ID, CLIENT_SECRET, OK, SIM_DIR, UNKNOWN, new_simulator,
+                    run)
 
 HERE = Path(__file__).resolve().parent
 PYTHON = "/usr/bin/python3"
@@ -49,15 +52,6 @@ def read_line(proc, timeout=START_TIMEOUT):
     return proc.stdout.readline().decode()
 
 
-def stop(proc):
-    proc.terminate()
-    try:
-        proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 class Net:
     """The private network namespace and what net_catcher.py recorded."""
 
@@ -69,11 +63,37 @@ class Net:
     def url(self, listener, path="/v3.8/distributor", scheme="http"):
         return f"{scheme}://{TEST_NET}:{self.ports[listener]}{path}"
 
-    def seen(self, listener=None):
+    def rows(self, event, listener=None):
         if not self.record.exists():
             return []
         rows = [json.loads(line) for line in self.record.read_text().splitlines()]
-        return [r for r in rows if listener is None or r["listener"].startswith(listener)]
+        return [r for r in rows if r["event"] == event and
+                (listener is None or r["listener"].startswith(listener))]
+
+    def seen(self, listener=None):
+        """What clients sent, once each was done."""
+        return self.rows("data", listener)
+
+    def wait_seen(self, listener, count=1):
+        deadline = time.monotonic() + START_TIMEOUT
+        while len(self.seen(listener)) < count:
+            assert time.monotonic() < deadline, f"no {listener} record: {self.rows('accept')}"
+            time.sleep(0.05)
+        return self.seen(listener)
+
+    def accepted_before_now(self, listener):
+        """Connections the listener accepted before this call: a marker
+        connection of ours is accepted after any earlier one (one accept
+        loop, the kernel's queue in order)."""
+        before = len(self.rows("accept", listener))
+        subprocess.run(self.wrap + [PYTHON, "-c", f"import socket; socket.create_connection("
+                                                  f"('{TEST_NET}', {self.ports[listener]})).close()"],
+                       check=True, timeout=START_TIMEOUT)
+        deadline = time.monotonic() + START_TIMEOUT
+        while len(self.rows("accept", listener)) <= before:
+            assert time.monotonic() < deadline, "the marker connection was not accepted"
+            time.sleep(0.05)
+        return len(self.rows("accept", listener)) - 1
 
     def reset(self):
         self.record.write_text("")
@@ -101,8 +121,8 @@ def net(tmp_path_factory):
         yield Net(wrap, ports, work / "record.jsonl")
     finally:
         if catcher:
-            stop(catcher)
-        stop(holder)
+            stop_process(catcher)
+        stop_process(holder)
 
 
 def _cert_dir():
@@ -180,30 +200,32 @@ def test_refused_before_anything_is_sent(net, sources, source, target, args):
     assert len(r.lines) == 3 and r.lines[1].startswith("[UNKNOWN] connection: "), r.describe()
     assert r.lines[2] == "Reason: config", r.describe()
     assert f"PRIOTICKET PING UNKNOWN - {what} is not sent to " in r.first_line, r.describe()
-    assert net.seen("sink") == [], "a connection reached the catcher\n" + r.describe()
+    assert net.accepted_before_now("sink") == 0, "a connection reached the catcher\n" + \
+        r.describe()
     assert_no_secret(net, r)
 
 
 # ---- refused once connected: the address is not loopback ---------------------
 
-#  id               args, environment (functions of net)                               says
+#  id               args, environment (functions of net)                   says            listener
 CONNECTED = [
     ("--proxy", lambda n: (["-u", "http://127.0.0.1:1/v3.8/distributor",
-                            "--proxy", n.url("sink", "")], {}), "(the proxy)"),
+                            "--proxy", n.url("sink", "")], {}), "(the proxy)", "sink"),
     ("http_proxy", lambda n: (["-u", "http://localhost:1/v3.8/distributor"],
-                              {"http_proxy": n.url("sink", "")}), "(the proxy)"),
+                              {"http_proxy": n.url("sink", "")}), "(the proxy)", "sink"),
     ("https_proxy, TLS through the tunnel", lambda n: (
         ["-u", "https://localhost:1/v3.8/distributor", "--ca-file", f"{_cert_dir()}/ca.pem"],
-        {"https_proxy": n.url("tls_proxy", "")}), "(the proxy)"),
+        {"https_proxy": n.url("tls_proxy", "")}), "(the proxy)", "tls_proxy tunnel"),
     ("--connect-to", lambda n: (["-u", f"http://localhost:{n.ports['sink']}/v3.8/distributor",
                                  "--connect-to", f"{TEST_NET}:{n.ports['sink']}"], {}),
-     "(--connect-to)"),
+     "(--connect-to)", "sink"),
 ]
 
 
 @pytest.mark.parametrize("source", ["secret file", "secret variable", "API key variable"])
-@pytest.mark.parametrize("target,setup,says", CONNECTED, ids=[c[0] for c in CONNECTED])
-def test_loopback_counts_by_the_address_connected_to(net, sources, source, target, setup, says):
+@pytest.mark.parametrize("target,setup,says,listener", CONNECTED, ids=[c[0] for c in CONNECTED])
+def test_loopback_counts_by_the_address_connected_to(net, sources, source, target, setup, says,
+                                                     listener):
     opts, env, _ = sources[source]
     args, more = setup(net)
     net.reset()
@@ -213,10 +235,10 @@ def test_loopback_counts_by_the_address_connected_to(net, sources, source, targe
     assert r.lines[1] == (f"[UNKNOWN] connection: request not sent{where}: the secret is bound to "
                           f"loopback, but the connection went to {TEST_NET} {says}"), r.describe()
     assert "Reason: config" in r.lines, r.describe()
+    # The connection was made: the refusal was by the address.
+    seen = net.wait_seen(listener)
     assert_no_secret(net, r)
-    seen = net.seen()
-    assert seen, "the catcher saw no connection: the refusal was not by address"
-    for row in seen:  # nothing but the proxy's CONNECT line crossed
+    for row in seen + net.seen():  # nothing but the proxy's CONNECT line crossed
         assert row["data"] == "" or row["listener"] == "tls_proxy CONNECT", row
 
 
@@ -229,6 +251,7 @@ def test_a_redirect_elsewhere_carries_no_credentials(net, sources):
     r = run("ping", ["-u", f"http://127.0.0.1:{net.ports['redirect']}/v3.8/distributor",
                      "--follow-redirects", "--no-token-cache"] + opts, env=env,
             wrapper=net.wrap, timeout=30)
+    net.wait_seen("landing")
     assert [row["listener"] for row in net.seen()] == ["redirect", "landing"], net.seen()
     assert "Authorization: Basic" in net.seen("redirect")[0]["data"]  # loopback: allowed
     landing = net.seen("landing")[0]["data"]
@@ -243,7 +266,7 @@ def test_a_command_line_secret_goes_where_the_command_line_says(net):
     r = run("ping", ["-u", net.url("landing"), "--client-id", CLIENT_ID, "--client-secret",
                      CLIENT_SECRET, "--no-token-cache"], wrapper=net.wrap, timeout=30)
     assert r.rc != UNKNOWN, r.describe()
-    assert f"Authorization: Basic {BASIC}" in net.seen("landing")[0]["data"]
+    assert f"Authorization: Basic {BASIC}" in net.wait_seen("landing")[0]["data"]
 
 
 # ---- allowed over verified TLS; an origin line; a trust store others may change ----

@@ -50,6 +50,13 @@ def basic(user, password):
     return b, b.rstrip("=")
 
 
+def with_proxy(argv, how, proxy):
+    """The proxy as --proxy, or as the environment variable named by how."""
+    if how == "--proxy":
+        return argv + ["--proxy", proxy], {}
+    return argv, {how: proxy}
+
+
 # ---- 1. credentials in the -vvv trace ---------------------------------------
 
 @pytest.mark.parametrize("verbosity", VERBOSITY, ids=VERBOSITY_IDS)
@@ -59,11 +66,7 @@ def test_proxy_credentials_not_in_trace(sim, verbosity, how):
     absolute-form request line), so libcurl sends Proxy-Authorization."""
     proxy = f"http://{PROXY_USER}:{PROXY_PASS}@127.0.0.1:{sim.port}"
     argv = ["-u", sim.base_url("")] + verbosity
-    env = {}
-    if how == "--proxy":
-        argv += ["--proxy", proxy]
-    else:
-        env[how] = proxy
+    argv, env = with_proxy(argv, how, proxy)
     r = run("ping", argv, env=env, timeout=20)
     assert r.rc == OK, r.describe()
     seen = [q for q in sim.requests() if "Proxy-Authorization" in q["headers"]]
@@ -157,11 +160,7 @@ def test_libcurl_error_text_is_redacted(verbosity, how, closed_port):
     shown only without the userinfo."""
     proxy = f"http://user:Px@{PROXY_PASS}@127.0.0.1:{closed_port}"
     argv = ["-u", f"http://127.0.0.1:{closed_port}/v3.8/distributor"] + verbosity
-    env = {}
-    if how == "--proxy":
-        argv += ["--proxy", proxy]
-    else:
-        env[how] = proxy
+    argv, env = with_proxy(argv, how, proxy)
     r = run("ping", argv, env=env, timeout=20)
     assert r.rc == CRITICAL, r.describe()
     assert_absent(r, PROXY_PASS, "Px@")
@@ -176,11 +175,7 @@ def test_proxy_credentials_with_encoded_control_are_refused(sim, closed_port, ho
     Such a proxy is a configuration error (UNKNOWN), and nothing is sent."""
     proxy = f"http://user:pa{encoded}ss@127.0.0.1:{closed_port}"
     argv = ["-u", sim.base_url("")]
-    env = {}
-    if how == "--proxy":
-        argv += ["--proxy", proxy]
-    else:
-        env[how] = proxy
+    argv, env = with_proxy(argv, how, proxy)
     r = run("ping", argv, env=env, timeout=20)
     assert r.rc == UNKNOWN, r.describe()
     assert len(r.lines) == 1 and how in r.first_line, r.describe()
@@ -397,11 +392,7 @@ def test_second_url_of_a_proxy_in_libcurls_error_is_redacted(verbosity, how, clo
     libcurl refuses the port of the first URL and quotes the proxy whole."""
     proxy = f"http://127.0.0.1:99999/a,http://user:{TWO_PASS}@h2/"
     argv = ["-u", f"https://127.0.0.1:{closed_port}/v3.8/distributor"] + verbosity
-    env = {}
-    if how == "--proxy":
-        argv += ["--proxy", proxy]
-    else:
-        env[how] = proxy
+    argv, env = with_proxy(argv, how, proxy)
     r = run("ping", argv, env=env, timeout=20)
     assert r.rc == CRITICAL, r.describe()
     assert "Unsupported proxy syntax in 'http://127.0.0.1:99999/a,http://<redacted>@h2/'" \
