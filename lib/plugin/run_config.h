@@ -33,12 +33,13 @@ struct pt_expect {
 };
 
 /* Where a secret came from, which decides where it may be sent
- * (binding.h). */
+ * (binding.h). The zero value is a bound one: a secret whose source was
+ * not recorded stays bound. */
 enum pt_secret_kind {
-	PT_SECRET_COMMAND_LINE, /* --client-secret: who wrote the command line wrote it */
 	PT_SECRET_FILE,         /* --client-secret-file, --api-key-file */
 	PT_SECRET_ENVIRONMENT,  /* PRIOTICKET_CLIENT_SECRET, PRIOTICKET_API_KEY */
 	PT_SECRET_INI,          /* client-secret = in an --extra-opts file */
+	PT_SECRET_COMMAND_LINE, /* --client-secret: who wrote the command line wrote it */
 };
 
 struct pt_secret_source {
