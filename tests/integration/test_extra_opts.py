@@ -160,16 +160,25 @@ def _symlink_into_open_dir(ini, d):
     return f"directory {open_dir} is writable by group or others without the sticky bit (mode 0777)"
 
 
-#  id                         change (ini, its directory) -> the reason expected, or None
+def _mode(which, mode, why=None):
+    """Gives the file or its directory a mode; the reason expected, or None."""
+    def change(ini, d):
+        os.chmod(ini if which == "file" else d, mode)
+        return why.format(ini=ini, d=d) if why else None
+    return change
+
+
+#  id                               change (ini, its directory) -> the reason expected, or None
 PROTECTION = [
-    ("file writable by others",  lambda ini, d: (os.chmod(ini, 0o666), f"{ini} is writable by group or others (mode 0666)")[1]),
-    ("file writable by group",   lambda ini, d: (os.chmod(ini, 0o620), f"{ini} is writable by group or others (mode 0620)")[1]),
-    ("file of another user",     _file_owned_by_other),
-    ("directory others may write", lambda ini, d: (os.chmod(d, 0o777), f"directory {d} is writable by group or others without the sticky bit (mode 0777)")[1]),
-    ("directory of another user", _dir_owned_by_other),
+    ("file writable by others",      _mode("file", 0o666, "{ini} is writable by group or others (mode 0666)")),
+    ("file writable by group",       _mode("file", 0o620, "{ini} is writable by group or others (mode 0620)")),
+    ("file of another user",         _file_owned_by_other),
+    ("directory others may write",   _mode("dir", 0o777, "directory {d} is writable by group or others "
+                                                         "without the sticky bit (mode 0777)")),
+    ("directory of another user",    _dir_owned_by_other),
     ("symlink into an open directory", _symlink_into_open_dir),
-    ("sticky directory, as /tmp", lambda ini, d: (os.chmod(d, 0o1777), None)[1]),
-    ("0644 file, 0755 directory", lambda ini, d: (os.chmod(ini, 0o644), None)[1]),
+    ("sticky directory, as /tmp",    _mode("dir", 0o1777)),
+    ("0644 file, 0755 directory",    _mode("file", 0o644)),
 ]
 
 
