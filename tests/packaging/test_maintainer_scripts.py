@@ -105,7 +105,8 @@ def snapshot(root):
 
 
 def plant(tmp):
-    """The state root as users left it; returns (varlib, outside, expected)."""
+    """The state root as users left it; returns (varlib, outside, the paths
+    that must stay)."""
     varlib = tmp / "varlib"
     state = varlib / "monitoring-plugins"
     state.mkdir(parents=True)
