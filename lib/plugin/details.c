@@ -355,6 +355,21 @@ void pt_details_long_output(const struct pt_config *cfg, const struct pt_target 
 	struct pt_buf url = {0};
 	struct pt_buf token_url = {0};
 
+	/* Another user may have made our <euid>/ in the shared directory
+	 * first (or planted a symlink there): whoever runs the check hears
+	 * of it at every verbosity, since it moved or switched off the cache
+	 * and with it the back-off that keeps the API from blocking the IP. */
+	if (res->cache_refused[0] && !res->cache_note[0]) {
+		pt_report_notice(r,
+		                 "Token cache: the shared state directory was refused, %s; the cache "
+		                 "is in %s instead",
+		                 res->cache_refused, res->cache_dir);
+	} else if (res->cache_refused[0]) {
+		pt_report_notice(r,
+		                 "Token cache: the shared state directory was refused, %s; no cache "
+		                 "in this run",
+		                 res->cache_refused);
+	}
 	pt_report_line(r, "URL: %s", redacted(&t->shown, &url));
 	redacted(&t->token_shown, &token_url);
 	proxy_line(res, r);
@@ -450,7 +465,7 @@ void pt_details_long_output(const struct pt_config *cfg, const struct pt_target 
 		               "Token cache: in %s, since neither the state directory nor the per-user "
 		               "one is usable: %s",
 		               res->cache_dir, res->cache_skipped);
-	} else if (res->cache_skipped[0] && cfg->verbose >= 1) {
+	} else if (res->cache_skipped[0] && !res->cache_refused[0] && cfg->verbose >= 1) {
 		pt_report_line(r, "Token cache: in %s, since the state directory is not usable: %s",
 		               res->cache_dir, res->cache_skipped);
 	}

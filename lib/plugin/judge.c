@@ -10,7 +10,9 @@
  *   connection   how the last request ended       OK (ok); CRITICAL (dns, connect, tls, proxy,
  *                (token request or probe)         bad_response); timeout, also a body still
  *                                                 arriving: --timeout-result (timeout);
- *                                                 UNKNOWN (internal)
+ *                                                 UNKNOWN (internal); not sent, since the
+ *                                                 connection breaks its secret's binding:
+ *                                                 UNKNOWN (config)
  *   token        the token endpoint's answer      OK (ok), also a cached token whose renewal
  *                (only with credentials), or a    failed; 401, 403, OAuth2 refusal CRITICAL
  *                remembered refusal or failure    (auth); unusable 2xx, also one over PT_MAX_BODY,
@@ -206,6 +208,12 @@ static bool judge_connection(const struct pt_config *cfg, const struct pt_http_r
 		break;
 	case PT_HTTP_INTERNAL:
 		c = pt_subcheck_add(l, k, "connection", PT_UNKNOWN, PT_REASON_INTERNAL, "internal error%s",
+		                    where);
+		break;
+	case PT_HTTP_REFUSED:
+		/* A secret would have gone where it may not: the configuration's
+		 * fault, whatever the API does. */
+		c = pt_subcheck_add(l, k, "connection", PT_UNKNOWN, PT_REASON_CONFIG, "request not sent%s",
 		                    where);
 		break;
 	}

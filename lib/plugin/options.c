@@ -216,15 +216,18 @@ static bool parse_expect(const char *s, struct pt_config *cfg, struct pt_buf *er
 	return merge_expect(s, cfg, err);
 }
 
-static bool take_secret_file(const char *path, char **slot, struct pt_buf *err)
+static bool take_secret_file(const char *path, char **slot, struct pt_secret_source *from,
+                             struct pt_buf *err)
 {
 	char *s = NULL;
 
-	if (!pt_secret_read_file(path, &s, err)) {
+	if (!pt_secret_read_file_origins(path, &s, &from->origins, err)) {
 		return false;
 	}
 	pt_secret_free(*slot);
 	*slot = s;
+	from->kind = PT_SECRET_FILE;
+	from->where = path;
 	return true;
 }
 
@@ -268,8 +271,10 @@ static bool bad(struct pt_buf *err, const char *opt, const char *why, const char
 	return false;
 }
 
-/* Handles one option; false with a reason in err. */
-static bool apply(int c, const char *arg, struct pt_config *cfg, struct pt_buf *err)
+/* Handles one option; false with a reason in err. origin says where in
+ * an ini file the option came from, NULL for the command line. */
+static bool apply(int c, const char *arg, const char *origin, struct pt_config *cfg,
+                  struct pt_buf *err)
 {
 	const char *why = NULL;
 
@@ -331,10 +336,13 @@ static bool apply(int c, const char *arg, struct pt_config *cfg, struct pt_buf *
 		return (pt_value_printable(arg, 256, false) && !strchr(arg, ':')) ||
 		       bad(err, "client-id", "not a client id (printable, no ':')", arg);
 	case OPT_CLIENT_SECRET_FILE:
-		return take_secret_file(arg, &cfg->client_secret, err);
+		return take_secret_file(arg, &cfg->client_secret, &cfg->client_secret_from, err);
 	case OPT_CLIENT_SECRET:
 		pt_secret_free(cfg->client_secret);
 		cfg->client_secret = strdup(arg);
+		memset(&cfg->client_secret_from, 0, sizeof(cfg->client_secret_from));
+		cfg->client_secret_from.kind = origin ? PT_SECRET_INI : PT_SECRET_COMMAND_LINE;
+		cfg->client_secret_from.where = origin;
 		return cfg->client_secret || bad(err, "client-secret", "out of memory", NULL);
 	case OPT_SCOPE:
 		cfg->scope = arg;
@@ -352,7 +360,7 @@ static bool apply(int c, const char *arg, struct pt_config *cfg, struct pt_buf *
 		cfg->token_body_form = strcmp(arg, "form") == 0;
 		return true;
 	case OPT_API_KEY_FILE:
-		return take_secret_file(arg, &cfg->api_key, err);
+		return take_secret_file(arg, &cfg->api_key, &cfg->api_key_from, err);
 	case OPT_TOKEN_CACHE:
 		cfg->token_cache_dir = arg;
 		return (arg[0] == '/' && pt_value_printable(arg, 1024, true)) ||
@@ -417,6 +425,18 @@ static bool check_proxy_environment(const struct pt_config *cfg, struct pt_buf *
 	return true;
 }
 
+static bool from_environment(const char *name, char **slot, struct pt_secret_source *from,
+                             struct pt_buf *err)
+{
+	if (!pt_secret_from_env(name, slot, err)) {
+		return false;
+	}
+	memset(from, 0, sizeof(*from));
+	from->kind = PT_SECRET_ENVIRONMENT;
+	from->where = name;
+	return true;
+}
+
 /* Credentials the command line did not give come from the environment. */
 static bool apply_environment(struct pt_config *cfg, struct pt_buf *err)
 {
@@ -435,10 +455,13 @@ static bool apply_environment(struct pt_config *cfg, struct pt_buf *err)
 	/* A secret in the environment without any client id is not for us
 	 * (a shared environment): the probe then goes out anonymously. */
 	if (cfg->client_id && !cfg->client_secret &&
-	    !pt_secret_from_env("PRIOTICKET_CLIENT_SECRET", &cfg->client_secret, err) && err->len) {
+	    !from_environment("PRIOTICKET_CLIENT_SECRET", &cfg->client_secret, &cfg->client_secret_from,
+	                      err) &&
+	    err->len) {
 		return false;
 	}
-	if (!cfg->api_key && !pt_secret_from_env("PRIOTICKET_API_KEY", &cfg->api_key, err) &&
+	if (!cfg->api_key &&
+	    !from_environment("PRIOTICKET_API_KEY", &cfg->api_key, &cfg->api_key_from, err) &&
 	    err->len) {
 		return false;
 	}
@@ -708,7 +731,7 @@ static enum pt_options_result parse(int argc, char **argv, const struct origins 
 			return PT_OPTIONS_ERROR;
 		} else if (origin_of(from, optarg)) {
 			struct pt_buf said = {0};
-			bool ok = apply(c, optarg, cfg, &said);
+			bool ok = apply(c, optarg, origin_of(from, optarg), cfg, &said);
 
 			if (!ok) {
 				hidden_failure(c, optarg, origin_of(from, optarg), &said, err);
@@ -717,7 +740,7 @@ static enum pt_options_result parse(int argc, char **argv, const struct origins 
 			if (!ok) {
 				return PT_OPTIONS_ERROR;
 			}
-		} else if (!apply(c, optarg, cfg, err)) {
+		} else if (!apply(c, optarg, NULL, cfg, err)) {
 			return PT_OPTIONS_ERROR;
 		}
 	}

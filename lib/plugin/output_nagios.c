@@ -1,6 +1,6 @@
 /* The Development Guidelines' shape: "PRIOTICKET PING OK - summary |
- * perfdata", then one "[STATE] name: text" line per subcheck, the
- * reason, and the detail lines. */
+ * perfdata", then the notices, one "[STATE] name: text" line per
+ * subcheck, the reason, and the other detail lines. */
 #include "config.h"
 
 #include "output.h"
@@ -141,6 +141,7 @@ void pt_output_nagios(const struct pt_output_target *t, const struct pt_report *
 	}
 	pt_buf_puts(out, "\n");
 	long_start = out->len;
+	pt_buf_puts(out, pt_buf_str(&r->notices));
 	for (size_t i = 0; i < r->checks.n; i++) {
 		const struct pt_subcheck *c = &r->checks.items[i];
 

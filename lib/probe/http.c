@@ -10,10 +10,14 @@
 #include "trace.h"
 #include "util/clock.h"
 #include "phases.h"
+#include "util/file.h"
 #include "util/redact.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
 #ifdef HAVE_LIBSSL
 #	include <openssl/ssl.h>
 #endif
@@ -21,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 struct body_sink {
 	struct pt_buf *body;
@@ -50,17 +55,48 @@ struct timing_sink {
 	int64_t snaps[PT_MAX_REDIRECTS + 1][4]; /* dns, tcp, tls, first */
 };
 
-/* What the connection negotiated, caught while it is still open. */
+/* What the connection negotiated, caught while it is still open, and
+ * whether it may take the request (pt_http_request.loopback_only). */
 struct conn_sink {
 	CURL *handle;
 	struct pt_http_response *resp;
+	const struct pt_http_request *req;
+	bool refused;    /* the connection broke the secret's binding: no request sent */
 	bool want_cert;  /* --certificate: the verified chain's expiry */
 	bool chain_seen; /* resp has it from the connection's verified chain */
 	long requests;   /* requests sent: one per hop that got that far */
 };
 
+/* Variables libcurl and OpenSSL read as the TLS backend starts, with
+ * which whoever sets the plugin's environment would decide where the TLS
+ * secrets go or what the plugin trusts. Trust comes from the options
+ * (--ca-file, --ca-path, --insecure) and the system's configuration only. */
+static const char *const ignored_environment[] = {
+    /* libcurl (and OpenSSL 3.5 built with enable-sslkeylog) append the
+     * session secrets to this file: a capture of the traffic, client
+     * secret and tokens included, could be decrypted. */
+    "SSLKEYLOGFILE",
+    /* Another OpenSSL configuration than the system's: it can load
+     * providers and engines (code), and set protocols and ciphers. */
+    "OPENSSL_CONF",
+    "OPENSSL_CONF_INCLUDE",
+    "OPENSSL_MODULES",
+    "OPENSSL_ENGINES",
+    /* OpenSSL's default trust store, used where a libcurl falls back on
+     * it (CURL_CA_FALLBACK builds). */
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    /* Another TLS library, in a libcurl built with several. */
+    "CURL_SSL_BACKEND",
+};
+
 bool pt_http_global_init(void)
 {
+	for (size_t i = 0; i < sizeof(ignored_environment) / sizeof(ignored_environment[0]); i++) {
+		if (unsetenv(ignored_environment[i]) != 0) {
+			return false;
+		}
+	}
 	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
 }
 
@@ -451,7 +487,160 @@ static CURLcode set_trust(CURL *h, const struct pt_tls_options *tls)
 	return rc;
 }
 
+/* 127.0.0.0/8, ::1 or ::ffff:127.0.0.0/104, written as an address (an
+ * IPv6 one with or without brackets). */
+static bool loopback_address(const char *text)
+{
+	static const unsigned char one[16] = {[15] = 1};
+	static const unsigned char mapped[12] = {[10] = 0xff, [11] = 0xff};
+	unsigned char a[16];
+	char copy[64];
+	size_t n = strlen(text);
+
+	if (n >= 2 && text[0] == '[' && text[n - 1] == ']') {
+		text++;
+		n -= 2;
+	}
+	if (n == 0 || n >= sizeof(copy)) {
+		return false;
+	}
+	memcpy(copy, text, n);
+	copy[n] = '\0';
+	if (inet_pton(AF_INET, copy, a) == 1) {
+		return a[0] == 127;
+	}
+	return inet_pton(AF_INET6, copy, a) == 1 &&
+	       (memcmp(a, one, sizeof(one)) == 0 ||
+	        (memcmp(a, mapped, sizeof(mapped)) == 0 && a[12] == 127));
+}
+
+/* scheme://host:port of a URL as libcurl parses it, the host in lower
+ * case and the port always written. */
+static bool url_origin(const char *url, char *out, size_t len, char *host_out, size_t host_len)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL;
+	char *host = NULL;
+	char *port = NULL;
+	bool ok = false;
+
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+		int n = snprintf(out, len, "%s://%s:%s", scheme, host, port);
+		int h = snprintf(host_out, host_len, "%s", host);
+
+		ok = n > 0 && (size_t)n < len && h > 0 && (size_t)h < host_len;
+		for (char *c = out; ok && *c; c++) {
+			*c = (char)tolower((unsigned char)*c);
+		}
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return ok;
+}
+
+/* The CA file or directory decides what "verified" means: only root or
+ * the effective user may be able to change it. */
+static bool trust_protected(const struct pt_tls_options *tls, char *why, size_t len)
+{
+	const char *paths[2] = {tls->ca_file, tls->ca_path};
+
+	for (size_t i = 0; i < 2; i++) {
+		int fd;
+		bool ok;
+
+		if (!paths[i]) {
+			continue;
+		}
+		fd = open(paths[i], O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (fd < 0) {
+			snprintf(why, len, "%s cannot be opened: %s", paths[i], strerror(errno));
+			return false;
+		}
+		ok = pt_file_protected(fd, paths[i], why, len);
+		close(fd);
+		if (!ok) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool listed(const char *const *list, const char *s)
+{
+	for (; list && *list; list++) {
+		if (strcasecmp(*list, s) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+enum pt_binding_verdict pt_http_binding_check(const char *url, const struct pt_tls_options *tls,
+                                              const struct pt_binding *b, char *origin,
+                                              size_t origin_len, char *detail, size_t detail_len)
+{
+	char host[256];
+
+	detail[0] = '\0';
+	if (!url_origin(url, origin, origin_len, host, sizeof(host))) {
+		snprintf(origin, origin_len, "a URL libcurl cannot parse");
+		return PT_BINDING_BAD_URL;
+	}
+	if (strcasecmp(host, "localhost") == 0 || loopback_address(host)) {
+		return PT_BINDING_LOOPBACK;
+	}
+	if (!listed(b->hosts, host) && !listed(b->origins, origin)) {
+		return PT_BINDING_ELSEWHERE;
+	}
+	if (strncmp(origin, "https://", 8) != 0) {
+		return PT_BINDING_PLAIN;
+	}
+	if (tls->insecure) {
+		return PT_BINDING_UNVERIFIED;
+	}
+	return trust_protected(tls, detail, detail_len) ? PT_BINDING_TLS : PT_BINDING_TRUST;
+}
+
 #if LIBCURL_VERSION_NUM >= 0x075000 /* 7.80.0 */
+/* A request bound to loopback goes out only from a loopback address's
+ * connection: a proxy, --connect-to or a name could have taken it
+ * elsewhere. A hop to another origin (a redirect) carries none of our
+ * credentials: libcurl sends them only to the first host and port. */
+static bool may_send(struct conn_sink *sink, const char *primary_ip)
+{
+	char *hop = NULL;
+	char first[320];
+	char here[320];
+	char host[256];
+	char ignored[256];
+	struct pt_http_response proxy;
+
+	if (!sink->req->loopback_only || loopback_address(primary_ip)) {
+		return true;
+	}
+	if (curl_easy_getinfo(sink->handle, CURLINFO_EFFECTIVE_URL, &hop) == CURLE_OK && hop &&
+	    url_origin(sink->req->url, first, sizeof(first), host, sizeof(host)) &&
+	    url_origin(hop, here, sizeof(here), ignored, sizeof(ignored)) && strcmp(first, here) != 0) {
+		return true;
+	}
+	memset(&proxy, 0, sizeof(proxy));
+	pt_proxy_find(sink->req->net, hop ? hop : sink->req->url, &proxy);
+	/* Short: the address and how the connection got there are what
+	 * matter. */
+	snprintf(sink->resp->message, sizeof(sink->resp->message),
+	         "the secret is bound to loopback, but the connection went to %.46s%s", primary_ip,
+	         proxy.via_proxy              ? " (the proxy)"
+	         : sink->req->net->connect_to ? " (--connect-to)"
+	                                      : "");
+	sink->refused = true;
+	return false;
+}
+
 /* Called once the connection is up and before the request goes out:
  * the TLS session is only reachable while the connection is open. */
 static int on_connected(void *userp, char *primary_ip, char *local_ip, int primary_port,
@@ -460,11 +649,13 @@ static int on_connected(void *userp, char *primary_ip, char *local_ip, int prima
 	struct conn_sink *sink = userp;
 	const struct curl_tlssessioninfo *info = NULL;
 
-	sink->requests++;
-	(void)primary_ip;
 	(void)local_ip;
 	(void)primary_port;
 	(void)local_port;
+	if (!may_send(sink, primary_ip)) {
+		return CURL_PREREQFUNC_ABORT;
+	}
+	sink->requests++;
 	if (curl_easy_getinfo(sink->handle, CURLINFO_TLS_SSL_PTR, &info) != CURLE_OK || !info ||
 	    !info->internals) {
 		return CURL_PREREQFUNC_OK;
@@ -795,7 +986,7 @@ static CURLcode perform_once(const struct pt_http_request *req, struct pt_http_r
 	struct body_sink body = {&resp->body, req->net->max_body, false, NULL};
 	struct pt_trace_sink trace = {req->trace};
 	struct timing_sink timing;
-	struct conn_sink conn = {NULL, resp, req->net->tls.want_cert_expiry, false, 0};
+	struct conn_sink conn = {.resp = resp, .req = req, .want_cert = req->net->tls.want_cert_expiry};
 	struct curl_slist *headers;
 	struct curl_slist *connect_to = NULL;
 	CURL *h;
@@ -823,6 +1014,16 @@ static CURLcode perform_once(const struct pt_http_request *req, struct pt_http_r
 	timing.handle = h;
 	timing.alert = -1;
 	conn.handle = h;
+#if LIBCURL_VERSION_NUM < 0x075000 /* 7.80.0: CURLOPT_PREREQFUNCTION */
+	if (req->loopback_only) {
+		resp->outcome = PT_HTTP_REFUSED;
+		snprintf(resp->message, sizeof(resp->message),
+		         "the secret is bound to loopback, but this libcurl (older than 7.80) cannot tell "
+		         "the address a request goes to");
+		curl_easy_cleanup(h);
+		return CURLE_ABORTED_BY_CALLBACK;
+	}
+#endif
 	headers = build_headers(req, &ok);
 	if (ok && req->net->connect_to) {
 		connect_to = curl_slist_append(NULL, req->net->connect_to);
@@ -864,10 +1065,12 @@ static CURLcode perform_once(const struct pt_http_request *req, struct pt_http_r
 	if (resp->outcome == PT_HTTP_RESPONSE && resp->body.failed) {
 		resp->outcome = PT_HTTP_INTERNAL;
 	}
-	if (rc &&
-	    !((resp->outcome == PT_HTTP_CONNECT || resp->outcome == PT_HTTP_DNS) &&
-	      family_mismatch(req, resp)) &&
-	    !client_cert_refused(rc, &timing, resp)) {
+	if (conn.refused) {
+		resp->outcome = PT_HTTP_REFUSED; /* the message says why */
+	} else if (rc &&
+	           !((resp->outcome == PT_HTTP_CONNECT || resp->outcome == PT_HTTP_DNS) &&
+	             family_mismatch(req, resp)) &&
+	           !client_cert_refused(rc, &timing, resp)) {
 		set_message(resp, errbuf[0] ? errbuf : curl_easy_strerror(rc));
 	}
 	if (req->net->tls.want_cert_expiry && !conn.chain_seen) {

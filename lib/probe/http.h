@@ -20,6 +20,7 @@ enum pt_http_outcome {
 	PT_HTTP_TOO_LARGE, /* the body went over the bound; status is known */
 	PT_HTTP_PROTOCOL,  /* empty reply, cut short, undecodable, ... */
 	PT_HTTP_INTERNAL,  /* could not set the request up */
+	PT_HTTP_REFUSED,   /* not sent: the connection breaks the request's binding */
 };
 
 /* Why PT_HTTP_PROXY. */
@@ -78,6 +79,10 @@ struct pt_http_request {
 	const struct pt_net_options *net;
 	double deadline;      /* pt_now() value after which the request is abandoned */
 	struct pt_buf *trace; /* when set, headers sent and received, secrets redacted */
+	/* It carries a secret bound to loopback (pt_http_binding_check): it is
+	 * sent only once connected to a loopback address, through a proxy
+	 * the proxy's, on every hop to its own origin. */
+	bool loopback_only;
 };
 
 struct pt_http_response {
@@ -116,7 +121,9 @@ struct pt_http_response {
 };
 
 /* Must be called once before any request, while the process is still
- * single-threaded. */
+ * single-threaded. It first removes from the environment the variables
+ * that would change where TLS secrets go or what is trusted
+ * (SSLKEYLOGFILE, OPENSSL_CONF ...: the list is in http.c). */
 bool pt_http_global_init(void);
 void pt_http_global_cleanup(void);
 
@@ -133,6 +140,31 @@ const char *pt_http_version_name(long version);
  * port to to ("HOST:PORT", IPv6 in brackets) instead; false when url
  * has no host or the entry does not fit. */
 bool pt_http_connect_to_entry(const char *url, const char *to, char *out, size_t len);
+
+/* Where a request that carries a secret from a file or the environment
+ * may go: an allowed origin over verified https, or a loopback host. */
+struct pt_binding {
+	const char *const *hosts;   /* any port; NULL-terminated, or NULL */
+	const char *const *origins; /* "https://host:port"; NULL-terminated, or NULL */
+};
+
+enum pt_binding_verdict {
+	PT_BINDING_TLS,        /* an allowed origin, https, verified with a protected trust store */
+	PT_BINDING_LOOPBACK,   /* localhost, 127.0.0.0/8 or [::1]: only at a loopback address */
+	PT_BINDING_ELSEWHERE,  /* neither an allowed origin nor a loopback host */
+	PT_BINDING_PLAIN,      /* an allowed origin over plain http */
+	PT_BINDING_UNVERIFIED, /* an allowed origin with TLS verification off */
+	PT_BINDING_TRUST,      /* an allowed origin, but the CA file or directory is not protected */
+	PT_BINDING_BAD_URL,    /* libcurl cannot parse the URL */
+};
+
+/* Judges where a request to url (as libcurl parses it) may take a bound
+ * secret, before anything is sent. origin receives "scheme://host:port";
+ * detail, for PT_BINDING_TRUST, what is wrong with the CA file or
+ * directory (pt_file_protected). */
+enum pt_binding_verdict pt_http_binding_check(const char *url, const struct pt_tls_options *tls,
+                                              const struct pt_binding *b, char *origin,
+                                              size_t origin_len, char *detail, size_t detail_len);
 
 /* The RFC 9110 reason phrase of a status code a proxy or gateway may
  * answer with ("Proxy Authentication Required"), or "". */

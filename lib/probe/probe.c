@@ -22,6 +22,7 @@ static bool get_token(const struct pt_probe_config *cfg, struct pt_probe_result 
 	    .net = &cfg->net,
 	    .deadline = deadline,
 	    .trace = cfg->trace,
+	    .loopback_only = cfg->token_loopback_only,
 	};
 	double start = pt_now();
 
@@ -44,6 +45,7 @@ static void probe_once(const struct pt_probe_config *cfg, struct pt_probe_result
 	    .net = &cfg->net,
 	    .deadline = cfg->deadline,
 	    .trace = cfg->trace,
+	    .loopback_only = cfg->probe_loopback_only,
 	};
 
 	pt_http_response_free(&res->http);
@@ -347,6 +349,7 @@ done:
 	snprintf(res->cache_note, sizeof(res->cache_note), "%s", cache.note);
 	snprintf(res->cache_skipped, sizeof(res->cache_skipped), "%s", cache.skipped);
 	res->cache_in_memory = cache.in_memory;
+	snprintf(res->cache_refused, sizeof(res->cache_refused), "%s", cache.refused);
 	pt_cache_close(&cache);
 }
 

@@ -33,6 +33,10 @@ struct pt_probe_config {
 	struct pt_net_options net;
 	double deadline;
 	struct pt_buf *trace; /* headers sent and received, redacted; or NULL */
+	/* The token request or the probe carries a secret bound to loopback
+	 * (pt_http_request.loopback_only). */
+	bool token_loopback_only;
+	bool probe_loopback_only;
 	bool use_cache;
 	const char *cache_dir;               /* NULL: the default directory */
 	struct pt_cache_places cache_places; /* where the default directory may be */
@@ -63,6 +67,7 @@ struct pt_probe_result {
 	char cache_note[512];    /* why the cache was not used, or "" */
 	char cache_skipped[512]; /* why the state directory was passed over, or "" */
 	bool cache_in_memory;    /* the cache is the last resort, in memory */
+	char cache_refused[512]; /* why it was refused as unsafe (token_cache.h), or "" */
 };
 
 /* Once per process, around every pt_probe_run: libcurl's global state. */

@@ -315,6 +315,7 @@ void pt_token_fetch(const struct pt_token_request *req, struct pt_token_result *
 	http.net = req->net;
 	http.deadline = req->deadline;
 	http.trace = req->trace;
+	http.loopback_only = req->loopback_only;
 	pt_http_perform(&http, &res->http);
 	pt_buf_free(&body);
 	pt_buf_wipe(&id);

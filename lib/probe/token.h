@@ -84,6 +84,7 @@ struct pt_token_request {
 	const struct pt_net_options *net;
 	double deadline;
 	struct pt_buf *trace;
+	bool loopback_only; /* pt_http_request.loopback_only */
 };
 
 struct pt_token_result {

@@ -91,17 +91,45 @@ static int open_component(int fd, const char *name, mode_t made, bool *created, 
 	return sub;
 }
 
+/* Why a component could not be opened. *unsafe tells a refusal (it is
+ * there, but a symlink, not a directory, or someone else's that we may
+ * not even read) from a directory that could not be made. */
+static void open_failure(int fd, const char *name, const char *path, size_t end, int err,
+                         bool *unsafe, char *note, size_t notelen)
+{
+	struct stat lst;
+	bool there = fstatat(fd, name, &lst, AT_SYMLINK_NOFOLLOW) == 0;
+	uid_t me = geteuid();
+
+	*unsafe = true;
+	if (there && S_ISLNK(lst.st_mode)) {
+		snprintf(note, notelen, "%.*s is a symbolic link, which is not followed", (int)end, path);
+	} else if (err == ENOTDIR) {
+		snprintf(note, notelen, "%.*s is not a directory", (int)end, path);
+	} else if (there && lst.st_uid != 0 && lst.st_uid != me) {
+		snprintf(note, notelen, "%.*s belongs to uid %lu, neither root nor this user (uid %lu)",
+		         (int)end, path, (unsigned long)lst.st_uid, (unsigned long)me);
+	} else {
+		*unsafe = false;
+		snprintf(note, notelen, "cannot create or open %.*s: %s", (int)end, path, strerror(err));
+	}
+}
+
 /* Opens path from / one component at a time, so that no component can
  * be redirected by a symlink or swapped by someone else, and returns
  * the final directory's descriptor. Missing components are created:
  * 0755 above byte offset shared_end, 1777 for the component ending
  * there (the shared state directory), 0700 below it; with shared_end 0,
- * all 0700. */
-static int open_cache_dir(const char *path, size_t shared_end, char *note, size_t notelen)
+ * all 0700. On failure *unsafe tells whether the path was refused (a
+ * directory on it breaks a rule: someone else may have put it there)
+ * rather than missing or not creatable. */
+static int open_cache_dir(const char *path, size_t shared_end, bool *unsafe, char *note,
+                          size_t notelen)
 {
 	size_t at = 0;
 	int fd;
 
+	*unsafe = false;
 	if (path[0] != '/') {
 		snprintf(note, notelen, "%s is not an absolute path", path);
 		return -1;
@@ -121,6 +149,7 @@ static int open_cache_dir(const char *path, size_t shared_end, char *note, size_
 			return -1;
 		}
 		if (!trusted_parent(&st, "/", 1, note, notelen)) {
+			*unsafe = true;
 			close(fd);
 			return -1;
 		}
@@ -148,6 +177,8 @@ static int open_cache_dir(const char *path, size_t shared_end, char *note, size_
 				snprintf(note, notelen, "cannot check /: %s", strerror(errno));
 			} else if (private_dir(&st, "/", note, notelen)) {
 				return fd;
+			} else {
+				*unsafe = true;
 			}
 			close(fd);
 			return -1;
@@ -172,17 +203,7 @@ static int open_cache_dir(const char *path, size_t shared_end, char *note, size_
 			made = end < shared_end ? 0755 : end == shared_end ? 01777 : 0700;
 			sub = open_component(fd, name, made, &created, &err);
 			if (sub < 0) {
-				struct stat lst;
-
-				if (fstatat(fd, name, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode)) {
-					snprintf(note, notelen, "%.*s is a symbolic link, which is not followed",
-					         (int)end, path);
-				} else if (err == ENOTDIR) {
-					snprintf(note, notelen, "%.*s is not a directory", (int)end, path);
-				} else {
-					snprintf(note, notelen, "cannot create or open %.*s: %s", (int)end, path,
-					         strerror(err));
-				}
+				open_failure(fd, name, path, end, err, unsafe, note, notelen);
 				close(fd);
 				return -1;
 			}
@@ -206,12 +227,14 @@ static int open_cache_dir(const char *path, size_t shared_end, char *note, size_
 		}
 		if (last) {
 			if (!private_dir(&st, path, note, notelen)) {
+				*unsafe = true;
 				close(sub);
 				return -1;
 			}
 			return sub;
 		}
 		if (!trusted_parent(&st, path, end, note, notelen)) {
+			*unsafe = true;
 			close(sub);
 			return -1;
 		}
@@ -242,6 +265,7 @@ static int open_memory_dir(struct pt_cache *c, const struct pt_cache_places *pla
 {
 	char euid[24];
 	char why[512];
+	bool unsafe = false;
 	int fd = -1;
 
 	if (!places->memory_base || !places->memory_sub) {
@@ -251,7 +275,7 @@ static int open_memory_dir(struct pt_cache *c, const struct pt_cache_places *pla
 	snprintf(euid, sizeof(euid), "%lu", (unsigned long)geteuid());
 	if (build_path(c->dir, sizeof(c->dir), c->note, sizeof(c->note), places->memory_base,
 	               places->memory_sub, euid)) {
-		fd = open_cache_dir(c->dir, 0, c->note, sizeof(c->note));
+		fd = open_cache_dir(c->dir, 0, &unsafe, c->note, sizeof(c->note));
 	}
 	if (fd >= 0) {
 		snprintf(c->skipped, sizeof(c->skipped), "%s", why);
@@ -269,6 +293,7 @@ static int open_default_dir(struct pt_cache *c, const struct pt_cache_places *pl
 	const char *state = places ? places->state_dir : NULL;
 	char euid[24];
 	size_t shared;
+	bool unsafe = false;
 	int fd = -1;
 
 	if (!state) {
@@ -283,10 +308,13 @@ static int open_default_dir(struct pt_cache *c, const struct pt_cache_places *pl
 	snprintf(euid, sizeof(euid), "/%lu", (unsigned long)geteuid());
 	if (build_path(c->dir, sizeof(c->dir), c->note, sizeof(c->note), state, euid,
 	               "/check_prioticket")) {
-		fd = open_cache_dir(c->dir, shared, c->note, sizeof(c->note));
+		fd = open_cache_dir(c->dir, shared, &unsafe, c->note, sizeof(c->note));
 	}
 	if (fd >= 0) {
 		return fd;
+	}
+	if (unsafe) {
+		snprintf(c->refused, sizeof(c->refused), "%s", c->note);
 	}
 	/* The engine's user often cannot write the system state directory;
 	 * its own cache directory works out of the box. */
@@ -294,7 +322,7 @@ static int open_default_dir(struct pt_cache *c, const struct pt_cache_places *pl
 	if (places->user_base && places->user_sub) {
 		if (build_path(c->dir, sizeof(c->dir), c->note, sizeof(c->note), places->user_base,
 		               places->user_sub, "")) {
-			fd = open_cache_dir(c->dir, 0, c->note, sizeof(c->note));
+			fd = open_cache_dir(c->dir, 0, &unsafe, c->note, sizeof(c->note));
 		}
 	} else {
 		c->skipped[0] = '\0';
@@ -526,8 +554,10 @@ void pt_cache_open(struct pt_cache *c, const char *dir, const struct pt_cache_pl
 	memset(c, 0, sizeof(*c));
 	c->lockfd = -1;
 	if (dir) {
+		bool unsafe;
+
 		if (build_path(c->dir, sizeof(c->dir), c->note, sizeof(c->note), dir, "", "")) {
-			c->dirfd = open_cache_dir(c->dir, 0, c->note, sizeof(c->note));
+			c->dirfd = open_cache_dir(c->dir, 0, &unsafe, c->note, sizeof(c->note));
 		} else {
 			c->dirfd = -1;
 		}

@@ -116,6 +116,10 @@ struct pt_cache {
 	/* Why the state directory was passed over for the per-user one. */
 	char skipped[512];
 	bool in_memory; /* the last resort of struct pt_cache_places was taken */
+	/* Why the state directory was refused, when it is there but breaks a
+	 * rule (another user's <euid>/, a symlink ...), whatever came next;
+	 * "" when it was only missing or not creatable. */
+	char refused[512];
 };
 
 /* The directory used without --token-cache: <state_dir>/<euid>/

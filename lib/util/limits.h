@@ -49,6 +49,13 @@
 #define PT_SECRET_MAX      4096
 #define PT_SECRET_MAX_TEXT PT_STR(PT_SECRET_MAX)
 
+/* Origins a secret file may name besides its secret (lines
+ * "origin: https://HOST[:PORT]"), and the longest such origin, NUL
+ * included. */
+#define PT_SECRET_ORIGINS_MAX      8
+#define PT_SECRET_ORIGINS_MAX_TEXT PT_STR(PT_SECRET_ORIGINS_MAX)
+#define PT_ORIGIN_MAX              288
+
 /* The longest --extra-opts line accepted, without its line break. */
 #define PT_INI_LINE_MAX      4096
 #define PT_INI_LINE_MAX_TEXT PT_STR(PT_INI_LINE_MAX)
