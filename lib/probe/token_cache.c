@@ -613,7 +613,7 @@ void pt_cache_entry_clear(struct pt_cache_entry *e)
 /* One "key value" line of an entry; false for anything unexpected. */
 static bool parse_field(const char *key, const char *value, struct pt_cache_entry *e)
 {
-	struct pt_cache_backoff *b = &e->backoff;
+	struct pt_backoff *b = &e->backoff;
 	time_t t = all_digits(value) ? (time_t)strtoll(value, NULL, 10) : 0;
 
 	if (strcmp(key, "token") == 0 && !e->token && pt_token_chars_ok(value) &&
@@ -649,9 +649,9 @@ static bool parse_field(const char *key, const char *value, struct pt_cache_entr
 	} else if (strcmp(key, "renew") == 0) {
 		e->renew = t;
 	} else if (strcmp(key, "at") == 0) {
-		b->at = t;
+		e->backoff_at = t;
 	} else if (strcmp(key, "until") == 0) {
-		b->until = t;
+		e->backoff_until = t;
 	} else if (strcmp(key, "status") == 0 && strlen(value) <= 3) {
 		b->status = (long)t;
 	} else if (strcmp(key, "failures") == 0 && t >= 1 && t <= 1000) {
@@ -668,7 +668,7 @@ static bool parse_field(const char *key, const char *value, struct pt_cache_entr
  * the whole entry a miss. */
 static bool parse_entry(char *text, struct pt_cache_entry *e)
 {
-	const struct pt_cache_backoff *b = &e->backoff;
+	const struct pt_backoff *b = &e->backoff;
 	char *save = NULL;
 	char *line;
 
@@ -691,9 +691,9 @@ static bool parse_entry(char *text, struct pt_cache_entry *e)
 		return false;
 	}
 	if (b->kind == PT_BACKOFF_NONE) {
-		return e->token && !b->at && !b->until && !b->status && !b->failures;
+		return e->token && !e->backoff_at && !e->backoff_until && !b->status && !b->failures;
 	}
-	if (!b->at || b->until < b->at || b->failures < 1 ||
+	if (!e->backoff_at || e->backoff_until < e->backoff_at || b->failures < 1 ||
 	    (b->status != 0 && (b->status < 100 || b->status > 599))) {
 		return false;
 	}
@@ -764,13 +764,13 @@ long pt_cache_backoff_seconds(enum pt_backoff_kind kind, int failures, long retr
 
 void pt_cache_read(struct pt_cache *c, time_t now, struct pt_cache_entry *e)
 {
-	struct pt_cache_backoff *b = &e->backoff;
+	struct pt_backoff *b = &e->backoff;
 
 	if (!read_entry(c, e)) {
 		return;
 	}
 	if ((e->token && e->written > now + PT_CACHE_CLOCK_SKEW) ||
-	    (b->kind != PT_BACKOFF_NONE && b->at > now + PT_CACHE_CLOCK_SKEW)) {
+	    (b->kind != PT_BACKOFF_NONE && e->backoff_at > now + PT_CACHE_CLOCK_SKEW)) {
 		/* Written "in the future": the clock was stepped back since.
 		 * Neither its lifetime nor its back-off can be trusted. */
 		pt_cache_entry_clear(e);
@@ -779,19 +779,22 @@ void pt_cache_read(struct pt_cache *c, time_t now, struct pt_cache_entry *e)
 	if (b->kind != PT_BACKOFF_NONE) {
 		/* A back-off never lasts longer than its own length from now
 		 * (nor than the longest a back-off may be). */
-		time_t length = b->until - b->at;
+		time_t length = e->backoff_until - e->backoff_at;
 
 		if (length > PT_CACHE_RETRY_AFTER_MAX) {
 			length = PT_CACHE_RETRY_AFTER_MAX;
 		}
-		if (b->until > now + length) {
-			b->until = now + length;
+		if (e->backoff_until > now + length) {
+			e->backoff_until = now + length;
 		}
-		b->active = b->until > now;
+		b->length = (long)length;
+		b->ago = e->backoff_at < now ? (long)(now - e->backoff_at) : 0;
+		b->left = e->backoff_until > now ? (long)(e->backoff_until - now) : 0;
 	}
 	if (e->token && e->expires > now) {
 		e->kind = PT_CACHE_TOKEN;
 		e->due = e->renew <= now;
+		e->valid_for = (long)(e->expires - now);
 		return;
 	}
 	if (e->token) {
@@ -801,7 +804,7 @@ void pt_cache_read(struct pt_cache *c, time_t now, struct pt_cache_entry *e)
 		e->token = NULL;
 		e->token_len = 0;
 	}
-	e->kind = b->active ? PT_CACHE_BACKOFF : PT_CACHE_MISS;
+	e->kind = b->left > 0 ? PT_CACHE_BACKOFF : PT_CACHE_MISS;
 }
 
 /* Whether nobody holds the lock of the entry `base` (its first len
@@ -1075,7 +1078,7 @@ bool pt_cache_store_token(struct pt_cache *c, const char *token, long lifetime, 
 	return ok;
 }
 
-bool pt_cache_store_backoff(struct pt_cache *c, const struct pt_cache_backoff *b,
+bool pt_cache_store_backoff(struct pt_cache *c, const struct pt_backoff *b, time_t now,
                             const struct pt_cache_entry *keep)
 {
 	struct pt_buf text = {0};
@@ -1086,8 +1089,8 @@ bool pt_cache_store_backoff(struct pt_cache *c, const struct pt_cache_backoff *b
 		return false;
 	}
 	pt_buf_printf(&text, MAGIC "\nbackoff %s\nat %lld\nuntil %lld\nstatus %ld\nfailures %d\n",
-	              b->kind == PT_BACKOFF_REFUSAL ? "refusal" : "failure", (long long)b->at,
-	              (long long)b->until, b->status, b->failures < 1 ? 1 : b->failures);
+	              b->kind == PT_BACKOFF_REFUSAL ? "refusal" : "failure", (long long)now,
+	              (long long)(now + b->length), b->status, b->failures < 1 ? 1 : b->failures);
 	/* Only words are kept: they are printed later. */
 	if (word(b->outcome, sizeof(b->outcome))) {
 		pt_buf_printf(&text, "outcome %s\n", b->outcome);
