@@ -8,6 +8,8 @@
 #include "prio_error.h"
 #include "token.h"
 #include "token_cache.h"
+#include "cache_entry.h"
+#include "cache_lock.h"
 #include "util/clock.h"
 
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* Fuzzes the token cache's entry parser (static parse_entry in
- * lib/probe/token_cache.c) through pt_cache_read: the input's first
+ * lib/probe/cache_entry.c) through pt_cache_read: the input's first
  * byte picks "now", the rest is written as the entry file (0600, ours)
  * into a private cache directory made once per process under
  * $PT_FUZZ_TMPDIR (run.sh and the pytest set it to a directory they
@@ -21,6 +21,7 @@
  * - a hit was not written in the future (beyond PT_CACHE_CLOCK_SKEW). */
 #include "config.h"
 
+#include "probe/cache_entry.h"
 #include "probe/token.h"
 #include "probe/token_cache.h"
 
