@@ -45,19 +45,6 @@ const char *pt_http_library_version(void);
 /* "1.0", "1.1", "2" or "3" for a negotiated version; NULL if unknown. */
 const char *pt_http_version_name(long version);
 
-/* The libcurl CONNECT_TO entry that sends connections for url's host and
- * port to to ("HOST:PORT", IPv6 in brackets) instead; false when url
- * has no host or the entry does not fit. */
-bool pt_http_connect_to_entry(const char *url, const char *to, char *out, size_t len);
-
-/* Judges where a request to url (as libcurl parses it) may take a bound
- * secret, before anything is sent. origin receives "scheme://host:port";
- * detail, for PT_BINDING_TRUST, what is wrong with the CA file or
- * directory (pt_file_protected). */
-enum pt_binding_verdict pt_http_binding_check(const char *url, const struct pt_tls_options *tls,
-                                              const struct pt_binding *b, char *origin,
-                                              size_t origin_len, char *detail, size_t detail_len);
-
 /* The RFC 9110 reason phrase of a status code a proxy or gateway may
  * answer with ("Proxy Authentication Required"), or "". */
 const char *pt_http_reason(long status);

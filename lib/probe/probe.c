@@ -3,6 +3,8 @@
 
 #include "probe.h"
 #include "http.h"
+#include "http_binding.h"
+#include "http_setup.h"
 #include "json_body.h"
 #include "json_path.h"
 #include "prio_error.h"

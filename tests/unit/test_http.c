@@ -11,6 +11,8 @@
 #include <cmocka.h>
 
 #include "probe/http.h"
+#include "probe/http_binding.h"
+#include "probe/http_setup.h"
 #include "util/buf.h"
 #include "util/redact.h"
 
