@@ -177,24 +177,6 @@ static bool read_entry(struct pt_cache *c, struct pt_cache_entry *e)
 	return ok;
 }
 
-long pt_cache_backoff_seconds(enum pt_backoff_kind kind, int failures, long retry_after)
-{
-	long s = PT_CACHE_FAILURE_FIRST_SECONDS;
-
-	if (retry_after >= 0) {
-		return retry_after < PT_CACHE_RETRY_AFTER_MIN   ? PT_CACHE_RETRY_AFTER_MIN
-		       : retry_after > PT_CACHE_RETRY_AFTER_MAX ? PT_CACHE_RETRY_AFTER_MAX
-		                                                : retry_after;
-	}
-	if (kind == PT_BACKOFF_REFUSAL) {
-		return PT_CACHE_REFUSAL_SECONDS;
-	}
-	for (int i = 1; i < failures && s < PT_CACHE_FAILURE_MAX_SECONDS; i++) {
-		s *= 2;
-	}
-	return s < PT_CACHE_FAILURE_MAX_SECONDS ? s : PT_CACHE_FAILURE_MAX_SECONDS;
-}
-
 void pt_cache_read(struct pt_cache *c, time_t now, struct pt_cache_entry *e)
 {
 	struct pt_backoff *b = &e->backoff;

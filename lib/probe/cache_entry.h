@@ -38,12 +38,6 @@ struct pt_cache_entry {
 
 void pt_cache_entry_clear(struct pt_cache_entry *e);
 
-/* The back-off of a failure: its length in seconds, given the failures
- * in a row (this one included) and a Retry-After in seconds (-1: none,
- * else the server's value, kept within bounds). The lengths are in
- * util/limits.h. */
-long pt_cache_backoff_seconds(enum pt_backoff_kind kind, int failures, long retry_after);
-
 /* Reads the entry at the wall-clock time now: a missing, corrupt or
  * foreign one is a miss, and so is one written in the future (the clock
  * was stepped back). A back-off never lasts longer than its own length
