@@ -3,31 +3,10 @@
 #ifndef PT_HTTP_H
 #define PT_HTTP_H
 
+#include "http_request.h"
 #include "probe_types.h"
-#include "util/buf.h"
-#include "util/limits.h"
 
 #include <stdbool.h>
-#include <stddef.h>
-#include <time.h>
-
-struct pt_http_request {
-	const char *method; /* "GET" or "POST" */
-	const char *url;
-	const char *const *headers; /* extra headers, NULL-terminated; may be NULL */
-	const char *bearer;         /* sent as Authorization: Bearer, or NULL */
-	const char *username;       /* HTTP Basic, or NULL */
-	const char *password;
-	const char *body; /* POST body */
-	size_t body_len;
-	const struct pt_net_options *net;
-	double deadline;      /* pt_now() value after which the request is abandoned */
-	struct pt_buf *trace; /* when set, headers sent and received, secrets redacted */
-	/* It carries a secret bound to loopback (pt_http_binding_check): it is
-	 * sent only once connected to a loopback address, through a proxy
-	 * the proxy's, on every hop to its own origin. */
-	bool loopback_only;
-};
 
 /* Must be called once before any request, while the process is still
  * single-threaded. It first removes from the environment the variables
@@ -48,11 +27,5 @@ const char *pt_http_version_name(long version);
 /* The RFC 9110 reason phrase of a status code a proxy or gateway may
  * answer with ("Proxy Authentication Required"), or "". */
 const char *pt_http_reason(long status);
-
-/* Whether host (a name, an IPv4 address, or an IPv6 address with or
- * without brackets) matches a no-proxy list the way libcurl matches it:
- * "*", names (a leading dot ignored, subdomains included), addresses and
- * CIDR ranges, separated by commas or blanks. */
-bool pt_http_noproxy_match(const char *host, const char *list);
 
 #endif

@@ -142,7 +142,8 @@ enum pt_binding_verdict pt_http_binding_check(const char *url, const struct pt_t
  * connection: a proxy, --connect-to or a name could have taken it
  * elsewhere. A hop to another origin (a redirect) carries none of our
  * credentials: libcurl sends them only to the first host and port. */
-bool pt_http_may_send(struct pt_conn_sink *sink, const char *primary_ip)
+bool pt_http_may_send(CURL *h, const struct pt_http_request *req, const char *primary_ip,
+                      struct pt_http_response *resp)
 {
 	char *hop = NULL;
 	char first[320];
@@ -151,24 +152,23 @@ bool pt_http_may_send(struct pt_conn_sink *sink, const char *primary_ip)
 	char ignored[256];
 	struct pt_http_response proxy;
 
-	if (!sink->req->loopback_only || loopback_address(primary_ip)) {
+	if (!req->loopback_only || loopback_address(primary_ip)) {
 		return true;
 	}
-	if (curl_easy_getinfo(sink->handle, CURLINFO_EFFECTIVE_URL, &hop) == CURLE_OK && hop &&
-	    url_origin(sink->req->url, first, sizeof(first), host, sizeof(host)) &&
+	if (curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &hop) == CURLE_OK && hop &&
+	    url_origin(req->url, first, sizeof(first), host, sizeof(host)) &&
 	    url_origin(hop, here, sizeof(here), ignored, sizeof(ignored)) && strcmp(first, here) != 0) {
 		return true;
 	}
 	memset(&proxy, 0, sizeof(proxy));
-	pt_proxy_find(sink->req->net, hop ? hop : sink->req->url, &proxy);
+	pt_proxy_find(req->net, hop ? hop : req->url, &proxy);
 	/* Short: the address and how the connection got there are what
 	 * matter. */
-	snprintf(sink->resp->message, sizeof(sink->resp->message),
+	snprintf(resp->message, sizeof(resp->message),
 	         "the secret is bound to loopback, but the connection went to %.46s%s", primary_ip,
-	         proxy.via_proxy              ? " (the proxy)"
-	         : sink->req->net->connect_to ? " (--connect-to)"
-	                                      : "");
-	sink->refused = true;
+	         proxy.via_proxy        ? " (the proxy)"
+	         : req->net->connect_to ? " (--connect-to)"
+	                                : "");
 	return false;
 }
 #endif

@@ -4,9 +4,10 @@
 #ifndef PT_HTTP_BINDING_H
 #define PT_HTTP_BINDING_H
 
-#include "http_sinks.h"
+#include "http_request.h"
 #include "probe_types.h"
 
+#include <curl/curl.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -19,10 +20,11 @@ enum pt_binding_verdict pt_http_binding_check(const char *url, const struct pt_t
                                               size_t origin_len, char *detail, size_t detail_len);
 
 #if LIBCURL_VERSION_NUM >= 0x075000 /* 7.80.0 */
-/* Whether the connection to primary_ip may take the request: one bound
- * to loopback goes only to a loopback address on its own origin. When
- * not, sets sink->refused and the response's message. */
-bool pt_http_may_send(struct pt_conn_sink *sink, const char *primary_ip);
+/* Whether the connection to primary_ip may take the request h is
+ * performing: one bound to loopback goes only to a loopback address on
+ * its own origin. When not, resp's message says where it went. */
+bool pt_http_may_send(CURL *h, const struct pt_http_request *req, const char *primary_ip,
+                      struct pt_http_response *resp);
 #endif
 
 #endif

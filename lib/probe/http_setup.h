@@ -4,7 +4,7 @@
 #ifndef PT_HTTP_SETUP_H
 #define PT_HTTP_SETUP_H
 
-#include "http.h"
+#include "http_request.h"
 #include "http_sinks.h"
 #include "trace.h"
 

@@ -176,7 +176,8 @@ int pt_http_on_connected(void *userp, char *primary_ip, char *local_ip, int prim
 	(void)local_ip;
 	(void)primary_port;
 	(void)local_port;
-	if (!pt_http_may_send(sink, primary_ip)) {
+	if (!pt_http_may_send(sink->handle, sink->req, primary_ip, sink->resp)) {
+		sink->refused = true;
 		return CURL_PREREQFUNC_ABORT;
 	}
 	sink->requests++;

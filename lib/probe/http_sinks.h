@@ -4,7 +4,7 @@
 #ifndef PT_HTTP_SINKS_H
 #define PT_HTTP_SINKS_H
 
-#include "http.h"
+#include "http_request.h"
 #include "util/buf.h"
 
 #include <curl/curl.h>

@@ -71,7 +71,7 @@ struct pt_probe_result {
 	char cache_note[512];    /* why the cache was not used, or "" */
 	char cache_skipped[512]; /* why the state directory was passed over, or "" */
 	bool cache_in_memory;    /* the cache is the last resort, in memory */
-	char cache_refused[512]; /* why it was refused as unsafe (token_cache.h), or "" */
+	char cache_refused[512]; /* why it was refused as unsafe (cache_dir.h), or "" */
 	/* One per json_paths, in their order, when the probe's answer was a
 	 * complete 2xx (else PT_JSON_NOT_LOOKED). */
 	struct pt_json_value json[PT_EXPECT_MAX];

@@ -209,7 +209,7 @@ struct pt_backoff {
 
 /* The token cache's default directory's candidates, found by the plugin
  * layer (it knows the monitoring-plugins and XDG conventions; the probe
- * layer only opens what it is given; token_cache.h says how). */
+ * layer only opens what it is given; cache_dir.h says how). */
 struct pt_cache_places {
 	const char *state_dir; /* the shared state directory: <euid>/check_prioticket in it */
 	const char *user_base; /* the per-user fallback is user_base + user_sub; */

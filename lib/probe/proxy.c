@@ -81,7 +81,7 @@ static bool noproxy_token(int af, const char *name, size_t namelen, const char *
 	return cidr_match(af, name, check, bits);
 }
 
-bool pt_http_noproxy_match(const char *host, const char *list)
+bool pt_proxy_noproxy_match(const char *host, const char *list)
 {
 	char name[256];
 	unsigned char addr[16];
@@ -183,7 +183,7 @@ void pt_proxy_find(const struct pt_net_options *net, const char *url, struct pt_
 	if (!noproxy) {
 		noproxy = nonempty_env("NO_PROXY");
 	}
-	skip = pt_http_noproxy_match(host, noproxy);
+	skip = pt_proxy_noproxy_match(host, noproxy);
 	curl_free(host);
 	if (skip) {
 		return;

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "token.h"
+#include "http.h"
 #include "json_body.h"
 #include "prio_error.h"
 

@@ -4,8 +4,8 @@
 #ifndef PT_TOKEN_H
 #define PT_TOKEN_H
 
-#include "http.h"
 #include "probe_types.h"
+#include "util/buf.h"
 #include "util/limits.h"
 
 #include <stdbool.h>
