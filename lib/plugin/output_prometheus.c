@@ -1,7 +1,7 @@
 /* The Prometheus text exposition format (version 0.0.4), as
  * node_exporter's textfile collector and Sensu's prometheus_text read it.
  * Every series carries the endpoint and environment labels; metric names
- * start with prioticket_ (README, "Prometheus output"). */
+ * start with prioticket_ (doc/output.md, "Prometheus output"). */
 #include "config.h"
 
 #include "output.h"

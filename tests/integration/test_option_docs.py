@@ -1,6 +1,6 @@
 """Every long option of the option table (lib/plugin/options.c) is documented
 where COORDINATION's rule says: --help of both plugins, both man pages, the
-README, and the Icinga 2 CheckCommands (except what must not be an argument
+option list (doc/options.md), and the Icinga 2 CheckCommands (except what must not be an argument
 there: the secret itself, --help and --version)."""
 
 import re
@@ -26,7 +26,7 @@ def texts():
     helps = {p: run(p, ["--help"]).stdout for p in ("ping", "status")}
     return {"help ping": helps["ping"], "help status": helps["status"],
             "man ping": man["ping"], "man status": man["status"],
-            "README": (REPO / "README.md").read_text(),
+            "doc/options.md": (REPO / "doc" / "options.md").read_text(),
             "icinga2": (REPO / "contrib" / "icinga2" / "prioticket.conf").read_text()}
 
 
