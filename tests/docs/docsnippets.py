@@ -1,27 +1,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The documentation's snippets, and the text the README must not share.
+"""The documentation's snippets (tests/docs/README.md says what is run and
+how a fence is marked), and the word runs the README must not share.
 
 A snippet is a fenced block of a Markdown file, or a .nf/.fi block of a man
-page's EXAMPLES. Its fence language says which runner runs it (RUNNERS); the
-line right above the fence may hold a marker (an HTML comment in Markdown,
-a roff comment in a man page) of `key: value` pairs separated by `;`:
-
-    norun: REASON    not run; the reason says why (and what proves it instead)
-    exit: N          sh only: the block ends with this exit status (default 0);
-                     such a block is one command, so no other failure hides
-    wait: HOST:PORT  sh only: wait until HOST:PORT accepts a connection, or
-    wait: /PATH      until PATH exists, before running the block (what a
-                     reader does who sees a daemon start)
-
-A configuration snippet (icinga2, nagios, ini, crontab) names its file in a
-comment on its first line (`// /etc/icinga2/conf.d/x.conf`,
-`# /etc/nagios4/conf.d/x.cfg`). An output snippet (text, json) shows what the
-sh block right before it prints. Anything else, or a fence without a
-language, is an error unless marked norun.
-
-Standard library only: the same file is read on the host (tests/docs/) and
-inside the fresh Debian chroot (tests/packaging/docs_lab.py gets the plan as
-JSON).
+page's EXAMPLES. plan() lists them per document, each with its runner, the
+file a configuration snippet names, and its marker; it raises DocError for a
+snippet that cannot be run and does not say why. Standard library only: the
+plan goes as JSON into the chroot of tests/packaging/docs_lab.py.
 """
 
 import re
@@ -120,7 +105,8 @@ def markdown_fences(path, rel=None):
         body = []
         i += 1
         while i < len(lines) and not re.match(r"^\s*%s\s*$" % ticks, lines[i]):
-            body.append(lines[i][indent:] if lines[i][:indent].isspace() else lines[i].lstrip())
+            line = lines[i]
+            body.append(line[indent:] if not line[:indent].strip() else line.lstrip())
             i += 1
         if i >= len(lines):
             raise DocError("%s:%d: fence never closed" % (rel, start + 1))

@@ -93,6 +93,15 @@ def test_marker_rules(tmp_path, text, error, runner):
         assert classify(markdown_fences(doc))[-1]["runner"] == runner
 
 
+def test_fence_bodies_keep_their_indentation(tmp_path):
+    doc = tmp_path / "x.md"
+    doc.write_text("```nagios\n# /etc/x.cfg\ndefine host {\n    use  x\n}\n```\n\n"
+                   "1. A step:\n\n   ```sh\n   if true; then\n     echo in\n   fi\n   ```\n")
+    first, second = classify(markdown_fences(doc))
+    assert first["body"] == "# /etc/x.cfg\ndefine host {\n    use  x\n}\n"
+    assert second["body"] == "if true; then\n  echo in\nfi\n"
+
+
 def test_every_snippet_has_a_runner_or_says_why_not():
     all_fences = fences()  # raises DocError, naming the fence, otherwise
     runners = {}
