@@ -63,6 +63,9 @@ import time
 import urllib.parse
 import urllib.request
 
+from chroot_lib import icinga_state_objects, nagios_status_blocks, sh, wait_for
+from upstream import pipe  # tests/interop/upstream.py, copied beside this file
+
 PLAN = sys.argv[1]
 LAB = "/opt/lab"
 RUN = LAB + "/run"
@@ -83,29 +86,8 @@ plan = json.load(open(PLAN))
 result = {"docs": {}, "fences": {}, "lab": {}}
 
 
-def sh(args, timeout=300, **kw):
-    kw.setdefault("capture_output", True)
-    kw.setdefault("text", True)
-    kw.setdefault("env", ENV)
-    try:
-        return subprocess.run(args, check=False, timeout=timeout, **kw)
-    except subprocess.TimeoutExpired as exc:
-        return subprocess.CompletedProcess(args, 124, str(exc.stdout or ""),
-                                           "timed out after %s s" % timeout)
-
-
-def wait_for(what, predicate, timeout, interval=0.25):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        try:
-            value = predicate()
-            if value:
-                return value
-        except Exception as exc:  # noqa: BLE001 - reported when time is up
-            last = exc
-        time.sleep(interval)
-    raise TimeoutError("%s: not within %s s (last error: %r)" % (what, timeout, last))
+def run(args, timeout=300):
+    return sh(args, timeout, env=ENV)
 
 
 def mask(text):
@@ -129,22 +111,6 @@ def relay(listen, target):
     """TCP relay listen -> target, in daemon threads of this process."""
     server = socket.create_server(listen)
 
-    def pump(src, dst):
-        try:
-            while True:
-                data = src.recv(65536)
-                if not data:
-                    break
-                dst.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (src, dst):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
     def serve():
         while True:
             conn, _ = server.accept()
@@ -155,7 +121,7 @@ def relay(listen, target):
                 conn.close()
                 continue
             for a, b in ((conn, up), (up, conn)):
-                threading.Thread(target=pump, args=(a, b), daemon=True).start()
+                threading.Thread(target=pipe, args=(a, b), daemon=True).start()
 
     threading.Thread(target=serve, daemon=True).start()
 
@@ -176,12 +142,6 @@ def start_simulator(name, host, client_id):
     return {"pid": proc.pid, "http": info["http"], "host": host}
 
 
-def sim_counts(sim):
-    url = "http://%s:%d/_sim/counts" % (sim["host"], sim["http"])
-    with urllib.request.urlopen(url, timeout=5) as resp:
-        return json.loads(resp.read().decode())
-
-
 def set_up_lab():
     os.makedirs(RUN, exist_ok=True)
     private_network()
@@ -191,7 +151,7 @@ def set_up_lab():
                 "127.0.0.2 staging-distributor-api.prioticket.com\n")
     shutil.copy(plan["cert_dir"] + "/ca.pem",
                 "/usr/local/share/ca-certificates/prioticket-lab.crt")
-    res = sh(["update-ca-certificates"])
+    res = run(["update-ca-certificates"])
     assert res.returncode == 0, res.stderr
     sims = {env: start_simulator(env, host, plan["client_ids"][env])
             for env, host in (("production", "127.0.0.1"), ("staging", "127.0.0.2"))}
@@ -361,7 +321,7 @@ def snapshot():
             for n in dirs + names:
                 files.add(os.path.join(top, n))
     roots = [r for r in STATE_ROOTS if os.path.lexists("/" + r)]
-    res = sh(["tar", "-C", "/", "--numeric-owner", "-cpf", "/var/tmp/lab-state.tar"] + roots)
+    res = run(["tar", "-C", "/", "--numeric-owner", "-cpf", "/var/tmp/lab-state.tar"] + roots)
     assert res.returncode in (0, 1), res.stderr
     return files
 
@@ -378,7 +338,7 @@ def restore(files):
                     shutil.rmtree(p, ignore_errors=True)
                 else:
                     os.unlink(p)
-    res = sh(["tar", "-C", "/", "--numeric-owner", "-xpf", "/var/tmp/lab-state.tar"])
+    res = run(["tar", "-C", "/", "--numeric-owner", "-xpf", "/var/tmp/lab-state.tar"])
     assert res.returncode == 0, res.stderr
 
 
@@ -399,7 +359,7 @@ def plugin_running():
 
 def icinga_objects():
     """`icinga2 object list`: [{name, type, file, attrs}] of the last validation."""
-    res = sh(["icinga2", "object", "list"])
+    res = run(["icinga2", "object", "list"])
     objects, cur = [], None
     for line in res.stdout.splitlines():
         m = re.match(r"^Object '(.*)' of type '(\w+)':$", line)
@@ -433,7 +393,7 @@ def prioticket_services(objects, path=None):
 
 
 def icinga_validate():
-    res = sh(["icinga2", "daemon", "-C"])
+    res = run(["icinga2", "daemon", "-C"])
     out = res.stdout + res.stderr
     warnings = [l for l in out.splitlines() if "warning/" in l or "critical/" in l]
     return {"rc": res.returncode, "warnings": warnings, "out": out[-3000:]}
@@ -442,17 +402,8 @@ def icinga_validate():
 def icinga_state_results(services):
     """last_check_result of each service from the state file Icinga writes
     when it stops."""
-    data = open(ICINGA_STATE, "rb").read()
-    found, pos = {}, 0
-    while pos < len(data):
-        while pos < len(data) and data[pos:pos + 1] in (b"\n", b"\r", b" "):
-            pos += 1
-        if pos >= len(data):
-            break
-        colon = data.index(b":", pos)
-        length = int(data[pos:colon])
-        obj = json.loads(data[colon + 1:colon + 1 + length].decode("utf-8", "replace"))
-        pos = colon + 1 + length + 1
+    found = {}
+    for obj in icinga_state_objects(ICINGA_STATE):
         if obj.get("type") == "Service" and obj.get("name") in services:
             cr = obj.get("update", {}).get("last_check_result") or {}
             found[obj["name"]] = {"state": cr.get("state"), "output": cr.get("output"),
@@ -480,7 +431,7 @@ def icinga_api(method, path, body=None):
 
 def icinga_check_isolated(path):
     """The snippet's services, validated and checked at once through the API."""
-    sh(["/etc/init.d/icinga2", "stop"], timeout=120)
+    run(["/etc/init.d/icinga2", "stop"], timeout=120)
     out = {"validate": icinga_validate()}
     if out["validate"]["rc"] != 0:
         return out
@@ -488,7 +439,7 @@ def icinga_check_isolated(path):
     out["services"] = services
     if not services:
         return out
-    res = sh(["/etc/init.d/icinga2", "start"], timeout=120)
+    res = run(["/etc/init.d/icinga2", "start"], timeout=120)
     out["start"] = res.returncode
     try:
         wait_for("Icinga's API", lambda: icinga_api("GET", "/v1/status/IcingaApplication"), 90)
@@ -513,7 +464,7 @@ def icinga_check_isolated(path):
     except (TimeoutError, OSError, KeyError) as exc:
         out["error"] = str(exc)
     finally:
-        sh(["/etc/init.d/icinga2", "stop"], timeout=120)
+        run(["/etc/init.d/icinga2", "stop"], timeout=120)
     return out
 
 
@@ -530,27 +481,10 @@ def nagios_defined(body):
     return hosts, services
 
 
-def nagios_status():
-    blocks, cur = [], None
-    for line in open(NAGIOS_STATUS, errors="replace"):
-        s = line.strip()
-        if cur is None:
-            m = re.match(r"^(\w+)\s*\{$", s)
-            if m:
-                cur = (m.group(1), {})
-        elif s == "}":
-            blocks.append(cur)
-            cur = None
-        elif "=" in s:
-            k, _, v = s.partition("=")
-            cur[1][k] = v
-    return blocks
-
-
 def nagios_results(hosts, services, since):
     def fresh():
         got = {}
-        for kind, attrs in nagios_status():
+        for kind, attrs in nagios_status_blocks(NAGIOS_STATUS):
             if kind == "hoststatus" and attrs.get("host_name") in hosts:
                 key = attrs["host_name"]
             elif kind == "servicestatus" and (attrs.get("host_name"),
@@ -566,20 +500,20 @@ def nagios_results(hosts, services, since):
 
 
 def nagios_verify():
-    res = sh(["nagios4", "-v", "/etc/nagios4/nagios.cfg"])
+    res = run(["nagios4", "-v", "/etc/nagios4/nagios.cfg"])
     out = res.stdout + res.stderr
     m = re.search(r"Total Warnings:\s*(\d+)", out)
     return {"rc": res.returncode, "warnings": int(m.group(1)) if m else None, "out": out[-3000:]}
 
 
 def nagios_check_isolated(body):
-    sh(["/etc/init.d/nagios4", "stop"], timeout=120)
+    run(["/etc/init.d/nagios4", "stop"], timeout=120)
     out = {"verify": nagios_verify()}
     hosts, services = nagios_defined(body)
     out["hosts"], out["services"] = hosts, ["%s!%s" % s for s in services]
     if out["verify"]["rc"] != 0 or not (hosts or services):
         return out
-    out["start"] = sh(["/etc/init.d/nagios4", "start"], timeout=120).returncode
+    out["start"] = run(["/etc/init.d/nagios4", "start"], timeout=120).returncode
     try:
         wait_for("Nagios's command pipe", lambda: os.path.exists(NAGIOS_CMD), 60)
         since = int(time.time())
@@ -593,7 +527,7 @@ def nagios_check_isolated(body):
     except (TimeoutError, OSError) as exc:
         out["error"] = str(exc)
     finally:
-        sh(["/etc/init.d/nagios4", "stop"], timeout=120)
+        run(["/etc/init.d/nagios4", "stop"], timeout=120)
     return out
 
 
@@ -604,7 +538,7 @@ def as_user(user, command, env=None):
     base = {"HOME": pw.pw_dir, "LOGNAME": user, "USER": user, "SHELL": "/bin/sh",
             "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
     base.update(env or {})
-    return sh(["runuser", "-u", user, "--", "/usr/bin/env", "-i"]
+    return run(["runuser", "-u", user, "--", "/usr/bin/env", "-i"]
               + ["%s=%s" % kv for kv in base.items()] + ["/bin/sh", "-c", command], timeout=60)
 
 
@@ -631,7 +565,7 @@ def check_cron(body):
 def check_sensu(body):
     import yaml
     if not os.path.exists("/var/lib/sensu"):
-        sh(["useradd", "--system", "--home-dir", "/var/lib/sensu", "--create-home", "sensu"])
+        run(["useradd", "--system", "--home-dir", "/var/lib/sensu", "--create-home", "sensu"])
     out = []
     for doc in yaml.safe_load_all(body):
         if not doc or doc.get("type") != "CheckConfig":
@@ -776,7 +710,7 @@ def verify_walkthrough(doc):
             out["nagios"] = nagios_results([], services, 0)
         except TimeoutError as exc:
             out["nagios"] = {"error": str(exc)}
-        sh(["/etc/init.d/nagios4", "stop"], timeout=120)
+        run(["/etc/init.d/nagios4", "stop"], timeout=120)
     if icinga_fences:
         services = prioticket_services(icinga_objects())
         out["icinga_services"] = services
@@ -790,7 +724,7 @@ def verify_walkthrough(doc):
                      and not plugin_running(), 150, 1)
         except TimeoutError as exc:
             out["icinga_wait"] = str(exc)
-        sh(["/etc/init.d/icinga2", "stop"], timeout=120)
+        run(["/etc/init.d/icinga2", "stop"], timeout=120)
         out["icinga"] = icinga_state_results(services)
     return out
 
@@ -804,10 +738,10 @@ def main():
     result["walkthrough"] = verify_walkthrough(readme)
     # The starting point of the other documents: the README's end state,
     # with Icinga's REST API, through which the lab forces and reads checks.
-    res = sh(["icinga2", "api", "setup"])
+    res = run(["icinga2", "api", "setup"])
     result["lab"]["api_setup"] = res.returncode
     for unit in ("icinga2", "nagios4"):
-        sh(["/etc/init.d/" + unit, "stop"], timeout=120)
+        run(["/etc/init.d/" + unit, "stop"], timeout=120)
     state = snapshot()
     dirty = False
     for doc in others:
@@ -819,7 +753,7 @@ def main():
         run_document(doc, walkthrough=False)
         dirty = True
         for unit in ("icinga2", "nagios4"):
-            sh(["/etc/init.d/" + unit, "stop"], timeout=120)
+            run(["/etc/init.d/" + unit, "stop"], timeout=120)
     result["lab"]["seconds"] = round(time.monotonic() - start, 1)
 
 

@@ -16,7 +16,6 @@ import re
 import secrets
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -79,6 +78,8 @@ def lab(deb_build, tmp_path_factory):
         " python3 /opt/lab/docs_lab.py /opt/lab/plan.json" % packages)
     res = fresh_debian(command, ins=[
         (work / "plan.json", "/opt/lab/plan.json"), (HERE / "docs_lab.py", "/opt/lab/docs_lab.py"),
+        (HERE / "chroot_lib.py", "/opt/lab/chroot_lib.py"),
+        (REPO_ROOT / "tests" / "interop" / "upstream.py", "/opt/lab/upstream.py"),
         (REPO_ROOT / "tests" / "simulator", "/opt/lab/simulator"), (certs, "/opt/lab/certs"),
         (deb, "/root/" + deb.name)], timeout=3600)
     report = "rc=%s\nstdout:\n%s\nstderr:\n%s" % (res.returncode, res.stdout[-3000:],
