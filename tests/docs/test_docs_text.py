@@ -38,10 +38,22 @@ def fences():
 
 
 def tracked_texts():
-    names = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z"], capture_output=True,
-                           check=True).stdout.decode().split("\0")
+    """{name: text} of every other text file of the tree: git's tracked
+    files, or, in an unpacked release without git, every file below ROOT but
+    what configure and make write."""
+    res = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z"], capture_output=True,
+                         check=False)
+    if res.returncode == 0:
+        names = [n for n in res.stdout.decode().split("\0") if n]
+    else:
+        generated = {"configure", "config.log", "config.status", "aclocal.m4", "libtool"}
+        names = [str(p.relative_to(ROOT)) for p in ROOT.rglob("*")
+                 if p.is_file() and p.name not in generated and not p.name.startswith("Makefile")
+                 and not any(part.startswith(".") or part in ("autom4te.cache", "build-deb",
+                                                              "build-sensu")
+                             for part in p.relative_to(ROOT).parts)]
     out = {}
-    for name in filter(None, names):
+    for name in names:
         path = ROOT / name
         if name == "README.md" or not path.is_file():
             continue
