@@ -1,7 +1,7 @@
 """Every long option of the option table (lib/plugin/options.c) is documented
 where COORDINATION's rule says: --help of both plugins, both man pages, the
-option list (doc/options.md), and the Icinga 2 CheckCommands (except what must not be an argument
-there: the secret itself, --help and --version)."""
+option list (doc/options.md), and the Icinga 2 CheckCommands (except what
+must not be an argument there: the secret itself, --help and --version)."""
 
 import re
 
