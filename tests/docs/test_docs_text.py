@@ -192,6 +192,32 @@ def test_readme_text_is_not_repeated_elsewhere():
     assert not report, "README text repeated:\n" + "\n".join(report)
 
 
+def slug(heading):
+    """GitHub's anchor of a heading."""
+    text = re.sub(r"[`*]", "", heading.strip().lower())
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
+def test_links_between_the_documents_resolve():
+    """The README sends readers into doc/ and back: every relative link
+    names a file that exists and, with #, a heading of it."""
+    docs = [d for d in user_docs(ROOT) if d.suffix == ".md"] + [ROOT / "CONTRIBUTING.md"]
+    broken = []
+    for doc in docs:
+        for target in re.findall(r"\]\(([^)\s]+)\)", doc.read_text()):
+            if re.match(r"^[a-z]+:", target):
+                continue
+            path, _, anchor = target.partition("#")
+            file = (doc.parent / path).resolve() if path else doc
+            if not file.exists():
+                broken.append("%s: %s" % (doc.name, target))
+            elif anchor and file.suffix == ".md":
+                heads = {slug(h) for h in re.findall(r"^#{1,6}\s+(.*)$", file.read_text(), re.M)}
+                if anchor not in heads:
+                    broken.append("%s: %s" % (doc.name, target))
+    assert not broken, broken
+
+
 # ------------------------------------------------------------ the engines
 
 def test_engine_texts_use_the_package_paths():

@@ -174,8 +174,18 @@ exec /etc/init.d/"$unit" "$action"
         os.chmod(SIM_PATH, 0o755)
     with open(RUN + "/secret-input", "w") as f:
         f.write((plan["secret"] + "\n") * 8)
-    result["lab"] = {"standin_sim": plan["standin_sim"], "sims": sims}
+    interfaces = [l.split(":")[0].strip() for l in open("/proc/net/dev").readlines()[2:]]
+    result["lab"] = {"standin_sim": plan["standin_sim"], "sims": sims, "interfaces": interfaces}
     return sims
+
+
+def sim_counts(sims):
+    out = {}
+    for env, sim in sims.items():
+        url = "http://%s:%d/_sim/counts" % (sim["host"], sim["http"])
+        with urllib.request.urlopen(url, timeout=5) as resp:
+            out[env] = json.loads(resp.read().decode())
+    return out
 
 
 # ------------------------------------------------------------ the shell
@@ -731,7 +741,7 @@ def verify_walkthrough(doc):
 
 def main():
     start = time.monotonic()
-    set_up_lab()
+    sims = set_up_lab()
     docs = plan["docs"]
     readme, others = docs[0], docs[1:]
     run_document(readme, walkthrough=True)
@@ -754,6 +764,7 @@ def main():
         dirty = True
         for unit in ("icinga2", "nagios4"):
             run(["/etc/init.d/" + unit, "stop"], timeout=120)
+    result["lab"]["sim_counts"] = sim_counts(sims)
     result["lab"]["seconds"] = round(time.monotonic() - start, 1)
 
 

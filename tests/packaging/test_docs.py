@@ -95,10 +95,15 @@ def lab(deb_build, tmp_path_factory):
     return result
 
 
-def test_the_lab_used_no_real_host(lab):
-    """The README's hosts reached the lab's simulators (the lab has no other
-    network), and apt installed the package as the README says."""
-    assert set(lab["lab"]["sims"]) == {"production", "staging"}
+def test_the_lab_reached_no_real_host(lab):
+    """The lab's only network is its loopback, and the snippets that name the
+    API's hosts reached the lab's simulators: token requests and probes of
+    both environments."""
+    assert lab["lab"]["interfaces"] == ["lo"], lab["lab"]["interfaces"]
+    for env in ("production", "staging"):
+        counts = lab["lab"]["sim_counts"][env]
+        assert counts["token_ok"] > 0 and counts["ping"] > 0, (env, counts)
+    assert lab["lab"]["sim_counts"]["production"]["status"] > 0
     assert lab["lab"]["api_setup"] == 0
 
 
