@@ -51,7 +51,9 @@ def user_docs(repo=REPO):
     docs = [repo / "README.md"]
     docs += sorted((repo / "doc").glob("*.md"))
     docs.append(repo / "contrib" / "README.md")
-    docs += sorted((repo / "doc").glob("*.1"))
+    # The man pages' source when they are made from one (doc/*.1.in),
+    # otherwise the pages themselves.
+    docs += sorted((repo / "doc").glob("*.1.in")) or sorted((repo / "doc").glob("*.1"))
     return docs
 
 
@@ -122,10 +124,30 @@ def roff_unescape(text):
             .replace("\\&", "").replace("\\\\", "\\"))
 
 
+MAN_ENDPOINTS = ("ping", "status")
+
+
 def man_examples(path, rel=None):
-    """The .nf/.fi blocks of a man page's EXAMPLES section, as sh fences."""
+    """The .nf/.fi blocks of a man page's EXAMPLES section, as sh fences. A
+    page source (.1.in) gives each block once per plugin, its @PT_ENDPOINT@
+    filled in as configure fills it."""
     rel = rel or path
-    lines = Path(path).read_text().splitlines()
+    if str(path).endswith(".1.in"):
+        text = Path(path).read_text()
+        fences = []
+        for endpoint in MAN_ENDPOINTS:
+            for f in _man_examples(text.replace("@PT_ENDPOINT@", endpoint), rel):
+                f["where"] += "[%s]" % endpoint
+                fences.append(f)
+        for f in fences:
+            if re.search(r"@[A-Z_]+@", f["body"]):
+                raise DocError("%s: a configure variable other than @PT_ENDPOINT@" % f["where"])
+        return fences
+    return _man_examples(Path(path).read_text(), rel)
+
+
+def _man_examples(text, rel):
+    lines = text.splitlines()
     fences, inside, block, start = [], False, None, 0
     for n, line in enumerate(lines):
         if line.startswith(".SH"):
@@ -148,7 +170,7 @@ def man_examples(path, rel=None):
 
 def fences_of(path, repo=REPO):
     rel = Path(path).resolve().relative_to(repo)
-    if rel.suffix == ".1":
+    if rel.suffix == ".1" or rel.name.endswith(".1.in"):
         return man_examples(path, rel)
     return markdown_fences(path, rel)
 

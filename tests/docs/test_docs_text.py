@@ -127,10 +127,24 @@ def test_every_snippet_has_a_runner_or_says_why_not():
 
 
 def test_man_pages_examples_are_snippets():
-    for page in sorted((ROOT / "doc").glob("*.1")):
+    pages = [d for d in user_docs(ROOT) if d.suffix != ".md"]
+    assert pages
+    for page in pages:
         found = docsnippets.fences_of(page, ROOT)
         assert found, "%s has no EXAMPLES" % page.name
         classify(found)
+
+
+def test_a_man_page_source_gives_each_plugin_its_example(tmp_path):
+    (tmp_path / "doc").mkdir()
+    page = tmp_path / "doc" / "x.1.in"
+    page.write_text(".SH EXAMPLES\n.nf\n/usr/lib/nagios/plugins/check_prioticket_@PT_ENDPOINT@ \\-w 1\n"
+                    ".fi\n.SH SEE ALSO\n")
+    found = docsnippets.fences_of(page, tmp_path)
+    assert [f["body"] for f in found] == [
+        "/usr/lib/nagios/plugins/check_prioticket_ping -w 1\n",
+        "/usr/lib/nagios/plugins/check_prioticket_status -w 1\n"]
+    assert [f["where"] for f in found] == ["doc/x.1.in:2[ping]", "doc/x.1.in:2[status]"]
 
 
 # ------------------------------------------------------------ the README
