@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "check.h"
+#include "binding.h"
 #include "details.h"
 #include "judge.h"
 #include "output.h"
@@ -10,6 +11,7 @@
 #include "target.h"
 #include "probe/probe.h"
 
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,14 +26,22 @@
 /* The token cache's default directory follows the monitoring-plugins
  * convention (MP_STATE_PATH, else the configured state directory), then
  * the user's own cache directory (XDG), which the engine's user can
- * write when it cannot write the system state directory. Only absolute
- * paths count. */
-static struct pt_cache_places cache_places(void)
+ * write when it cannot write the system state directory, or when
+ * another user made its <euid>/ there first, and last a directory in
+ * memory ($XDG_RUNTIME_DIR, else /dev/shm, a tmpfs every Linux mounts),
+ * so that the runs still share their token and their failures. Engines
+ * may start a plugin without HOME or XDG_CACHE_HOME: then the home
+ * directory comes from the password database (as a shell's ~ does), so
+ * that the cache, and its back-off, still work. Only absolute paths
+ * count; passwd holds the password database's home for as long as the
+ * run. */
+static struct pt_cache_places cache_places(char *passwd, size_t len)
 {
 	const char *state = getenv("MP_STATE_PATH");
 	const char *xdg = getenv("XDG_CACHE_HOME");
 	const char *home = getenv("HOME");
-	struct pt_cache_places p = {PT_STATE_DIR, NULL, NULL};
+	const char *runtime = getenv("XDG_RUNTIME_DIR");
+	struct pt_cache_places p = {PT_STATE_DIR, NULL, NULL, "/dev/shm", "/check_prioticket-"};
 
 	if (state && state[0] == '/') {
 		p.state_dir = state;
@@ -39,9 +49,21 @@ static struct pt_cache_places cache_places(void)
 	if (xdg && xdg[0] == '/') {
 		p.user_base = xdg;
 		p.user_sub = "/check_prioticket";
-	} else if (home && home[0] == '/') {
-		p.user_base = home;
-		p.user_sub = "/.cache/check_prioticket";
+	} else {
+		if (!home || !*home) {
+			const struct passwd *pw = getpwuid(geteuid());
+			int n = pw && pw->pw_dir ? snprintf(passwd, len, "%s", pw->pw_dir) : -1;
+
+			home = n > 0 && (size_t)n < len ? passwd : NULL;
+		}
+		if (home && home[0] == '/') {
+			p.user_base = home;
+			p.user_sub = "/.cache/check_prioticket";
+		}
+	}
+	/* The user's own directory in memory, where a session has one. */
+	if (runtime && runtime[0] == '/') {
+		p.memory_base = runtime;
 	}
 	return p;
 }
@@ -110,6 +132,9 @@ enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct p
 	const char *headers[5];
 	char agent[64];
 	char connect_to[600];
+	char passwd_home[512];
+	struct pt_bindings bindings;
+	struct pt_buf why = {0};
 	enum pt_state state;
 
 	if (!pt_target_build(cfg, &target)) {
@@ -122,6 +147,12 @@ enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct p
 	                                                 connect_to, sizeof(connect_to))) {
 		return fail_early(cfg, &who, &target, PT_REASON_CONFIG,
 		                  "cannot use --connect-to with this URL", out);
+	}
+	/* A secret that may not go where the options point: nothing is sent. */
+	if (!pt_binding_check(cfg, &target, &bindings, &why)) {
+		state = fail_early(cfg, &who, &target, PT_REASON_CONFIG, pt_buf_str(&why), out);
+		pt_buf_free(&why);
+		return state;
 	}
 	memset(&report, 0, sizeof(report));
 	app_reference(reference, sizeof(reference));
@@ -149,9 +180,11 @@ enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct p
 	        },
 	    .deadline = started + cfg->timeout,
 	    .trace = cfg->verbose >= 3 ? &trace : NULL,
+	    .token_loopback_only = bindings.token_loopback_only,
+	    .probe_loopback_only = bindings.probe_loopback_only,
 	    .use_cache = !cfg->no_token_cache,
 	    .cache_dir = cfg->token_cache_dir,
-	    .cache_places = cache_places(),
+	    .cache_places = cache_places(passwd_home, sizeof(passwd_home)),
 	};
 
 	if (!pt_probe_global_init()) {

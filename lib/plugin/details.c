@@ -200,22 +200,83 @@ static void api_error_lines(const struct pt_config *cfg, const struct pt_probe_r
 	}
 }
 
+/* Why a remembered failure holds the token requests back, and for how
+ * long: the state it gives comes from memory, not from the API. */
 static void backoff_line(const struct pt_probe_result *res, struct pt_report *r)
 {
+	const struct pt_cache_backoff *b = &res->backoff;
 	time_t now = time(NULL);
-	long ago = res->refused_at < now ? (long)(now - res->refused_at) : 0;
-	long left = res->backoff_until > now ? (long)(res->backoff_until - now) : 0;
+	long ago = b->at < now ? (long)(now - b->at) : 0;
+	char failure[128];
+	char why[96];
 
-	if (left < 1) {
-		left = 1;
-	} else if (left > PT_CACHE_BACKOFF_SECONDS) {
-		left = PT_CACHE_BACKOFF_SECONDS;
+	pt_judge_failure_words(b, failure, sizeof(failure));
+	pt_judge_backoff_why(b, why, sizeof(why));
+	if (b->retry_after) {
+		pt_report_line(r,
+		               "Back-off: the token endpoint answered %s %ld s ago and asked for a "
+		               "pause (%s, kept within %d to %d s); next token request in %ld s",
+		               failure, ago, why, PT_CACHE_RETRY_AFTER_MIN, PT_CACHE_RETRY_AFTER_MAX,
+		               pt_judge_backoff_left(b));
+	} else if (b->kind == PT_BACKOFF_REFUSAL || b->status == 429) {
+		pt_report_line(r,
+		               "Back-off: the token endpoint refused the request %ld s ago (%s); next "
+		               "token request in %ld s (%s: the API blocks an address for a minute after "
+		               "%d 4xx answers a minute, and %d credential sets behind one address then "
+		               "use at most %d %% of that)",
+		               ago, failure, pt_judge_backoff_left(b), why, PT_API_4XX_PER_MINUTE,
+		               PT_CACHE_REFUSAL_SHARERS, PT_CACHE_REFUSAL_SHARE_PERCENT);
+	} else {
+		pt_report_line(r,
+		               "Back-off: the token request failed %ld s ago (%s); next token request "
+		               "in %ld s (%s; the back-off starts at %d s and doubles up to %d s while "
+		               "the failures go on, so a failing endpoint gets one request at a time)",
+		               ago, failure, pt_judge_backoff_left(b), why, PT_CACHE_FAILURE_FIRST_SECONDS,
+		               PT_CACHE_FAILURE_MAX_SECONDS);
 	}
+}
+
+/* A cached token used past its renewal time, because renewing it failed. */
+static void carried_line(const struct pt_probe_result *res, struct pt_report *r)
+{
+	time_t now = time(NULL);
+	long valid = res->token_expires > now ? (long)(res->token_expires - now) : 0;
+	char failure[128];
+
+	pt_judge_failure_words(&res->backoff, failure, sizeof(failure));
 	pt_report_line(r,
-	               "Back-off: the token endpoint refused these credentials %ld s ago; next "
-	               "token request in %ld s (back-off of %d s), so a bad configuration cannot "
-	               "get this IP blocked by the API's limit of 60 4xx answers a minute",
-	               ago, left, PT_CACHE_BACKOFF_SECONDS);
+	               "Token: renewing the cached token failed (%s)%s; the cached token is used "
+	               "until it expires in %ld s, after which the failure shows",
+	               failure, res->renewal_tried ? " in this run" : ", remembered", valid);
+	if (!res->renewal_tried) {
+		backoff_line(res, r);
+	}
+}
+
+/* What expires_in said, when it was not a plain lifetime. */
+static void lifetime_line(const struct pt_probe_result *res, struct pt_report *r)
+{
+	if (!res->token_requested || !res->token.ok || res->auth != PT_AUTH_FETCHED) {
+		return;
+	}
+	switch (res->token.token.lifetime) {
+	case PT_LIFETIME_GIVEN:
+		break;
+	case PT_LIFETIME_ABSENT:
+		pt_report_line(r, "Token: no expires_in; a lifetime of %d s is assumed",
+		               PT_CACHE_DEFAULT_LIFETIME);
+		break;
+	case PT_LIFETIME_NOT_NUMBER:
+		pt_report_line(r,
+		               "Token: expires_in is not a number of seconds; a lifetime of %d s is "
+		               "assumed",
+		               PT_CACHE_DEFAULT_LIFETIME);
+		break;
+	case PT_LIFETIME_TOO_SHORT:
+		pt_report_line(r, "Token: expires_in is under one second; the token is used for this "
+		                  "run only, not cached");
+		break;
+	}
 }
 
 static const char *token_source(enum pt_auth_source a)
@@ -268,6 +329,25 @@ static const char *redacted(const struct pt_buf *url, struct pt_buf *out)
 	return pt_redact_url(out, pt_buf_str(url), url->len) ? pt_buf_str(out) : "?";
 }
 
+/* -w 2 -c 1 is accepted, as check_curl and check_http accept it, and
+ * judged as given; but WARNING can never come of it, which is worth a
+ * line where the state is not changed by it. */
+static void threshold_note(const struct pt_config *cfg, struct pt_report *r)
+{
+	char warn[256];
+	char crit[256];
+
+	if (!pt_range_covers(&cfg->critical, &cfg->warning) ||
+	    !pt_range_perfdata(&cfg->warning, warn, sizeof(warn)) ||
+	    !pt_range_perfdata(&cfg->critical, crit, sizeof(crit))) {
+		return;
+	}
+	pt_report_line(r,
+	               "Note: -w %s -c %s never gives WARNING: every time -w alerts on, -c alerts "
+	               "on too, and -c is checked first",
+	               warn, crit);
+}
+
 void pt_details_long_output(const struct pt_config *cfg, const struct pt_target *t,
                             const struct pt_probe_result *res, const char *reference,
                             struct pt_report *r)
@@ -275,6 +355,21 @@ void pt_details_long_output(const struct pt_config *cfg, const struct pt_target 
 	struct pt_buf url = {0};
 	struct pt_buf token_url = {0};
 
+	/* Another user may have made our <euid>/ in the shared directory
+	 * first (or planted a symlink there): whoever runs the check hears
+	 * of it at every verbosity, since it moved or switched off the cache
+	 * and with it the back-off that keeps the API from blocking the IP. */
+	if (res->cache_refused[0] && !res->cache_note[0]) {
+		pt_report_notice(r,
+		                 "Token cache: the shared state directory was refused, %s; the cache "
+		                 "is in %s instead",
+		                 res->cache_refused, res->cache_dir);
+	} else if (res->cache_refused[0]) {
+		pt_report_notice(r,
+		                 "Token cache: the shared state directory was refused, %s; no cache "
+		                 "in this run",
+		                 res->cache_refused);
+	}
 	pt_report_line(r, "URL: %s", redacted(&t->shown, &url));
 	redacted(&t->token_shown, &token_url);
 	proxy_line(res, r);
@@ -311,10 +406,15 @@ void pt_details_long_output(const struct pt_config *cfg, const struct pt_target 
 			               "%.1f s; fetched without it",
 			               res->waited);
 		}
-		pt_report_line(r, "Token: requested from %s in %.3f s%s", pt_buf_str(&token_url),
-		               res->time_auth, res->token.ok ? "" : ", no token obtained");
+		if (!res->holder_busy) {
+			pt_report_line(r, "Token: requested from %s in %.3f s%s", pt_buf_str(&token_url),
+			               res->time_auth, res->token.ok ? "" : ", no token obtained");
+		}
 		break;
 	case PT_AUTH_CACHED:
+		if (res->carried) {
+			carried_line(res, r);
+		}
 		if (res->waited > 0.0005) {
 			pt_report_line(r,
 			               "Token: from the cache in %s, after waiting %.3f s for another "
@@ -326,11 +426,31 @@ void pt_details_long_output(const struct pt_config *cfg, const struct pt_target 
 		break;
 	case PT_AUTH_BACKOFF:
 		pt_report_line(r,
-		               "Token: not requested; the token endpoint refused these credentials "
-		               "recently (remembered in %s)",
+		               "Token: not requested; the state comes from a %s of the token endpoint "
+		               "remembered in %s",
+		               res->backoff.kind == PT_BACKOFF_REFUSAL ? "refusal" : "failure",
 		               res->cache_dir);
 		backoff_line(res, r);
 		break;
+	}
+	lifetime_line(res, r);
+	if (res->holder_busy) {
+		pt_report_line(r,
+		               "Token: another run's request for this token was still under way after "
+		               "%.1f s; one request at a time goes to the token endpoint",
+		               res->waited);
+	}
+	if (res->token_requested && res->token.http.redirects > 0) {
+		pt_report_line(r,
+		               "Token: the token request was redirected %d time%s%s%s%s%s; point "
+		               "--token-url at the final URL",
+		               res->token.http.redirects, res->token.http.redirects == 1 ? "" : "s",
+		               res->token.http.final_url[0] ? " to " : "", res->token.http.final_url,
+		               res->token.http.method_changed ? "; libcurl turned the POST into a GET" : "",
+		               res->token.http.cross_origin
+		                   ? "; the last hop is on another origin, so the client "
+		                     "credentials were not sent there"
+		                   : "");
 	}
 	if (res->retried) {
 		pt_report_line(r, "Token: the cached token was refused (HTTP 401); a new one was "
@@ -340,11 +460,17 @@ void pt_details_long_output(const struct pt_config *cfg, const struct pt_target 
 		pt_report_line(r, "Token cache: off (--no-token-cache)");
 	} else if (res->cache_note[0] && cfg->verbose >= 1) {
 		pt_report_line(r, "Token cache: not used, the run went on without it: %s", res->cache_note);
-	} else if (res->cache_skipped[0] && cfg->verbose >= 1) {
+	} else if (res->cache_in_memory && cfg->verbose >= 1) {
+		pt_report_line(r,
+		               "Token cache: in %s, since neither the state directory nor the per-user "
+		               "one is usable: %s",
+		               res->cache_dir, res->cache_skipped);
+	} else if (res->cache_skipped[0] && !res->cache_refused[0] && cfg->verbose >= 1) {
 		pt_report_line(r, "Token cache: in %s, since the state directory is not usable: %s",
 		               res->cache_dir, res->cache_skipped);
 	}
 	pt_report_line(r, "App-Reference: %s", reference);
+	threshold_note(cfg, r);
 	api_error_lines(cfg, res, r);
 	if (cfg->verbose >= 1) {
 		if (res->token_requested) {

@@ -6,9 +6,14 @@
 #include "probe/probe.h"
 #include "util/limits.h"
 
+/* The license in one line: what the monitoring-plugins' print_revision
+ * (utils.sh, utils.pm) says in three (no warranty, redistribution under
+ * the GPL), with the SPDX name that COPYING and debian/copyright carry. */
 void pt_version(struct pt_buf *out)
 {
 	pt_buf_printf(out, "%s %s (%s)\n", pt_progname, PACKAGE_VERSION, pt_http_library_version());
+	pt_buf_puts(out,
+	            "License GPL-3.0-or-later: you may redistribute it; ABSOLUTELY NO WARRANTY.\n");
 }
 
 void pt_help(struct pt_buf *out, enum pt_endpoint endpoint)
@@ -53,8 +58,9 @@ void pt_help(struct pt_buf *out, enum pt_endpoint endpoint)
 	    "                          is repeated once over 1.1\n"
 	    "     --connect-to=HOST:PORT  connect there for the URL's host and port; the\n"
 	    "                          URL's name stays for SNI, Host and the certificate\n"
-	    " -C, --certificate=W[,C]  also WARN (CRIT) when the certificate expires in\n"
-	    "                          fewer than W (C) days\n"
+	    " -C, --certificate=W[,C]  also WARN (CRIT) when a certificate of the verified\n"
+	    "                          chain (leaf to trust anchor) expires in fewer than\n"
+	    "                          W (C) days\n"
 	    "\n"
 	    "Authentication (OAuth2 client credentials; without them the probe is\n"
 	    "anonymous):\n"
@@ -63,6 +69,9 @@ void pt_help(struct pt_buf *out, enum pt_endpoint endpoint)
 	    "                          file holding the secret, not readable by others\n"
 	    "                          (or PRIOTICKET_CLIENT_SECRET)\n"
 	    "     --client-secret=S    the secret itself: visible in `ps`, avoid\n"
+	    "                          A secret from a file or the environment goes only\n"
+	    "                          to a Prioticket host, to loopback, or to an origin\n"
+	    "                          its file names: a line origin: https://HOST[:PORT]\n"
 	    "     --scope=SCOPE        OAuth2 scope to ask for\n"
 	    "     --token-url=URL      token endpoint (default: {base}/oauth2/token)\n"
 	    "     --allow-http-token-url  accept a plain http:// token URL beside an\n"
@@ -83,7 +92,8 @@ void pt_help(struct pt_buf *out, enum pt_endpoint endpoint)
 	    "     --timeout-result=STATE  ok, warning, critical (default) or unknown\n"
 	    "     --expect-json=PATH=VALUE[,VALUE...]\n"
 	    "                          the body's dotted PATH (a.b.0.c) must equal one\n"
-	    "                          of the values, else CRITICAL; repeatable\n"
+	    "                          of the values, else CRITICAL; repeatable, all\n"
+	    "                          must hold\n"
 	    "\n"
 	    "Output:\n"
 	    " -v, --verbose            more detail; up to three times\n"
@@ -92,13 +102,14 @@ void pt_help(struct pt_buf *out, enum pt_endpoint endpoint)
 	    "                          prometheus (text exposition); same exit code\n"
 	    "     --extra-opts=[SECTION][@FILE]\n"
 	    "                          read options from an ini file (default section:\n"
-	    "                          the plugin's name)\n"
+	    "                          the plugin's name) that only root or you can write\n"
 	    "\n"
 	    "States: 2xx OK (WARNING/CRITICAL by -w/-c); 429 and other 4xx WARNING;\n"
-	    "401, 403 and 5xx CRITICAL; DNS, connection, TLS and proxy failures CRITICAL;\n"
-	    "timeout --timeout-result; bad arguments UNKNOWN. Each subcheck (connection,\n"
-	    "token, http, json:PATH, latency, certificate) has a state; the worst wins\n"
-	    "(CRITICAL > WARNING > UNKNOWN > OK) and gives the reason word.\n"
+	    "401, 403 (also 400 without credentials) and 5xx CRITICAL; DNS, connection,\n"
+	    "TLS and proxy failures CRITICAL; timeout --timeout-result; bad arguments\n"
+	    "UNKNOWN. Each subcheck (connection, token, http, json:PATH, latency,\n"
+	    "certificate) has a state; the worst wins (CRITICAL > WARNING > UNKNOWN > OK)\n"
+	    "and gives the reason word.\n"
 	    "Perfdata: time time_resolve time_connect time_tls time_processing\n"
 	    "time_transfer time_auth (s), size (B). The phases add up to time;\n"
 	    "time_connect includes a proxy's CONNECT, time_processing earlier\n"

@@ -445,6 +445,22 @@ static int open_regular(const char *path, struct pt_buf *err)
 	return -1;
 }
 
+/* Whoever can change the file decides which options the plugin runs
+ * with (--token-url, a secret file, a proxy ...): only root and the user
+ * the plugin runs as may, as sshd's StrictModes wants of its files. */
+static bool protected_file(int fd, const char *path, struct pt_buf *err)
+{
+	char why[768];
+
+	if (pt_file_protected(fd, strcmp(path, "-") == 0 ? NULL : path, why, sizeof(why))) {
+		return true;
+	}
+	pt_sanitize_append(err, why, strlen(why), sizeof(why));
+	pt_buf_puts(err, ": an --extra-opts file is read only when it, and every directory above "
+	                 "it, belongs to root or this user and no one else can write it");
+	return false;
+}
+
 const char *pt_ini_path_name(const char *path)
 {
 	return strcmp(path, "-") == 0 ? "(stdin)" : path;
@@ -480,6 +496,12 @@ bool pt_ini_read_section(const char *path, const char *section, char ***args, in
 		if (r.fd < 0) {
 			return false;
 		}
+	}
+	if (!protected_file(r.fd, path, err)) {
+		if (r.fd != STDIN_FILENO) {
+			close(r.fd);
+		}
+		return false;
 	}
 	while (ok) {
 		size_t len = 0;

@@ -32,7 +32,8 @@ char *pt_ini_default_file(void);
  * the first " #" or " ;" (inline comment). A line with no '=' that is
  * not a section header, a key with characters outside [A-Za-z0-9_-],
  * a line longer than PT_INI_LINE_MAX bytes, or a file that is not a regular file
- * is an error. A section that does not appear is an error.
+ * is an error. A section that does not appear is an error. The file is
+ * read only when pt_file_protected() says it is (for stdin: its owner).
  * When origins is not NULL, *origins grows in step with *args: for each
  * argument a text naming the key, the section and the file.
  * On error returns false (nothing appended) and writes a one-line reason (with file and

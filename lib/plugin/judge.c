@@ -10,13 +10,19 @@
  *   connection   how the last request ended       OK (ok); CRITICAL (dns, connect, tls, proxy,
  *                (token request or probe)         bad_response); timeout, also a body still
  *                                                 arriving: --timeout-result (timeout);
- *                                                 UNKNOWN (internal)
- *   token        the token endpoint's answer      OK (ok); 401, 403, OAuth2 refusal CRITICAL
- *                (only with credentials), or a    (auth); unusable 2xx, also one over PT_MAX_BODY,
- *                remembered refusal (judged as    CRITICAL (bad_response); 429 WARNING
- *                it was; no connection then)      (rate_limited); other 4xx WARNING
- *                                                 (client_error); 5xx CRITICAL (server_error)
- *   http         the probe's status               2xx OK (ok); 3xx WARNING (redirect); 401, 403
+ *                                                 UNKNOWN (internal); not sent, since the
+ *                                                 connection breaks its secret's binding:
+ *                                                 UNKNOWN (config)
+ *   token        the token endpoint's answer      OK (ok), also a cached token whose renewal
+ *                (only with credentials), or a    failed; 401, 403, OAuth2 refusal CRITICAL
+ *                remembered refusal or failure    (auth); unusable 2xx, also one over PT_MAX_BODY,
+ *                (judged as it was, and said to   CRITICAL (bad_response); 429 WARNING
+ *                be remembered; no connection     (rate_limited); other 4xx WARNING
+ *                then)                            (client_error); 5xx CRITICAL (server_error);
+ *                                                 3xx, or a followed redirect that lost the POST
+ *                                                 or the credentials, WARNING (redirect)
+ *   http         the probe's status               2xx OK (ok); 3xx WARNING (redirect); 401, 403,
+ *                                                 and 400 to a probe sent without credentials
  *                                                 CRITICAL (auth); 429 WARNING (rate_limited);
  *                                                 other 4xx WARNING (client_error); 5xx CRITICAL
  *                                                 (server_error); body over the bound: WARNING
@@ -24,8 +30,8 @@
  *   json:PATH    --expect-json, on a 2xx          met OK (ok); not met, missing, body not JSON
  *                                                 CRITICAL (json)
  *   latency      -w / -c on the total time, 2xx   OK (ok), WARNING, CRITICAL (latency)
- *   certificate  -C on the chain's earliest       OK (ok), WARNING, CRITICAL (certificate);
- *                expiry                           expiry unreadable UNKNOWN (certificate)
+ *   certificate  -C on the verified chain's       OK (ok), WARNING, CRITICAL (certificate);
+ *                earliest expiry                  expiry unreadable UNKNOWN (certificate)
  *
  * A 407 is a proxy talking, never the API: connection CRITICAL (proxy).
  * A subcheck that an earlier failure left nothing to judge is reported as
@@ -38,6 +44,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 static bool is_2xx(long status)
@@ -129,6 +136,16 @@ static struct pt_subcheck *judge_proxy(const struct pt_http_response *h, const c
 	                       "cannot connect to the proxy%s", where);
 }
 
+/* libcurl's message without the words that would repeat the subcheck's
+ * own ("cannot resolve host: Could not resolve host: NAME"): the name is
+ * what is news. */
+static const char *news(const char *message, const char *said)
+{
+	size_t n = strlen(said);
+
+	return strncmp(message, said, n) == 0 ? message + n : message;
+}
+
 /* The connection subcheck of one request. where: "" for the probe,
  * " (token request)" for the token request. Returns true when an HTTP
  * answer from the server itself arrived (anything but a proxy's 407). */
@@ -136,6 +153,7 @@ static bool judge_connection(const struct pt_config *cfg, const struct pt_http_r
                              const char *where, struct pt_subchecks *l)
 {
 	const enum pt_subcheck_kind k = PT_SUBCHECK_CONNECTION;
+	const char *message = h->message;
 	struct pt_subcheck *c = NULL;
 
 	switch (h->outcome) {
@@ -155,6 +173,12 @@ static bool judge_connection(const struct pt_config *cfg, const struct pt_http_r
 			                "timeout: HTTP %ld arrived but the body did not finish within the "
 			                "%g s budget%s",
 			                h->status, cfg->timeout, where);
+		} else if (h->informational) {
+			/* A 103 Early Hints (or 100 Continue) is not the answer. */
+			pt_subcheck_add(l, k, "connection", cfg->timeout_state, PT_REASON_TIMEOUT,
+			                "timeout: no answer within the %g s budget%s (only an informational "
+			                "HTTP %d came)",
+			                cfg->timeout, where, h->informational);
 		} else {
 			pt_subcheck_add(l, k, "connection", cfg->timeout_state, PT_REASON_TIMEOUT,
 			                "timeout: no answer within the %g s budget%s", cfg->timeout, where);
@@ -163,6 +187,7 @@ static bool judge_connection(const struct pt_config *cfg, const struct pt_http_r
 	case PT_HTTP_DNS:
 		c = pt_subcheck_add(l, k, "connection", PT_CRITICAL, PT_REASON_DNS, "cannot resolve host%s",
 		                    where);
+		message = news(message, "Could not resolve host: ");
 		break;
 	case PT_HTTP_CONNECT:
 		c = pt_subcheck_add(l, k, "connection", PT_CRITICAL, PT_REASON_CONNECT,
@@ -173,6 +198,9 @@ static bool judge_connection(const struct pt_config *cfg, const struct pt_http_r
 		break;
 	case PT_HTTP_PROXY:
 		c = judge_proxy(h, where, l);
+		if (h->proxy_failure == PT_PROXY_UNRESOLVED) {
+			message = news(message, "Could not resolve proxy: ");
+		}
 		break;
 	case PT_HTTP_PROTOCOL:
 		c = pt_subcheck_add(l, k, "connection", PT_CRITICAL, PT_REASON_BAD_RESPONSE,
@@ -182,8 +210,14 @@ static bool judge_connection(const struct pt_config *cfg, const struct pt_http_r
 		c = pt_subcheck_add(l, k, "connection", PT_UNKNOWN, PT_REASON_INTERNAL, "internal error%s",
 		                    where);
 		break;
+	case PT_HTTP_REFUSED:
+		/* A secret would have gone where it may not: the configuration's
+		 * fault, whatever the API does. */
+		c = pt_subcheck_add(l, k, "connection", PT_UNKNOWN, PT_REASON_CONFIG, "request not sent%s",
+		                    where);
+		break;
 	}
-	pt_subcheck_append_server_text(c, ": ", h->message);
+	pt_subcheck_append_server_text(c, ": ", message);
 	return false;
 }
 
@@ -202,15 +236,69 @@ static bool oauth_auth_error(const char *error)
 	return false;
 }
 
+/* A token request that a followed redirect broke: libcurl turned the
+ * POST into a GET (RFC 9110 lets a client do so on 301, 302 and 303),
+ * or the last hop went to another origin, where libcurl sends no client
+ * credentials (and must not: CURLOPT_UNRESTRICTED_AUTH would hand the
+ * secret to whatever host a Location names). The answer that came back
+ * says nothing of the credentials; the way out is a token URL that needs
+ * no redirect. */
+static struct pt_subcheck *judge_broken_redirect(const struct pt_token_result *t, const char *note,
+                                                 struct pt_subchecks *l)
+{
+	const struct pt_http_response *h = &t->http;
+	char where[PT_SUMMARY_TEXT_MAX + 8] = "";
+	const char *what = h->method_changed && h->cross_origin
+	                       ? "turned the POST into a GET and went to another origin, where the "
+	                         "client credentials are not sent"
+	                   : h->method_changed ? "turned the POST into a GET"
+	                                       : "went to another origin, where the client "
+	                                         "credentials are not sent";
+
+	shown(h->final_url, where, sizeof(where));
+	return pt_subcheck_add(l, PT_SUBCHECK_TOKEN, "token", PT_WARNING, PT_REASON_REDIRECT,
+	                       "token endpoint answered HTTP %ld%s after a redirect%s%s that %s: point "
+	                       "--token-url at %s",
+	                       h->status, note, where[0] ? " to " : "", where, what,
+	                       where[0] ? where : "the URL it redirects to");
+}
+
+/* A 404 from an API with two fixed paths: the base URL is wrong. Most
+ * often it is the whole URL of an endpoint, which the plugin would
+ * extend once more. */
+static const char *not_found_hint(const struct pt_config *cfg)
+{
+	static const char *const endpoints[] = {"/system/ping", "/system/status"};
+	size_t n;
+
+	if (!cfg->base_url) {
+		return "(check --api-version, default " PT_DEFAULT_API_VERSION ", and --hostname)";
+	}
+	n = strlen(cfg->base_url);
+	while (n > 0 && cfg->base_url[n - 1] == '/') {
+		n--;
+	}
+	for (size_t i = 0; i < sizeof(endpoints) / sizeof(endpoints[0]); i++) {
+		size_t e = strlen(endpoints[i]);
+
+		if (n >= e && strncasecmp(cfg->base_url + n - e, endpoints[i], e) == 0) {
+			return "(--base-url must end at /distributor: the plugin adds /system/... itself)";
+		}
+	}
+	return "(check --base-url: it ends in /VERSION/distributor, e.g. "
+	       "https://HOST/" PT_DEFAULT_API_VERSION "/distributor)";
+}
+
 /* The token endpoint answered but gave no usable token. */
-static struct pt_subcheck *judge_refusal(const struct pt_token_result *t, bool follow,
-                                         struct pt_subchecks *l)
+static struct pt_subcheck *judge_refusal(const struct pt_config *cfg,
+                                         const struct pt_token_result *t, struct pt_subchecks *l)
 {
 	const enum pt_subcheck_kind k = PT_SUBCHECK_TOKEN;
 	long status = t->http.status;
 	char error[PT_SUMMARY_TEXT_MAX + 8] = "";
 	char note[PT_SUMMARY_TEXT_MAX + 16] = "";
 	char where[PT_SUMMARY_TEXT_MAX + 8] = "";
+	struct pt_subcheck *c;
 
 	if (is_2xx(status) &&
 	    (t->parse == PT_TOKEN_TOO_LARGE || t->http.outcome == PT_HTTP_TOO_LARGE)) {
@@ -218,6 +306,12 @@ static struct pt_subcheck *judge_refusal(const struct pt_token_result *t, bool f
 		                       "token endpoint answered HTTP %ld but the response is over %d "
 		                       "bytes; no token obtained",
 		                       status, PT_MAX_BODY);
+	}
+	if (is_2xx(status) && t->parse == PT_TOKEN_TOO_LONG && t->token.length) {
+		return pt_subcheck_add(l, k, "token", PT_CRITICAL, PT_REASON_BAD_RESPONSE,
+		                       "token endpoint answered HTTP %ld but access_token is %zu "
+		                       "characters, over the limit of %d",
+		                       status, t->token.length, PT_TOKEN_MAX_CHARS);
 	}
 	if (is_2xx(status)) {
 		return pt_subcheck_add(l, k, "token", PT_CRITICAL, PT_REASON_BAD_RESPONSE,
@@ -228,44 +322,175 @@ static struct pt_subcheck *judge_refusal(const struct pt_token_result *t, bool f
 	if (error[0]) {
 		snprintf(note, sizeof(note), " (%s)", error);
 	}
+	if (t->http.redirects > 0 && (t->http.method_changed || t->http.cross_origin)) {
+		return judge_broken_redirect(t, note, l);
+	}
 	if (pt_http_is_auth_failure(status) ||
 	    (status >= 400 && status < 500 && oauth_auth_error(t->error.error))) {
 		return pt_subcheck_add(l, k, "token", PT_CRITICAL, PT_REASON_AUTH,
 		                       "authentication failed: token endpoint answered HTTP %ld%s", status,
 		                       note);
 	}
-	/* An unfollowed redirect: where it points (redacted by http.c). */
+	/* An unfollowed redirect: where it points (redacted by http.c). A
+	 * token request is best not redirected at all (a 301, 302 or 303 would
+	 * turn its POST into a GET), so the advice is the token URL itself. */
 	shown(t->http.location, where, sizeof(where));
-	return pt_subcheck_add(
-	    l, k, "token", pt_state_for_http(status), status_reason(status),
-	    "token endpoint answered HTTP %ld%s%s%s%s", status, where[0] ? " to " : "", where,
-	    status >= 300 && status < 400 && !follow ? " (use --follow-redirects)" : "", note);
+	if (status >= 300 && status < 400) {
+		return pt_subcheck_add(l, k, "token", PT_WARNING, PT_REASON_REDIRECT,
+		                       "token endpoint answered HTTP %ld%s%s%s%s", status,
+		                       where[0] ? " to " : "", where,
+		                       where[0] ? ": point --token-url at it" : "", note);
+	}
+	c = pt_subcheck_add(l, k, "token", pt_state_for_http(status), status_reason(status),
+	                    "token endpoint answered HTTP %ld%s", status, note);
+	if (status == 404) {
+		/* The token URL is the base URL's unless --token-url says. */
+		pt_subcheck_append_server_text(
+		    c, " ", cfg->token_url ? "(check --token-url)" : not_found_hint(cfg));
+	}
+	return c;
 }
 
-/* A remembered refusal is judged as it was, and says when the next
- * token request may go out. */
+static struct pt_subcheck *find_subcheck(struct pt_subchecks *l, enum pt_subcheck_kind kind)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->items[i].kind == kind) {
+			return &l->items[i];
+		}
+	}
+	return NULL;
+}
+
+/* Puts text before a subcheck's own: "remembered refusal from 12 s ago: ...". */
+static void prefix_text(struct pt_subcheck *c, const char *text)
+{
+	size_t n;
+	size_t keep;
+
+	if (!c) {
+		return;
+	}
+	n = strlen(text) < sizeof(c->text) - 1 ? strlen(text) : sizeof(c->text) - 1;
+	keep = strlen(c->text);
+	if (keep > sizeof(c->text) - 1 - n) {
+		keep = sizeof(c->text) - 1 - n; /* the end of the text goes */
+	}
+	memmove(c->text + n, c->text, keep);
+	memcpy(c->text, text, n);
+	c->text[n + keep] = '\0';
+}
+
+/* How a remembered failure ended, in a few words. */
+void pt_judge_failure_words(const struct pt_cache_backoff *b, char *out, size_t len)
+{
+	static const struct {
+		const char *outcome;
+		const char *words;
+	} words[] = {
+	    {"timeout", "no answer in time"},  {"dns", "host not resolved"},
+	    {"connect", "connection failed"},  {"tls", "TLS failure"},
+	    {"protocol", "bad HTTP response"},
+	};
+	char error[80] = "";
+
+	if (b->error[0]) {
+		snprintf(error, sizeof(error), ": %s", b->error);
+	}
+	if (b->status >= 200 && b->status < 300) {
+		snprintf(out, len, "HTTP %ld without a usable token", b->status);
+		return;
+	}
+	if (b->status) {
+		snprintf(out, len, "HTTP %ld%s", b->status, error);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		if (strcmp(b->outcome, words[i].outcome) == 0) {
+			snprintf(out, len, "%s", words[i].words);
+			return;
+		}
+	}
+	snprintf(out, len, "no usable answer");
+}
+
+/* Seconds until the back-off ends: at least 1 (the probe layer caps it
+ * at its own length from now; a second may have passed since). */
+long pt_judge_backoff_left(const struct pt_cache_backoff *b)
+{
+	time_t now = time(NULL);
+	long left = b->until > now ? (long)(b->until - now) : 0;
+
+	return left < 1 ? 1 : left;
+}
+
+/* Which back-off applies, for the first line: "(Retry-After of 60 s)". */
+void pt_judge_backoff_why(const struct pt_cache_backoff *b, char *out, size_t len)
+{
+	long length = (long)(b->until - b->at);
+
+	if (b->retry_after) {
+		snprintf(out, len, "Retry-After of %ld s", length);
+	} else if (b->kind == PT_BACKOFF_REFUSAL || b->status == 429) {
+		snprintf(out, len, "default back-off of %ld s", length);
+	} else {
+		snprintf(out, len, "back-off of %ld s after %d failure%s in a row", length, b->failures,
+		         b->failures == 1 ? "" : "s");
+	}
+}
+
+/* A remembered failure is judged as it was, and the first line says that
+ * it is remembered (the API was not asked), how long ago, and when the
+ * next token request may go out. */
 static void judge_backoff(const struct pt_config *cfg, const struct pt_probe_result *res,
                           struct pt_subchecks *l)
 {
+	const struct pt_cache_backoff *b = &res->backoff;
+	const char *what = b->kind == PT_BACKOFF_REFUSAL ? "refusal" : "failure";
 	time_t now = time(NULL);
-	long ago = res->refused_at < now ? (long)(now - res->refused_at) : 0;
-	long left = res->backoff_until > now ? (long)(res->backoff_until - now) : 0;
+	long ago = b->at < now ? (long)(now - b->at) : 0;
 	struct pt_subcheck *c;
-	char text[96];
+	char head[96];
+	char why[96];
+	char text[160];
 
-	/* The probe caps the back-off at its length from now; so does this,
-	 * should a second have passed since. */
-	if (left < 1) {
-		left = 1;
-	} else if (left > PT_CACHE_BACKOFF_SECONDS) {
-		left = PT_CACHE_BACKOFF_SECONDS;
+	if (b->status) {
+		pt_subcheck_skip(l, PT_SUBCHECK_CONNECTION, "connection",
+		                 "no request sent: a recent %s is remembered", what);
+		c = judge_refusal(cfg, &res->token, l);
+	} else {
+		judge_connection(cfg, &res->token.http, " (token request)", l);
+		c = find_subcheck(l, PT_SUBCHECK_CONNECTION);
+		pt_subcheck_skip(l, PT_SUBCHECK_TOKEN, "token", "the token endpoint did not answer");
 	}
-	pt_subcheck_skip(l, PT_SUBCHECK_CONNECTION, "connection",
-	                 "no request sent: a recent refusal is remembered");
-	c = judge_refusal(&res->token, cfg->follow_redirects, l);
-	snprintf(text, sizeof(text), "refused %ld s ago, back-off: next token request in %ld s", ago,
-	         left);
+	snprintf(head, sizeof(head), "remembered %s from %ld s ago: ", what, ago);
+	prefix_text(c, head);
+	pt_judge_backoff_why(b, why, sizeof(why));
+	snprintf(text, sizeof(text), "next token request in %ld s (%s)", pt_judge_backoff_left(b), why);
 	pt_subcheck_append_server_text(c, "; ", text);
+}
+
+/* A cached token still in use although it is due for renewal, because
+ * renewing it failed: OK (the token works), and the text says so. */
+static void judge_carried(const struct pt_probe_result *res, struct pt_subchecks *l)
+{
+	const struct pt_cache_backoff *b = &res->backoff;
+	time_t now = time(NULL);
+	long valid = res->token_expires > now ? (long)(res->token_expires - now) : 0;
+	char failure[128];
+
+	pt_judge_failure_words(b, failure, sizeof(failure));
+	if (res->renewal_tried) {
+		pt_subcheck_add(l, PT_SUBCHECK_TOKEN, "token", PT_OK, PT_REASON_OK,
+		                "from the cache: renewing it failed (%s); the token is valid for %ld "
+		                "more s",
+		                failure, valid);
+	} else {
+		pt_subcheck_add(l, PT_SUBCHECK_TOKEN, "token", PT_OK, PT_REASON_OK,
+		                "from the cache: renewing it failed %ld s ago (%s), next attempt in %ld "
+		                "s; the token is valid for %ld more s",
+		                b->at < now ? (long)(now - b->at) : 0, failure, pt_judge_backoff_left(b),
+		                valid);
+	}
 }
 
 /* The token subcheck, and the connection one when the token request was
@@ -278,19 +503,31 @@ static const char *judge_token(const struct pt_config *cfg, const struct pt_prob
 
 	if (res->auth == PT_AUTH_BACKOFF) {
 		judge_backoff(cfg, res, l);
-		return "no token (remembered refusal)";
+		return res->backoff.kind == PT_BACKOFF_REFUSAL ? "no token (remembered refusal)"
+		                                               : "no token (remembered failure)";
+	}
+	if (res->holder_busy) {
+		pt_subcheck_add(l, PT_SUBCHECK_CONNECTION, "connection", cfg->timeout_state,
+		                PT_REASON_TIMEOUT,
+		                "timeout: another run's token request has not finished after %.1f s; "
+		                "no second one was sent (token request)",
+		                res->waited);
+		pt_subcheck_skip(l, PT_SUBCHECK_TOKEN, "token", "the token endpoint did not answer");
+		return "no token";
 	}
 	if (res->token_requested && !t->ok) {
 		if (!judge_connection(cfg, &t->http, " (token request)", l)) {
 			pt_subcheck_skip(l, PT_SUBCHECK_TOKEN, "token", "the token endpoint did not answer");
 			return "no token";
 		}
-		judge_refusal(t, cfg->follow_redirects, l);
+		judge_refusal(cfg, t, l);
 		return "no token";
 	}
 	if (res->retried) {
 		pt_subcheck_add(l, PT_SUBCHECK_TOKEN, "token", PT_OK, PT_REASON_OK,
 		                "the cached token was refused (HTTP 401); a new one was requested");
+	} else if (res->auth == PT_AUTH_CACHED && res->carried) {
+		judge_carried(res, l);
 	} else if (res->auth == PT_AUTH_CACHED) {
 		pt_subcheck_add(l, PT_SUBCHECK_TOKEN, "token", PT_OK, PT_REASON_OK, "from the cache");
 	} else {
@@ -338,10 +575,18 @@ static void judge_status(const struct pt_config *cfg, const struct pt_probe_resu
 		                h->t.total);
 		return;
 	}
+	if (res->auth == PT_AUTH_ANONYMOUS && status == 400) {
+		/* Prioticket answers a request without an Authorization header
+		 * with 400, not 401 (its OAuth2 documentation): to a probe sent
+		 * anonymously, this 400 is the 401 below. */
+		pt_subcheck_add(l, k, "http", PT_CRITICAL, PT_REASON_AUTH,
+		                "HTTP 400 with no credentials sent: the API may require them; give "
+		                "--client-id and a secret");
+		return;
+	}
 	if (pt_http_is_auth_failure(status)) {
 		c = pt_subcheck_add(l, k, "http", PT_CRITICAL, PT_REASON_AUTH,
-		                    "authentication failed: HTTP %ld%s", status,
-		                    res->auth == PT_AUTH_ANONYMOUS ? " (no credentials given)" : "");
+		                    "authentication failed: HTTP %ld", status);
 	} else if (status == 429) {
 		c = pt_subcheck_add(l, k, "http", PT_WARNING, PT_REASON_RATE_LIMITED,
 		                    "HTTP 429 rate limited (the API answers)");
@@ -353,6 +598,12 @@ static void judge_status(const struct pt_config *cfg, const struct pt_probe_resu
 		                    "HTTP %ld", status);
 	}
 	pt_subcheck_append_server_text(c, ": ", res->error.error);
+	if (pt_http_is_auth_failure(status) && res->auth == PT_AUTH_ANONYMOUS) {
+		pt_subcheck_append_server_text(c, " ",
+		                               "(no credentials sent: give --client-id and a secret)");
+	} else if (status == 404) {
+		pt_subcheck_append_server_text(c, " ", not_found_hint(cfg));
+	}
 }
 
 static void judge_latency(const struct pt_config *cfg, const struct pt_http_response *h,
@@ -453,13 +704,14 @@ long pt_cert_days_left(const struct pt_http_response *h)
 	return (long)(left >= 0 ? left / 86400 : -((-left + 86399) / 86400));
 }
 
-/* --certificate: the earliest expiry of the chain the server sent. */
+/* --certificate: the earliest expiry of the verified chain, the trust
+ * anchor included (certinfo.c says why). */
 static void judge_certificate(const struct pt_config *cfg, const struct pt_http_response *h,
                               struct pt_subchecks *l)
 {
 	const enum pt_subcheck_kind k = PT_SUBCHECK_CERTIFICATE;
 	char cn[PT_SUMMARY_TEXT_MAX + 8];
-	char which[160];
+	char which[192];
 	long days;
 
 	if (!h->cert_expiry_known) {
@@ -473,8 +725,8 @@ static void judge_certificate(const struct pt_config *cfg, const struct pt_http_
 	}
 	shown(h->cert_subject, cn, sizeof(cn));
 	if (h->cert_index > 0) {
-		snprintf(which, sizeof(which), "CN \"%s\", %d of %d in the chain", cn[0] ? cn : "?",
-		         h->cert_index + 1, h->cert_count);
+		snprintf(which, sizeof(which), "CN \"%s\", %d of %d in the chain%s", cn[0] ? cn : "?",
+		         h->cert_index + 1, h->cert_count, h->cert_anchor ? " (the trust anchor)" : "");
 	} else {
 		snprintf(which, sizeof(which), "CN \"%s\"", cn[0] ? cn : "?");
 	}

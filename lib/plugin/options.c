@@ -8,6 +8,7 @@
 #include "util/redact.h"
 #include "probe/probe.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -108,6 +109,69 @@ static bool add_value(struct pt_expect *e, const char *start, size_t len)
 	return true;
 }
 
+static bool has_value(const struct pt_expect *e, const char *value)
+{
+	for (size_t i = 0; i < e->nvalues; i++) {
+		if (strcmp(e->values[i], value) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void free_expect(struct pt_expect *e)
+{
+	for (size_t i = 0; i < e->nvalues; i++) {
+		free(e->values[i]);
+	}
+	free(e->values);
+	free(e->path);
+	memset(e, 0, sizeof(*e));
+}
+
+/* Each --expect-json must hold, so a second one for a path already
+ * expected narrows that expectation to the values both accept: one
+ * subcheck and one series per path (of two json:status series,
+ * node_exporter 1.5 serves the first and drops the second, however bad
+ * its state). Expectations with no value in common can never all hold;
+ * that is a mistake in the configuration (usually one meant "either",
+ * which is PATH=A,B), refused before any request rather than reported as
+ * the API's fault on every run. Only the new argument is echoed: the
+ * earlier one may come from an ini file. */
+static bool merge_expect(const char *arg, struct pt_config *cfg, struct pt_buf *err)
+{
+	struct pt_expect *e = &cfg->expects[cfg->nexpects - 1];
+	struct pt_expect *first = NULL;
+	size_t kept = 0;
+
+	for (size_t i = 0; i + 1 < cfg->nexpects && !first; i++) {
+		if (strcmp(cfg->expects[i].path, e->path) == 0) {
+			first = &cfg->expects[i];
+		}
+	}
+	if (!first) {
+		return true;
+	}
+	for (size_t i = 0; i < first->nvalues; i++) {
+		if (has_value(e, first->values[i])) {
+			first->values[kept++] = first->values[i];
+		} else {
+			free(first->values[i]);
+		}
+	}
+	first->nvalues = kept;
+	free_expect(e);
+	cfg->nexpects--;
+	if (kept == 0) {
+		pt_buf_puts(err, "--expect-json: an earlier --expect-json for the same path shares no "
+		                 "value with this one, so no answer can meet both; give every accepted "
+		                 "value in one --expect-json, separated by commas: ");
+		echo(err, arg);
+		return false;
+	}
+	return true;
+}
+
 /* PATH=VALUE[,VALUE...]; the path in the probe layer's path syntax, so
  * that a bad one is a bad argument, not a failed check. */
 static bool parse_expect(const char *s, struct pt_config *cfg, struct pt_buf *err)
@@ -149,18 +213,21 @@ static bool parse_expect(const char *s, struct pt_config *cfg, struct pt_buf *er
 		}
 		v += n + 1;
 	}
-	return true;
+	return merge_expect(s, cfg, err);
 }
 
-static bool take_secret_file(const char *path, char **slot, struct pt_buf *err)
+static bool take_secret_file(const char *path, char **slot, struct pt_secret_source *from,
+                             struct pt_buf *err)
 {
 	char *s = NULL;
 
-	if (!pt_secret_read_file(path, &s, err)) {
+	if (!pt_secret_read_file_origins(path, &s, &from->origins, err)) {
 		return false;
 	}
 	pt_secret_free(*slot);
 	*slot = s;
+	from->kind = PT_SECRET_FILE;
+	from->where = path;
 	return true;
 }
 
@@ -204,8 +271,10 @@ static bool bad(struct pt_buf *err, const char *opt, const char *why, const char
 	return false;
 }
 
-/* Handles one option; false with a reason in err. */
-static bool apply(int c, const char *arg, struct pt_config *cfg, struct pt_buf *err)
+/* Handles one option; false with a reason in err. origin says where in
+ * an ini file the option came from, NULL for the command line. */
+static bool apply(int c, const char *arg, const char *origin, struct pt_config *cfg,
+                  struct pt_buf *err)
 {
 	const char *why = NULL;
 
@@ -267,10 +336,13 @@ static bool apply(int c, const char *arg, struct pt_config *cfg, struct pt_buf *
 		return (pt_value_printable(arg, 256, false) && !strchr(arg, ':')) ||
 		       bad(err, "client-id", "not a client id (printable, no ':')", arg);
 	case OPT_CLIENT_SECRET_FILE:
-		return take_secret_file(arg, &cfg->client_secret, err);
+		return take_secret_file(arg, &cfg->client_secret, &cfg->client_secret_from, err);
 	case OPT_CLIENT_SECRET:
 		pt_secret_free(cfg->client_secret);
 		cfg->client_secret = strdup(arg);
+		memset(&cfg->client_secret_from, 0, sizeof(cfg->client_secret_from));
+		cfg->client_secret_from.kind = origin ? PT_SECRET_INI : PT_SECRET_COMMAND_LINE;
+		cfg->client_secret_from.where = origin;
 		return cfg->client_secret || bad(err, "client-secret", "out of memory", NULL);
 	case OPT_SCOPE:
 		cfg->scope = arg;
@@ -288,7 +360,7 @@ static bool apply(int c, const char *arg, struct pt_config *cfg, struct pt_buf *
 		cfg->token_body_form = strcmp(arg, "form") == 0;
 		return true;
 	case OPT_API_KEY_FILE:
-		return take_secret_file(arg, &cfg->api_key, err);
+		return take_secret_file(arg, &cfg->api_key, &cfg->api_key_from, err);
 	case OPT_TOKEN_CACHE:
 		cfg->token_cache_dir = arg;
 		return (arg[0] == '/' && pt_value_printable(arg, 1024, true)) ||
@@ -353,6 +425,18 @@ static bool check_proxy_environment(const struct pt_config *cfg, struct pt_buf *
 	return true;
 }
 
+static bool from_environment(const char *name, char **slot, struct pt_secret_source *from,
+                             struct pt_buf *err)
+{
+	if (!pt_secret_from_env(name, slot, err)) {
+		return false;
+	}
+	memset(from, 0, sizeof(*from));
+	from->kind = PT_SECRET_ENVIRONMENT;
+	from->where = name;
+	return true;
+}
+
 /* Credentials the command line did not give come from the environment. */
 static bool apply_environment(struct pt_config *cfg, struct pt_buf *err)
 {
@@ -371,10 +455,13 @@ static bool apply_environment(struct pt_config *cfg, struct pt_buf *err)
 	/* A secret in the environment without any client id is not for us
 	 * (a shared environment): the probe then goes out anonymously. */
 	if (cfg->client_id && !cfg->client_secret &&
-	    !pt_secret_from_env("PRIOTICKET_CLIENT_SECRET", &cfg->client_secret, err) && err->len) {
+	    !from_environment("PRIOTICKET_CLIENT_SECRET", &cfg->client_secret, &cfg->client_secret_from,
+	                      err) &&
+	    err->len) {
 		return false;
 	}
-	if (!cfg->api_key && !pt_secret_from_env("PRIOTICKET_API_KEY", &cfg->api_key, err) &&
+	if (!cfg->api_key &&
+	    !from_environment("PRIOTICKET_API_KEY", &cfg->api_key, &cfg->api_key_from, err) &&
 	    err->len) {
 		return false;
 	}
@@ -448,6 +535,118 @@ static const char *long_name(int c)
 	return "?";
 }
 
+/* Optimal string alignment distance between a[0..n) (compared without
+ * case) and an option name b: insertions, deletions, substitutions and
+ * swaps of two neighbours, the typos of a hand on a keyboard. Returns 3
+ * for anything above 2, the most a suggestion may be away. */
+static size_t typo_distance(const char *a, size_t n, const char *b)
+{
+	size_t m = strlen(b);
+	size_t rows[3][32];
+
+	if (m >= sizeof(rows[0]) / sizeof(rows[0][0]) || n > m + 2 || m > n + 2) {
+		return 3;
+	}
+	for (size_t j = 0; j <= m; j++) {
+		rows[0][j] = j;
+	}
+	for (size_t i = 1; i <= n; i++) {
+		size_t *cur = rows[i % 3];
+		const size_t *prev = rows[(i - 1) % 3];
+		const size_t *prev2 = rows[(i + 1) % 3];
+		char c = (char)tolower((unsigned char)a[i - 1]);
+
+		cur[0] = i;
+		for (size_t j = 1; j <= m; j++) {
+			size_t v = prev[j - 1] + (c != b[j - 1]);
+
+			if (prev[j] + 1 < v) {
+				v = prev[j] + 1;
+			}
+			if (cur[j - 1] + 1 < v) {
+				v = cur[j - 1] + 1;
+			}
+			if (i > 1 && j > 1 && c == b[j - 2] && tolower((unsigned char)a[i - 2]) == b[j - 1] &&
+			    prev2[j - 2] + 1 < v) {
+				v = prev2[j - 2] + 1;
+			}
+			cur[j] = v;
+		}
+	}
+	return rows[n % 3][m] > 2 ? 3 : rows[n % 3][m];
+}
+
+/* getopt's optopt as a letter that can be shown: glibc keeps it as a
+ * (signed) char of argv. */
+static bool short_option(int c)
+{
+	return c > ' ' && c < 0x7f && c != ':';
+}
+
+/* Why getopt refused an argument, as "is not known; did you mean
+ * --warning?". Only the name before a '=' is looked at, and only option
+ * names of the table are written: the caller decides whether the
+ * argument itself may be echoed. */
+static void refusal(const char *arg, struct pt_buf *err)
+{
+	size_t best = 3;
+	size_t n;
+	int prefixes = 0;
+	bool said = false;
+
+	if (strncmp(arg, "--", 2) != 0 || !arg[2]) {
+		const char *spec = short_option(optopt) ? strchr(short_options, optopt) : NULL;
+
+		pt_buf_puts(err, spec && spec[1] == ':' ? "needs a value" : "is not known");
+		return;
+	}
+	arg += 2;
+	n = strcspn(arg, "=");
+	if (n == 0) {
+		pt_buf_puts(err, "is not known");
+		return;
+	}
+	for (const struct option *o = long_options; o->name; o++) {
+		if (strlen(o->name) == n && strncmp(arg, o->name, n) == 0) {
+			pt_buf_puts(err, o->has_arg == no_argument ? "takes no value" : "needs a value");
+			return;
+		}
+		prefixes += strncmp(arg, o->name, n) == 0;
+	}
+	if (prefixes > 1) {
+		const char *sep = " (";
+
+		pt_buf_puts(err, "is ambiguous");
+		for (const struct option *o = long_options; o->name; o++) {
+			if (strncmp(arg, o->name, n) == 0) {
+				pt_buf_printf(err, "%s--%s", sep, o->name);
+				sep = ", ";
+			}
+		}
+		pt_buf_puts(err, ")");
+		return;
+	}
+	pt_buf_puts(err, "is not known");
+	for (const struct option *o = long_options; o->name; o++) {
+		size_t d = typo_distance(arg, n, o->name);
+
+		/* Two edits in a short name make another word. */
+		if (d < best && d * 2 < strlen(o->name)) {
+			best = d;
+		}
+	}
+	/* Every option that near, in table order ("--proxy or --noproxy"). */
+	for (const struct option *o = long_options; o->name && best < 3; o++) {
+		if (typo_distance(arg, n, o->name) == best && best * 2 < strlen(o->name)) {
+			pt_buf_printf(err, "%s--%s", said ? " or " : "; did you mean ", o->name);
+			said = true;
+		}
+	}
+	if (said) {
+		pt_buf_puts(err, "?");
+	}
+}
+
 /* An option from an ini file failed: say which option, why, and where it
  * came from, but not its value (the file may be someone else's, the
  * section written for another plugin). `said` is what apply() wrote; its
@@ -514,19 +713,25 @@ static enum pt_options_result parse(int argc, char **argv, const struct origins 
 			const char *origin = origin_of(from, arg);
 
 			if (origin) {
-				pt_buf_printf(err,
-				              "the option from %s is not known or needs a value "
-				              "(see --help; the value is not shown)",
-				              origin);
+				pt_buf_printf(err, "the option from %s ", origin);
+				refusal(arg, err);
+				pt_buf_puts(err, " (see --help; the value is not shown)");
 				return PT_OPTIONS_ERROR;
 			}
 			pt_buf_puts(err, "option ");
-			echo(err, arg);
-			pt_buf_puts(err, " is not known or needs a value (see --help)");
+			if (strncmp(arg, "--", 2) != 0 && short_option(optopt)) {
+				/* Of a cluster such as -vk, the letter refused. */
+				pt_buf_printf(err, "'-%c'", optopt);
+			} else {
+				echo(err, arg);
+			}
+			pt_buf_puts(err, " ");
+			refusal(arg, err);
+			pt_buf_puts(err, " (see --help)");
 			return PT_OPTIONS_ERROR;
 		} else if (origin_of(from, optarg)) {
 			struct pt_buf said = {0};
-			bool ok = apply(c, optarg, cfg, &said);
+			bool ok = apply(c, optarg, origin_of(from, optarg), cfg, &said);
 
 			if (!ok) {
 				hidden_failure(c, optarg, origin_of(from, optarg), &said, err);
@@ -535,7 +740,7 @@ static enum pt_options_result parse(int argc, char **argv, const struct origins 
 			if (!ok) {
 				return PT_OPTIONS_ERROR;
 			}
-		} else if (!apply(c, optarg, cfg, err)) {
+		} else if (!apply(c, optarg, NULL, cfg, err)) {
 			return PT_OPTIONS_ERROR;
 		}
 	}

@@ -141,23 +141,32 @@ static void request(struct pt_buf *out, const struct pt_facts *f)
 	pt_buf_puts(out, "}");
 }
 
-static void details(struct pt_buf *out, const struct pt_buf *d)
+/* The lines of d as array items, after those already written. */
+static void lines(struct pt_buf *out, const struct pt_buf *d, bool *first)
 {
 	const char *p = pt_buf_str(d);
-	bool first = true;
 
-	pt_buf_puts(out, "[");
 	while (*p) {
 		size_t n = strcspn(p, "\n");
 
-		pt_buf_puts(out, first ? "" : ",");
+		pt_buf_puts(out, *first ? "" : ",");
 		strn(out, p, n);
-		first = false;
+		*first = false;
 		p += n;
 		if (*p == '\n') {
 			p++;
 		}
 	}
+}
+
+/* The notices first, as the Nagios output shows them. */
+static void details(struct pt_buf *out, const struct pt_report *r)
+{
+	bool first = true;
+
+	pt_buf_puts(out, "[");
+	lines(out, &r->notices, &first);
+	lines(out, &r->details, &first);
 	pt_buf_puts(out, "]");
 }
 
@@ -168,6 +177,8 @@ void pt_output_json(const struct pt_output_target *t, const struct pt_report *r,
 	pt_buf_printf(out, "%d", PT_JSON_SCHEMA_VERSION);
 	key(out, false, "plugin");
 	str(out, pt_endpoint_info(t->endpoint)->program);
+	key(out, false, "plugin_version");
+	str(out, PACKAGE_VERSION);
 	key(out, false, "environment");
 	str_or_null(out, t->environment);
 	key(out, false, "state");
@@ -187,6 +198,6 @@ void pt_output_json(const struct pt_output_target *t, const struct pt_report *r,
 	key(out, false, "token_source");
 	str_or_null(out, r->facts.token_source);
 	key(out, false, "details");
-	details(out, &r->details);
+	details(out, r);
 	pt_buf_puts(out, "}\n");
 }

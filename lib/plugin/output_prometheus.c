@@ -1,10 +1,12 @@
 /* The Prometheus text exposition format (version 0.0.4), as
  * node_exporter's textfile collector and Sensu's prometheus_text read it.
  * Every series carries the endpoint and environment labels; metric names
- * start with prioticket_ (doc/output.md, "Prometheus output"). */
+ * start with prioticket_ (doc/output.md, "Prometheus output"). The first
+ * line is a comment with the Nagios format's first line, without perfdata. */
 #include "config.h"
 
 #include "output.h"
+#include "cli.h"
 #include "util/number.h"
 
 #include <stdio.h>
@@ -106,6 +108,12 @@ void pt_output_prometheus(const struct pt_output_target *t, const struct pt_repo
 	const struct series s = {out, t};
 	const struct pt_facts *f = &r->facts;
 
+	/* A comment line is the format's only place for text, and the one
+	 * that says what is wrong (a bad argument above all): the Nagios
+	 * first line without its perfdata. */
+	pt_buf_puts(out, "# ");
+	pt_cli_prefix(out, t->endpoint, r->state);
+	pt_buf_printf(out, "%s\n", pt_buf_str(&r->summary));
 	family(&s, "prioticket_probe_success", "1 when the check's state is OK, else 0.");
 	sample(&s, "prioticket_probe_success", NULL, NULL, r->state == PT_OK ? 1 : 0, 0);
 	family(&s, "prioticket_state",
@@ -119,7 +127,7 @@ void pt_output_prometheus(const struct pt_output_target *t, const struct pt_repo
 	}
 	if (f->cert_known) {
 		family(&s, "prioticket_certificate_expiry_timestamp_seconds",
-		       "Unix time when the earliest-expiring certificate of the server's chain expires.");
+		       "Unix time when the earliest-expiring certificate of the verified chain expires.");
 		sample(&s, "prioticket_certificate_expiry_timestamp_seconds", NULL, NULL,
 		       (double)f->cert_expiry, 0);
 	}

@@ -145,3 +145,50 @@ bool pt_range_perfdata(const struct pt_range *r, char *out, size_t outlen)
 	n = snprintf(out, outlen, "%s%s:%s", r->alert_inside ? "@" : "", start, end);
 	return n >= 0 && (size_t)n < outlen;
 }
+
+/* Both ranges alert on unions of intervals whose ends are among their
+ * start and end points: the answer is the same everywhere between two
+ * neighbouring points, so the points themselves, the middles between
+ * them and one value beyond the last are enough to look at. */
+bool pt_range_covers(const struct pt_range *outer, const struct pt_range *inner)
+{
+	double p[5] = {0};
+	size_t n = 1;
+
+	if (!outer->set || !inner->set) {
+		return false;
+	}
+	if (!outer->start_infinite) {
+		p[n++] = outer->start;
+	}
+	if (!outer->end_infinite) {
+		p[n++] = outer->end;
+	}
+	if (!inner->start_infinite) {
+		p[n++] = inner->start;
+	}
+	if (!inner->end_infinite) {
+		p[n++] = inner->end;
+	}
+	/* Insertion sort of at most five. */
+	for (size_t i = 1; i < n; i++) {
+		for (size_t j = i; j > 0 && p[j - 1] > p[j]; j--) {
+			double t = p[j];
+
+			p[j] = p[j - 1];
+			p[j - 1] = t;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		double beyond = i + 1 < n ? (p[i] + p[i + 1]) / 2 : p[i] + 1;
+
+		if (p[i] < 0) {
+			continue;
+		}
+		if ((pt_range_alert(inner, p[i]) && !pt_range_alert(outer, p[i])) ||
+		    (pt_range_alert(inner, beyond) && !pt_range_alert(outer, beyond))) {
+			return false;
+		}
+	}
+	return true;
+}

@@ -29,4 +29,9 @@ bool pt_range_alert(const struct pt_range *r, double value);
  * "" when unset. Returns false if it did not fit. */
 bool pt_range_perfdata(const struct pt_range *r, char *out, size_t outlen);
 
+/* True when both ranges are set and every value >= 0 that inner alerts
+ * on, outer alerts on too: with -c as outer and -w as inner, WARNING can
+ * never be the outcome (critical is checked first). */
+bool pt_range_covers(const struct pt_range *outer, const struct pt_range *inner);
+
 #endif

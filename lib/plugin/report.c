@@ -32,16 +32,31 @@ void pt_report_perf(struct pt_report *r, const struct pt_perf *p)
 	}
 }
 
-void pt_report_line(struct pt_report *r, const char *fmt, ...)
+static void add_line(struct pt_buf *to, const char *fmt, va_list ap)
 {
 	char text[1024];
+
+	vsnprintf(text, sizeof(text), fmt, ap);
+	pt_sanitize_append(to, text, strlen(text), sizeof(text));
+	pt_buf_puts(to, "\n");
+}
+
+void pt_report_notice(struct pt_report *r, const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	add_line(&r->notices, fmt, ap);
 	va_end(ap);
-	pt_sanitize_append(&r->details, text, strlen(text), sizeof(text));
-	pt_buf_puts(&r->details, "\n");
+}
+
+void pt_report_line(struct pt_report *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_line(&r->details, fmt, ap);
+	va_end(ap);
 }
 
 void pt_report_server_line(struct pt_report *r, const char *label, const char *text, size_t len)
@@ -60,6 +75,7 @@ void pt_report_free(struct pt_report *r)
 {
 	pt_buf_free(&r->summary);
 	pt_buf_free(&r->perf);
+	pt_buf_free(&r->notices);
 	pt_buf_free(&r->details);
 	pt_buf_free(&r->facts.url);
 }

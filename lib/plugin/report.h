@@ -49,6 +49,7 @@ struct pt_report {
 	struct pt_buf perf;
 	struct pt_perf_text items[PT_PERF_MAX];
 	size_t nitems;
+	struct pt_buf notices; /* long output before the subchecks (pt_report_notice) */
 	struct pt_buf details; /* long output after the subchecks, one item per line */
 	struct pt_facts facts;
 };
@@ -61,6 +62,12 @@ void pt_report_finish(struct pt_report *r);
 
 /* One perfdata item, in both forms. */
 void pt_report_perf(struct pt_report *r, const struct pt_perf *p);
+/* A detail line that must not be overlooked although it changes no
+ * state: the Nagios output shows it first, right after line 1 (every
+ * engine keeps and shows the long output; line 1 stays the summary of
+ * the subchecks); the JSON output puts it first in details[]. */
+void pt_report_notice(struct pt_report *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* One long-output line. */
 void pt_report_line(struct pt_report *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

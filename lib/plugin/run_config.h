@@ -4,6 +4,7 @@
 #define PT_RUN_CONFIG_H
 
 #include "range.h"
+#include "secret.h"
 #include "state.h"
 
 #include <stdbool.h>
@@ -29,6 +30,22 @@ struct pt_expect {
 	char *path;
 	char **values;
 	size_t nvalues;
+};
+
+/* Where a secret came from, which decides where it may be sent
+ * (binding.h). The zero value is a bound one: a secret whose source was
+ * not recorded stays bound. */
+enum pt_secret_kind {
+	PT_SECRET_FILE,         /* --client-secret-file, --api-key-file */
+	PT_SECRET_ENVIRONMENT,  /* PRIOTICKET_CLIENT_SECRET, PRIOTICKET_API_KEY */
+	PT_SECRET_INI,          /* client-secret = in an --extra-opts file */
+	PT_SECRET_COMMAND_LINE, /* --client-secret: who wrote the command line wrote it */
+};
+
+struct pt_secret_source {
+	enum pt_secret_kind kind;
+	const char *where;                /* the file, the variable, where in the ini file */
+	struct pt_secret_origins origins; /* named by the secret file */
 };
 
 struct pt_config {
@@ -63,6 +80,8 @@ struct pt_config {
 	bool allow_http_token_url; /* a plain http:// token URL beside an https:// probe */
 	bool token_body_form;      /* --token-body=form */
 	char *api_key;
+	struct pt_secret_source client_secret_from;
+	struct pt_secret_source api_key_from;
 	const char *token_cache_dir;
 	bool no_token_cache;
 

@@ -106,10 +106,6 @@ bool pt_sanitize_append(struct pt_buf *out, const char *src, size_t len, size_t 
 		} else {
 			if (n == 1 && s[i] == '|') {
 				c = "/";
-			} else if (n == 1 && s[i] == '=') {
-				/* Sensu reads every "label=number" after the '|',
-				 * long output included, as a metric. */
-				c = ":";
 			}
 			i += n;
 		}

@@ -9,10 +9,11 @@
 
 /* Appends at most `max` bytes derived from src[0..len): control
  * characters (line breaks, tabs, NUL, DEL) become one space per run,
- * '|' becomes '/' and '=' becomes ':' (so that no
- * text can pass for perfdata, even to parsers that read past the first
- * line), invalid UTF-8 sequences become '?', leading and
- * trailing spaces are dropped, and text cut at `max` ends in "...".
+ * '|' becomes '/' (no text can end the text part early), invalid UTF-8
+ * sequences become '?', leading and trailing spaces are dropped, and
+ * text cut at `max` ends in "...". Everything else, '=' included, is
+ * kept: a URL or a hint must read exactly as typed. What Sensu needs
+ * of the text after the '|' is the Nagios writer's (output_nagios.c).
  * Returns false on allocation failure. */
 bool pt_sanitize_append(struct pt_buf *out, const char *src, size_t len, size_t max);
 

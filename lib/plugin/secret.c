@@ -4,13 +4,17 @@
 #include "config.h"
 
 #include "secret.h"
+#include "option_values.h"
 #include "sanitize.h"
 #include "util/file.h"
 #include "util/limits.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -102,7 +106,143 @@ static bool take_content(const char *path, char *buf, size_t len, char **out, st
 	return true;
 }
 
-bool pt_secret_read_file(const char *path, char **out, struct pt_buf *err)
+/* "origin: https://HOST[:PORT][/]" -> "https://host:port" in out. (Not
+ * "origin=": the output turns '=' into ':', and the hint that names the
+ * line must be one to copy.) */
+static bool origin_line(const char *s, size_t n, char *out, size_t len)
+{
+	static const char key[] = "origin:";
+	static const char scheme[] = "https://";
+	const char *end = s + n;
+	const char *host;
+	const char *port = NULL;
+	char name[256];
+	char digits[8] = "443";
+	long number;
+	size_t hlen;
+	int w;
+
+	if (n < sizeof(key) - 1 || strncasecmp(s, key, sizeof(key) - 1) != 0) {
+		return false;
+	}
+	host = s + sizeof(key) - 1;
+	while (host < end && (*host == ' ' || *host == '\t')) {
+		host++;
+	}
+	if ((size_t)(end - host) < sizeof(scheme) - 1 ||
+	    strncasecmp(host, scheme, sizeof(scheme) - 1) != 0) {
+		return false;
+	}
+	host += sizeof(scheme) - 1;
+	if (end > host && end[-1] == '/') {
+		end--;
+	}
+	if (host < end && host[0] == '[') {
+		const char *close = memchr(host, ']', (size_t)(end - host));
+
+		if (!close || (close + 1 < end && close[1] != ':')) {
+			return false;
+		}
+		hlen = (size_t)(close + 1 - host);
+	} else {
+		const char *colon = memchr(host, ':', (size_t)(end - host));
+
+		hlen = colon ? (size_t)(colon - host) : (size_t)(end - host);
+	}
+	if (host + hlen < end) {
+		port = host + hlen + 1;
+	}
+	if (hlen == 0 || hlen >= sizeof(name) ||
+	    (port && ((size_t)(end - port) >= sizeof(digits) || end == port))) {
+		return false;
+	}
+	memcpy(name, host, hlen);
+	name[hlen] = '\0';
+	if (port) {
+		memcpy(digits, port, (size_t)(end - port));
+		digits[end - port] = '\0';
+	}
+	if (!pt_value_host(name) || !pt_value_long(digits, 1, 65535, &number)) {
+		return false;
+	}
+	for (char *c = name; *c; c++) {
+		*c = (char)tolower((unsigned char)*c);
+	}
+	w = snprintf(out, len, "https://%s:%ld", name, number);
+	return w > 0 && (size_t)w < len;
+}
+
+/* The lines after the secret's: each names an origin. */
+static bool take_origins(const char *path, const char *p, size_t len,
+                         struct pt_secret_origins *origins, struct pt_buf *err)
+{
+	unsigned line = 1;
+
+	while (len > 0) {
+		size_t n = 0;
+
+		while (n < len && p[n] != '\n') {
+			n++;
+		}
+		line++;
+		if (origins->n >= PT_SECRET_ORIGINS_MAX) {
+			file_error(err, path, "names more than " PT_SECRET_ORIGINS_MAX_TEXT " origins");
+			return false;
+		}
+		if (!origin_line(p, n > 0 && p[n - 1] == '\r' ? n - 1 : n, origins->origin[origins->n],
+		                 sizeof(origins->origin[0]))) {
+			file_error(err, path, "");
+			pt_buf_printf(err, "line %u is not origin: https://HOST[:PORT]", line);
+			return false;
+		}
+		origins->n++;
+		p += n < len ? n + 1 : n;
+		len -= n < len ? n + 1 : n;
+	}
+	return true;
+}
+
+/* Whoever can write a file that names origins could add one without
+ * knowing the secret: such a file must be protected like an ini file. */
+static bool origins_protected(int fd, const char *path, struct pt_buf *err)
+{
+	char why[768];
+
+	if (pt_file_protected(fd, path, why, sizeof(why))) {
+		return true;
+	}
+	file_error(err, path, "names origins, but ");
+	pt_sanitize_append(err, why, strlen(why), sizeof(why));
+	pt_buf_puts(err, "; a secret file with origin lines must, like every directory above "
+	                 "it, belong to root or this user and be writable by no one else");
+	return false;
+}
+
+/* The secret is the first line, the rest names where it may go; the
+ * whole file, origin lines included, is at most PT_SECRET_MAX bytes. */
+static bool take_with_origins(int fd, const char *path, char *buf, size_t len, char **out,
+                              struct pt_secret_origins *origins, struct pt_buf *err)
+{
+	const char *nl = memchr(buf, '\n', len);
+	size_t first = nl ? (size_t)(nl - buf) + 1 : len;
+
+	if (len > PT_SECRET_MAX || first == len) {
+		return take_content(path, buf, len, out, err);
+	}
+	if (!take_content(path, buf, first, out, err)) {
+		return false;
+	}
+	if (take_origins(path, buf + first, len - first, origins, err) &&
+	    origins_protected(fd, path, err)) {
+		return true;
+	}
+	pt_secret_free(*out);
+	*out = NULL;
+	return false;
+}
+
+static bool read_file(const char *path, char **out, struct pt_secret_origins *origins,
+                      struct pt_buf *err)
 {
 	/* One byte more than allowed tells an over-size file apart. */
 	char buf[PT_SECRET_MAX + 1];
@@ -141,11 +281,24 @@ bool pt_secret_read_file(const char *path, char **out, struct pt_buf *err)
 		file_error(err, path, "cannot be read: ");
 		pt_buf_puts(err, strerror(e));
 	} else {
-		ok = take_content(path, buf, len, out, err);
+		ok = origins ? take_with_origins(fd, path, buf, len, out, origins, err)
+		             : take_content(path, buf, len, out, err);
 	}
 	close(fd);
 	pt_wipe(buf, sizeof(buf));
 	return ok;
+}
+
+bool pt_secret_read_file(const char *path, char **out, struct pt_buf *err)
+{
+	return read_file(path, out, NULL, err);
+}
+
+bool pt_secret_read_file_origins(const char *path, char **out, struct pt_secret_origins *origins,
+                                 struct pt_buf *err)
+{
+	origins->n = 0;
+	return read_file(path, out, origins, err);
 }
 
 bool pt_secret_from_env(const char *name, char **out, struct pt_buf *err)

@@ -4,6 +4,7 @@
 #define PT_SECRET_H
 
 #include "util/buf.h"
+#include "util/limits.h"
 
 #include <stdbool.h>
 
@@ -16,6 +17,24 @@
  * returns false with a one-line reason in err that names the file but
  * never its content. */
 bool pt_secret_read_file(const char *path, char **out, struct pt_buf *err);
+
+/* The origins a secret file names, each "https://host:port" (the host in
+ * lower case, the port always written). */
+struct pt_secret_origins {
+	size_t n;
+	char origin[PT_SECRET_ORIGINS_MAX][PT_ORIGIN_MAX];
+};
+
+/* pt_secret_read_file, where the lines after the secret's may each name
+ * an origin the secret may be sent to, besides the Prioticket hosts and
+ * loopback: "origin: https://HOST[:PORT]" (a DNS name, an IPv4 address
+ * or an IPv6 address in brackets; port 443 when none is written), at
+ * most PT_SECRET_ORIGINS_MAX, into *origins. Whoever can write the file
+ * could name an origin without knowing the secret: a file that names
+ * one is read only when pt_file_protected() says it is. Any other line
+ * is refused by its number, never quoted. */
+bool pt_secret_read_file_origins(const char *path, char **out, struct pt_secret_origins *origins,
+                                 struct pt_buf *err);
 
 /* Takes a copy of an environment variable's value if set and non-empty
  * (false, *out NULL otherwise). Control characters are refused with a

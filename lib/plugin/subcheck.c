@@ -19,6 +19,44 @@ static void set_text(char *dst, size_t size, const char *src)
 	pt_buf_free(&b);
 }
 
+static bool name_taken(const struct pt_subchecks *l, const struct pt_subcheck *c)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (&l->items[i] != c && strcmp(l->items[i].name, c->name) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Names are unique in every output format: of two identical series,
+ * node_exporter's textfile collector serves only the first, and JSON
+ * readers key subchecks by name. options.c merges --expect-json options
+ * for the same path; names that still meet (two long paths cut to the
+ * same length, or made equal by the sanitiser) are numbered "#2", "#3",
+ * in the order added, the base cut to make room. */
+static void make_unique(const struct pt_subchecks *l, struct pt_subcheck *c)
+{
+	char base[PT_SUBCHECK_NAME_MAX];
+
+	snprintf(base, sizeof(base), "%s", c->name);
+	for (size_t n = 2; name_taken(l, c) && n <= PT_SUBCHECK_MAX; n++) {
+		char suffix[24];
+		size_t keep;
+
+		snprintf(suffix, sizeof(suffix), "#%zu", n);
+		keep = strlen(base);
+		if (keep > sizeof(c->name) - 1 - strlen(suffix)) {
+			keep = sizeof(c->name) - 1 - strlen(suffix);
+			/* Not inside a UTF-8 sequence. */
+			while (keep > 0 && ((unsigned char)base[keep] & 0xC0) == 0x80) {
+				keep--;
+			}
+		}
+		snprintf(c->name, sizeof(c->name), "%.*s%s", (int)keep, base, suffix);
+	}
+}
+
 /* A slot at the end of the kind's run, so that the list stays in
  * importance order and subchecks of one kind in the order added. */
 static struct pt_subcheck *insert(struct pt_subchecks *l, enum pt_subcheck_kind kind,
@@ -39,6 +77,7 @@ static struct pt_subcheck *insert(struct pt_subchecks *l, enum pt_subcheck_kind 
 	memset(c, 0, sizeof(*c));
 	c->kind = kind;
 	set_text(c->name, sizeof(c->name), name);
+	make_unique(l, c);
 	return c;
 }
 

@@ -29,6 +29,16 @@ static const char *environment_host(const char *environment)
 	return NULL;
 }
 
+void pt_target_prioticket_hosts(const char **out, size_t n)
+{
+	size_t i = 0;
+
+	for (; i < sizeof(environments) / sizeof(environments[0]) && i + 1 < n; i++) {
+		out[i] = environments[i].host;
+	}
+	out[i] = NULL;
+}
+
 bool pt_target_environment_known(const char *environment)
 {
 	return environment_host(environment) != NULL;
@@ -190,10 +200,9 @@ bool pt_target_build(const struct pt_config *cfg, struct pt_target *t)
 		} else {
 			pt_buf_printf(&plain, "%s/oauth2/token", pt_buf_str(&t->base));
 		}
-		ok =
-		    with_key(&t->token, pt_buf_str(&plain),
-		             same_origin(pt_buf_str(&plain), pt_buf_str(&t->base)) ? cfg->api_key : NULL) &&
-		    shown(&t->token_shown, &plain);
+		t->token_key = cfg->api_key && same_origin(pt_buf_str(&plain), pt_buf_str(&t->base));
+		ok = with_key(&t->token, pt_buf_str(&plain), t->token_key ? cfg->api_key : NULL) &&
+		     shown(&t->token_shown, &plain);
 		pt_buf_wipe(&plain);
 	}
 	return ok && !t->base.failed && !t->shown.failed && !t->token_shown.failed;

@@ -20,6 +20,7 @@ enum pt_http_outcome {
 	PT_HTTP_TOO_LARGE, /* the body went over the bound; status is known */
 	PT_HTTP_PROTOCOL,  /* empty reply, cut short, undecodable, ... */
 	PT_HTTP_INTERNAL,  /* could not set the request up */
+	PT_HTTP_REFUSED,   /* not sent: the connection breaks the request's binding */
 };
 
 /* Why PT_HTTP_PROXY. */
@@ -51,7 +52,7 @@ struct pt_tls_options {
 	const char *ca_file;
 	const char *ca_path;
 	bool insecure;
-	bool want_cert_expiry; /* fill cert_expiry from the whole chain */
+	bool want_cert_expiry; /* fill cert_expiry from the verified chain */
 };
 
 struct pt_net_options {
@@ -78,19 +79,25 @@ struct pt_http_request {
 	const struct pt_net_options *net;
 	double deadline;      /* pt_now() value after which the request is abandoned */
 	struct pt_buf *trace; /* when set, headers sent and received, secrets redacted */
+	/* It carries a secret bound to loopback (pt_http_binding_check): it is
+	 * sent only once connected to a loopback address, through a proxy
+	 * the proxy's, on every hop to its own origin. */
+	bool loopback_only;
 };
 
 struct pt_http_response {
 	enum pt_http_outcome outcome;
-	long status; /* 0 when no status line arrived */
+	long status;       /* the final status; 0 when no final status line arrived */
+	int informational; /* status 0 after a 1xx answer (103 Early Hints): its code */
 	struct pt_buf body;
 	struct pt_timings t;
 	char message[256]; /* why it failed, from libcurl; "" on success */
 	bool cert_expiry_known;
-	time_t cert_expiry;     /* the earliest notAfter of the chain the server sent */
+	time_t cert_expiry;     /* the earliest notAfter of the verified chain (certinfo.c) */
 	char cert_subject[256]; /* that certificate's subject CN (raw), or "" */
 	int cert_index;         /* its place in the chain: 0 the leaf */
-	int cert_count;         /* certificates the server sent */
+	int cert_count;         /* certificates in the chain */
+	bool cert_anchor;       /* that certificate is the trust anchor */
 	char tls_version[32];   /* e.g. "TLSv1.3"; "" without TLS */
 	char tls_cipher[64];    /* e.g. "TLS_AES_256_GCM_SHA384" */
 	long http_version;      /* negotiated, CURL_HTTP_VERSION_*; 0 unknown */
@@ -104,10 +111,19 @@ struct pt_http_response {
 	char proxy_from[16];
 	enum pt_proxy_failure proxy_failure; /* PT_HTTP_PROXY: which failure */
 	long proxy_status;                   /* PT_PROXY_REFUSED: the proxy's code, or 0 */
+	/* What the answer says beyond its status (hints.h). */
+	long retry_after;    /* Retry-After in seconds from now; -1 when absent or unreadable */
+	int redirects;       /* redirects followed */
+	bool method_changed; /* a followed redirect turned the method (POST) into a GET */
+	bool cross_origin;   /* the last hop is on another scheme, host or port than the URL
+	                      * asked for: libcurl sent no credentials there */
+	char final_url[512]; /* after redirects, the last URL (redacted); "" without */
 };
 
 /* Must be called once before any request, while the process is still
- * single-threaded. */
+ * single-threaded. It first removes from the environment the variables
+ * that would change where TLS secrets go or what is trusted
+ * (SSLKEYLOGFILE, OPENSSL_CONF ...: the list is in http.c). */
 bool pt_http_global_init(void);
 void pt_http_global_cleanup(void);
 
@@ -124,6 +140,31 @@ const char *pt_http_version_name(long version);
  * port to to ("HOST:PORT", IPv6 in brackets) instead; false when url
  * has no host or the entry does not fit. */
 bool pt_http_connect_to_entry(const char *url, const char *to, char *out, size_t len);
+
+/* Where a request that carries a secret from a file or the environment
+ * may go: an allowed origin over verified https, or a loopback host. */
+struct pt_binding {
+	const char *const *hosts;   /* any port; NULL-terminated, or NULL */
+	const char *const *origins; /* "https://host:port"; NULL-terminated, or NULL */
+};
+
+enum pt_binding_verdict {
+	PT_BINDING_TLS,        /* an allowed origin, https, verified with a protected trust store */
+	PT_BINDING_LOOPBACK,   /* localhost, 127.0.0.0/8 or [::1]: only at a loopback address */
+	PT_BINDING_ELSEWHERE,  /* neither an allowed origin nor a loopback host */
+	PT_BINDING_PLAIN,      /* an allowed origin over plain http */
+	PT_BINDING_UNVERIFIED, /* an allowed origin with TLS verification off */
+	PT_BINDING_TRUST,      /* an allowed origin, but the CA file or directory is not protected */
+	PT_BINDING_BAD_URL,    /* libcurl cannot parse the URL */
+};
+
+/* Judges where a request to url (as libcurl parses it) may take a bound
+ * secret, before anything is sent. origin receives "scheme://host:port";
+ * detail, for PT_BINDING_TRUST, what is wrong with the CA file or
+ * directory (pt_file_protected). */
+enum pt_binding_verdict pt_http_binding_check(const char *url, const struct pt_tls_options *tls,
+                                              const struct pt_binding *b, char *origin,
+                                              size_t origin_len, char *detail, size_t detail_len);
 
 /* The RFC 9110 reason phrase of a status code a proxy or gateway may
  * answer with ("Proxy Authentication Required"), or "". */

@@ -10,15 +10,27 @@
  * costs nothing. */
 #define JSON_DEPTH 32
 
+/* RFC 8259 section 8.1: a parser MAY ignore a leading UTF-8 byte order
+ * mark, and a status file saved with one and served as it is has one.
+ * json-c's tokener leaves that to the caller (its test_parse.c checks,
+ * from 0.14 to 0.19, that it refuses one), so it is skipped here: once,
+ * and only at the start. */
+static const char utf8_bom[3] = {'\xEF', '\xBB', '\xBF'};
+
 struct json_object *pt_json_parse(const char *body, size_t len)
 {
 	struct json_tokener *tok;
 	struct json_object *obj;
-	size_t used = len;
+	size_t used;
 
+	if (body && len >= sizeof(utf8_bom) && memcmp(body, utf8_bom, sizeof(utf8_bom)) == 0) {
+		body += sizeof(utf8_bom);
+		len -= sizeof(utf8_bom);
+	}
 	if (!body || len == 0 || len > (size_t)INT32_MAX) {
 		return NULL;
 	}
+	used = len;
 	tok = json_tokener_new_ex(JSON_DEPTH);
 	if (!tok) {
 		return NULL;

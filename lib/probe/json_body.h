@@ -7,7 +7,8 @@
 #include <stddef.h>
 
 /* Parses exactly one JSON value filling body[0..len) (surrounding white
- * space allowed), with a nesting limit. Returns NULL when it is not JSON.
+ * space allowed, and one UTF-8 byte order mark before it), with a nesting
+ * limit. Returns NULL when it is not JSON.
  * The caller puts the result. */
 struct json_object *pt_json_parse(const char *body, size_t len);
 

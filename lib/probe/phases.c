@@ -27,6 +27,13 @@ void pt_phases_from_marks(const struct pt_marks *m, struct pt_timings *t)
 	end[PT_PHASE_CONNECT] = hop_mark(m->tcp, m->base_tcp);
 	end[PT_PHASE_TLS] = hop_mark(m->tls, m->base_tls);
 	end[PT_PHASE_PROCESSING] = hop_mark(m->first, m->base_first);
+	/* After a 1xx, waiting for the server lasts until the final status
+	 * line; without one, processing never ended. */
+	if (m->informational) {
+		end[PT_PHASE_PROCESSING] = end[PT_PHASE_PROCESSING] > 0 && m->final_after_informational > 0
+		                               ? end[PT_PHASE_PROCESSING] + m->final_after_informational - 1
+		                               : 0;
+	}
 	end[PT_PHASE_TRANSFER] = hop_total;
 	/* Connecting ends where the TLS handshake begins: after TCP, and
 	 * after the CONNECT round trip through a proxy (which libcurl counts
@@ -43,13 +50,20 @@ void pt_phases_from_marks(const struct pt_marks *m, struct pt_timings *t)
 	for (int i = 0; i < PT_PHASE_COUNT; i++) {
 		has[i] = end[i] > 0;
 	}
+	/* Its request went out: the hop's connection was ready, a reused one
+	 * too, for which libcurl sets no connect or TLS mark. */
+	if (m->request_sent) {
+		has[PT_PHASE_CONNECT] = true;
+		has[PT_PHASE_TLS] = has[PT_PHASE_TLS] || m->tls_possible;
+	}
 	/* A later mark implies the earlier ones (a reused connection or an
-	 * address needs no lookup: that phase took 0), except TLS, which
-	 * plain http skips. */
+	 * address needs no lookup: that phase took 0). TLS too when the
+	 * request can end on https, so that a reused connection does not
+	 * drop time_tls; plain http alone skips it. */
 	for (int i = PT_PHASE_PROCESSING; i > PT_PHASE_RESOLVE; i--) {
 		if (has[i]) {
 			for (int j = i - 1; j >= PT_PHASE_RESOLVE; j--) {
-				has[j] = has[j] || j != PT_PHASE_TLS;
+				has[j] = has[j] || j != PT_PHASE_TLS || m->tls_possible;
 			}
 		}
 	}

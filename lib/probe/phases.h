@@ -24,7 +24,15 @@ struct pt_marks {
 	                    * CONNECT), our clock, since the start; 0: never */
 	int64_t total;     /* CURLINFO_TOTAL_TIME_T */
 	bool tls_expected; /* the final hop's URL is https */
-	bool complete;     /* the transfer ended without an error */
+	bool tls_possible; /* the request can end on https: report TLS, 0 when skipped */
+	bool request_sent; /* the final hop's request went out: its connection was ready */
+	/* A 1xx answer came on the final hop: libcurl's first-byte mark is
+	 * its, and the answer begins with the final status line, which came
+	 * final_after_informational - 1 us after the first 1xx (0: it never
+	 * came). */
+	bool informational;
+	int64_t final_after_informational;
+	bool complete; /* the transfer ended without an error */
 };
 
 /* Fills t (seconds) from m. The phases are those of the final hop, ends
@@ -33,7 +41,9 @@ struct pt_marks {
  * microseconds; the earlier hops of a redirect chain (m->redirect) are
  * part of processing, and t->redirect says how much. A failed transfer
  * charges the rest of the time to the phase it failed in: the first one
- * whose end was not reached (TLS only when a handshake began). */
+ * whose end was not reached (TLS only when a handshake began). Once a
+ * later phase is reached, the earlier ones are reported too, 0 when
+ * they took no time (a reused connection); TLS only when tls_possible. */
 void pt_phases_from_marks(const struct pt_marks *m, struct pt_timings *t);
 
 #endif

@@ -5,10 +5,12 @@
 #include "util/clock.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-static bool get_token(const struct pt_probe_config *cfg, struct pt_probe_result *res)
+static bool get_token(const struct pt_probe_config *cfg, struct pt_probe_result *res,
+                      double deadline)
 {
 	struct pt_token_request req = {
 	    .token_url = cfg->token_url,
@@ -18,8 +20,9 @@ static bool get_token(const struct pt_probe_config *cfg, struct pt_probe_result 
 	    .body = cfg->token_body,
 	    .headers = cfg->headers,
 	    .net = &cfg->net,
-	    .deadline = cfg->deadline,
+	    .deadline = deadline,
 	    .trace = cfg->trace,
+	    .loopback_only = cfg->token_loopback_only,
 	};
 	double start = pt_now();
 
@@ -42,6 +45,7 @@ static void probe_once(const struct pt_probe_config *cfg, struct pt_probe_result
 	    .net = &cfg->net,
 	    .deadline = cfg->deadline,
 	    .trace = cfg->trace,
+	    .loopback_only = cfg->probe_loopback_only,
 	};
 
 	pt_http_response_free(&res->http);
@@ -54,46 +58,151 @@ static void probe_once(const struct pt_probe_config *cfg, struct pt_probe_result
 	}
 }
 
-/* Fetches a token and records the outcome in the cache: the token, or a
- * refusal (4xx) to back off from. Server errors and timeouts are not
- * remembered: the next run should try again. */
-static bool fetch_and_store(const struct pt_probe_config *cfg, struct pt_cache *cache,
-                            struct pt_probe_result *res)
-{
-	bool ok = get_token(cfg, res);
-	long status = res->token.http.status;
+/* How a failed token request ended, as the word the cache keeps: the
+ * outcome without an answer, what was wrong with a 2xx answer, or
+ * "response" for any other status. */
+static const struct {
+	const char *word;
+	enum pt_http_outcome outcome;
+	enum pt_token_status parse;
+} endings[] = {
+    {"response", PT_HTTP_RESPONSE, PT_TOKEN_OK},
+    {"timeout", PT_HTTP_TIMEOUT, PT_TOKEN_OK},
+    {"dns", PT_HTTP_DNS, PT_TOKEN_OK},
+    {"connect", PT_HTTP_CONNECT, PT_TOKEN_OK},
+    {"tls", PT_HTTP_TLS, PT_TOKEN_OK},
+    {"protocol", PT_HTTP_PROTOCOL, PT_TOKEN_OK},
+    {"not_json", PT_HTTP_RESPONSE, PT_TOKEN_NOT_JSON},
+    {"no_access_token", PT_HTTP_RESPONSE, PT_TOKEN_NO_ACCESS_TOKEN},
+    {"bad_chars", PT_HTTP_RESPONSE, PT_TOKEN_BAD_CHARS},
+    {"too_long", PT_HTTP_RESPONSE, PT_TOKEN_TOO_LONG},
+    {"not_bearer", PT_HTTP_RESPONSE, PT_TOKEN_NOT_BEARER},
+    {"too_large", PT_HTTP_TOO_LARGE, PT_TOKEN_TOO_LARGE},
+};
 
-	if (ok) {
-		pt_cache_store_token(cache, res->token.token.access_token, res->token.token.expires_in,
-		                     time(NULL));
-	} else if (res->token.http.outcome == PT_HTTP_RESPONSE && status >= 400 && status < 500) {
-		pt_cache_store_refusal(cache, status, res->token.error.error, time(NULL));
+static const char *ending_word(const struct pt_token_result *t)
+{
+	bool answered = t->http.status >= 200 && t->http.status < 300;
+
+	for (size_t i = 1; i < sizeof(endings) / sizeof(endings[0]); i++) {
+		if (answered ? endings[i].parse == t->parse && t->parse != PT_TOKEN_OK
+		             : endings[i].outcome == t->http.outcome && endings[i].parse == PT_TOKEN_OK) {
+			return endings[i].word;
+		}
 	}
+	return endings[0].word;
+}
+
+/* What a failed token request leaves for the runs after it (token_cache.h
+ * has the lengths): a refusal for a 4xx but 429, a failure for anything
+ * else; nothing for the plugin's own trouble (out of memory). */
+static bool backoff_for(const struct pt_token_result *t, const struct pt_cache_backoff *before,
+                        time_t now, struct pt_cache_backoff *b)
+{
+	const struct pt_http_response *h = &t->http;
+	bool answered = h->outcome == PT_HTTP_RESPONSE || h->outcome == PT_HTTP_TOO_LARGE;
+	long status = answered ? h->status : 0;
+	long retry_after = -1;
+
+	memset(b, 0, sizeof(*b));
+	/* Nor for a proxy's refusal (407 included): the token endpoint never
+	 * saw the request, and once the proxy is fixed the next run must ask. */
+	if (h->outcome == PT_HTTP_INTERNAL || h->outcome == PT_HTTP_PROXY || status == 407) {
+		return false;
+	}
+	b->kind =
+	    status >= 400 && status < 500 && status != 429 ? PT_BACKOFF_REFUSAL : PT_BACKOFF_FAILURE;
+	b->failures = before && before->kind == b->kind ? before->failures + 1 : 1;
+	if ((status == 429 || status == 503) && h->retry_after >= 0) {
+		retry_after = h->retry_after;
+		b->retry_after = true;
+	}
+	/* A 429 counts against the API's 4xx limit like a refusal. */
+	b->at = now;
+	b->until = now + pt_cache_backoff_seconds(status == 429 ? PT_BACKOFF_REFUSAL : b->kind,
+	                                          b->failures, retry_after);
+	b->status = status;
+	snprintf(b->outcome, sizeof(b->outcome), "%s", ending_word(t));
+	if (strlen(t->error.error) < sizeof(b->error)) {
+		memcpy(b->error, t->error.error, strlen(t->error.error) + 1);
+	}
+	return true;
+}
+
+/* Replays a remembered failure into the result, to be judged as it was. */
+static void replay(struct pt_probe_result *res, const struct pt_cache_backoff *b)
+{
+	res->auth = PT_AUTH_BACKOFF;
+	res->backoff = *b;
+	res->token.http.outcome = b->status ? PT_HTTP_RESPONSE : PT_HTTP_PROTOCOL;
+	res->token.http.status = b->status;
+	for (size_t i = 0; i < sizeof(endings) / sizeof(endings[0]); i++) {
+		if (strcmp(endings[i].word, b->outcome) == 0) {
+			res->token.http.outcome = b->status && endings[i].outcome != PT_HTTP_TOO_LARGE
+			                              ? PT_HTTP_RESPONSE
+			                              : endings[i].outcome;
+			res->token.parse = endings[i].parse;
+		}
+	}
+	memcpy(res->token.error.error, b->error, sizeof(b->error));
+	res->token.error.found = b->error[0] != '\0';
+}
+
+/* Takes the entry's token into the result for this run. */
+static bool use_token(struct pt_probe_result *res, const struct pt_cache_entry *e)
+{
+	res->auth = PT_AUTH_CACHED;
+	res->token_expires = e->expires;
+	res->token.ok = pt_token_set(&res->token.token, e->token, e->token_len);
+	if (!res->token.ok) {
+		res->token_requested = true;
+		res->token.http.outcome = PT_HTTP_INTERNAL;
+		snprintf(res->token.http.message, sizeof(res->token.http.message), "out of memory");
+	}
+	return res->token.ok;
+}
+
+/* Takes a cache hit into the result and clears the entry: a token (also
+ * one due for renewal while that backs off) or a remembered failure. */
+static bool take_entry(struct pt_probe_result *res, struct pt_cache_entry *e)
+{
+	bool ok = false;
+
+	if (e->kind == PT_CACHE_TOKEN) {
+		res->carried = e->due;
+		res->backoff = e->backoff;
+		ok = use_token(res, e);
+	} else {
+		replay(res, &e->backoff);
+	}
+	pt_cache_entry_clear(e);
 	return ok;
 }
 
-/* Takes a cache hit into the result, wipes the entry, and says whether
- * it was a usable token (true) or a remembered refusal (false). */
-static bool use_entry(struct pt_probe_result *res, struct pt_cache_entry *e)
+/* Fetches a token and records the outcome in the cache: the token, or
+ * the failure to back off from. On failure, keep's token (one that has
+ * not expired, whose renewal this was) stays in the entry with it. */
+static bool fetch_and_store(const struct pt_probe_config *cfg, struct pt_cache *cache,
+                            struct pt_probe_result *res, const struct pt_cache_entry *before,
+                            const struct pt_cache_entry *keep, double deadline)
 {
-	bool token = e->kind == PT_CACHE_TOKEN;
+	struct pt_cache_backoff b;
+	time_t now;
+	bool ok = get_token(cfg, res, deadline);
 
-	if (token) {
-		res->auth = PT_AUTH_CACHED;
-		memcpy(res->token.token.access_token, e->token, sizeof(e->token));
-		res->token.ok = true;
-	} else {
-		/* Replays the remembered refusal so that it is judged as before. */
-		res->auth = PT_AUTH_BACKOFF;
-		res->token.http.outcome = PT_HTTP_RESPONSE;
-		res->token.http.status = e->status;
-		memcpy(res->token.error.error, e->error, sizeof(e->error));
-		res->token.error.found = e->error[0] != '\0';
-		res->backoff_until = e->until;
-		res->refused_at = e->written;
+	now = time(NULL);
+	if (ok) {
+		/* A token that expires within a second is for this run only. */
+		res->not_cached = res->token.token.lifetime == PT_LIFETIME_TOO_SHORT;
+		if (!res->not_cached) {
+			pt_cache_store_token(cache, res->token.token.access_token, res->token.token.expires_in,
+			                     now);
+		}
+	} else if (backoff_for(&res->token, before ? &before->backoff : NULL, now, &b)) {
+		pt_cache_store_backoff(cache, &b, keep);
+		res->backoff = b;
 	}
-	pt_wipe(e, sizeof(*e));
-	return token;
+	return ok;
 }
 
 /* How long a run waits for another run's token request before it asks
@@ -101,10 +210,57 @@ static bool use_entry(struct pt_probe_result *res, struct pt_cache_entry *e)
  * request normally takes a fraction of a second; one that takes longer
  * than half a budget belongs to a run that is stopped (Ctrl-Z, a
  * debugger) or stuck, and waiting longer would leave too little time
- * for this run's own token request and probe. */
-static double lock_deadline(const struct pt_probe_config *cfg, double start)
+ * for this run's own token request and probe. The same half bounds a
+ * renewal while a valid token is at hand: the probe keeps its time. */
+static double half_left(const struct pt_probe_config *cfg, double start)
 {
 	return cfg->deadline > start ? start + (cfg->deadline - start) / 2 : start;
+}
+
+/* The wall-clock time after which this run no longer holds a lock: its
+ * deadline, and the hard stop's half second. */
+static time_t holder_deadline(const struct pt_probe_config *cfg)
+{
+	double left = cfg->deadline - pt_now();
+
+	return time(NULL) + (left > 0 ? (time_t)left : 0) + 2;
+}
+
+/* A valid token is due for renewal: one run renews it, the others use it
+ * meanwhile. When the renewal fails for any reason but a refusal (4xx
+ * but 429), the token is used until it expires (and the failure is
+ * remembered, so that the next attempt waits for its back-off). */
+static bool renew(const struct pt_probe_config *cfg, struct pt_cache *cache,
+                  struct pt_probe_result *res, struct pt_cache_entry *e)
+{
+	bool timed_out = false;
+	double start = pt_now();
+	bool ok;
+
+	if (!pt_cache_lock(cache, start, holder_deadline(cfg), &timed_out) && timed_out) {
+		return use_token(res, e); /* another run is renewing it */
+	}
+	/* That run may have just finished. */
+	pt_cache_read(cache, time(NULL), e);
+	if (e->kind == PT_CACHE_TOKEN && (!e->due || e->backoff.active)) {
+		pt_cache_unlock(cache);
+		return take_entry(res, e);
+	}
+	if (e->kind != PT_CACHE_TOKEN) {
+		/* Gone meanwhile (expired, or a refusal stored): ask as on a miss. */
+		ok = fetch_and_store(cfg, cache, res, e, NULL, cfg->deadline);
+		pt_cache_unlock(cache);
+		return ok;
+	}
+	ok = fetch_and_store(cfg, cache, res, e, e, half_left(cfg, start));
+	pt_cache_unlock(cache);
+	if (ok || res->backoff.kind == PT_BACKOFF_REFUSAL ||
+	    res->token.http.outcome == PT_HTTP_INTERNAL) {
+		return ok;
+	}
+	res->carried = true;
+	res->renewal_tried = true;
+	return use_token(res, e);
 }
 
 /* A token for this run: from the cache, or fetched by this run while
@@ -118,36 +274,52 @@ static bool cached_token(const struct pt_probe_config *cfg, struct pt_cache *cac
 	double start = pt_now();
 	bool ok;
 
+	memset(&e, 0, sizeof(e));
 	if (!stale) {
 		pt_cache_read(cache, time(NULL), &e);
+		if (e.kind == PT_CACHE_TOKEN && e.due && !e.backoff.active) {
+			ok = renew(cfg, cache, res, &e);
+			pt_cache_entry_clear(&e);
+			return ok;
+		}
 		if (e.kind != PT_CACHE_MISS) {
-			return use_entry(res, &e);
+			return take_entry(res, &e);
 		}
 	}
-	locked = pt_cache_lock(cache, lock_deadline(cfg, start), &timed_out);
+	locked = pt_cache_lock(cache, half_left(cfg, start), holder_deadline(cfg), &timed_out);
 	res->waited = pt_now() - start;
-	res->lock_skipped = timed_out;
-	/* Whoever held the lock may have just stored what we need. */
+	res->time_auth = res->waited;
+	/* Whoever held the lock may have just stored what we need: a token,
+	 * or a failure to back off from (asking again what has just failed
+	 * is what makes a failing endpoint hammered). */
 	pt_cache_read(cache, time(NULL), &e);
-	if (e.kind != PT_CACHE_MISS && !(stale && strcmp(e.token, stale) == 0)) {
+	if ((e.kind == PT_CACHE_TOKEN && !(stale && strcmp(e.token, stale) == 0)) ||
+	    e.kind == PT_CACHE_BACKOFF) {
 		pt_cache_unlock(cache);
-		res->time_auth = res->waited;
-		return use_entry(res, &e);
+		return take_entry(res, &e);
 	}
-	pt_wipe(&e, sizeof(e));
+	if (timed_out && pt_cache_holder_busy(cache, time(NULL))) {
+		/* That run's request is still under way: a second one would only
+		 * add to the load of an endpoint that is slow already. */
+		res->holder_busy = true;
+		res->auth = PT_AUTH_FETCHED; /* a token was needed; none came (token_requested unset) */
+		pt_cache_entry_clear(&e);
+		return false;
+	}
+	res->lock_skipped = timed_out;
 	if (stale && locked) {
 		pt_cache_drop(cache, stale);
 	}
-	res->time_auth = res->waited;
-	ok = fetch_and_store(cfg, cache, res);
+	ok = fetch_and_store(cfg, cache, res, &e, stale ? NULL : &e, cfg->deadline);
 	pt_cache_unlock(cache);
+	pt_cache_entry_clear(&e);
 	return ok;
 }
 
 static void run_with_cache(const struct pt_probe_config *cfg, struct pt_probe_result *res)
 {
 	struct pt_cache cache;
-	char stale[PT_TOKEN_MAX];
+	char *stale;
 
 	pt_cache_open(&cache, cfg->cache_dir, &cfg->cache_places, cfg->token_url, cfg->client_id,
 	              cfg->scope, cfg->client_secret);
@@ -161,16 +333,23 @@ static void run_with_cache(const struct pt_probe_config *cfg, struct pt_probe_re
 	 * token, and try once more. */
 	if (res->auth == PT_AUTH_CACHED && res->http.outcome == PT_HTTP_RESPONSE &&
 	    res->http.status == 401) {
-		memcpy(stale, res->token.token.access_token, sizeof(stale));
-		if (cached_token(cfg, &cache, res, stale)) {
+		stale = strdup(res->token.token.access_token);
+		res->carried = false;
+		res->renewal_tried = false;
+		if (stale && cached_token(cfg, &cache, res, stale)) {
 			res->retried = true;
 			probe_once(cfg, res, res->token.token.access_token);
 		}
-		pt_wipe(stale, sizeof(stale));
+		if (stale) {
+			pt_wipe(stale, strlen(stale));
+			free(stale);
+		}
 	}
 done:
 	snprintf(res->cache_note, sizeof(res->cache_note), "%s", cache.note);
 	snprintf(res->cache_skipped, sizeof(res->cache_skipped), "%s", cache.skipped);
+	res->cache_in_memory = cache.in_memory;
+	snprintf(res->cache_refused, sizeof(res->cache_refused), "%s", cache.refused);
 	pt_cache_close(&cache);
 }
 
@@ -186,7 +365,7 @@ void pt_probe_run(const struct pt_probe_config *cfg, struct pt_probe_result *res
 		run_with_cache(cfg, res);
 		return;
 	}
-	if (get_token(cfg, res)) {
+	if (get_token(cfg, res, cfg->deadline)) {
 		probe_once(cfg, res, res->token.token.access_token);
 	}
 }

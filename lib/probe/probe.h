@@ -33,6 +33,10 @@ struct pt_probe_config {
 	struct pt_net_options net;
 	double deadline;
 	struct pt_buf *trace; /* headers sent and received, redacted; or NULL */
+	/* The token request or the probe carries a secret bound to loopback
+	 * (pt_http_request.loopback_only). */
+	bool token_loopback_only;
+	bool probe_loopback_only;
 	bool use_cache;
 	const char *cache_dir;               /* NULL: the default directory */
 	struct pt_cache_places cache_places; /* where the default directory may be */
@@ -49,11 +53,21 @@ struct pt_probe_result {
 	bool retried;               /* the probe was repeated after a 401 */
 	double waited;              /* seconds spent waiting for another run's request */
 	bool lock_skipped;          /* gave up waiting for that run and fetched without the lock */
-	time_t backoff_until;       /* PT_AUTH_BACKOFF: when the next attempt may happen */
-	time_t refused_at;          /* PT_AUTH_BACKOFF: when the refusal happened */
-	char cache_dir[512];        /* the cache directory, "" without cache */
-	char cache_note[512];       /* why the cache was not used, or "" */
-	char cache_skipped[512];    /* why the state directory was passed over, or "" */
+	bool holder_busy;           /* gave up waiting while that run's request was still under
+	                             * way: no second request was sent, and no token is at hand */
+	/* PT_AUTH_BACKOFF: the remembered failure, replayed into token.http
+	 * and token.error. PT_AUTH_CACHED with carried: the renewal failure
+	 * the cached token stands in for (this run's, or remembered). */
+	struct pt_cache_backoff backoff;
+	bool carried;       /* a cached token due for renewal, used because renewing failed */
+	bool renewal_tried; /* carried: this run asked for a new token (token.http says how it went) */
+	time_t token_expires;    /* PT_AUTH_CACHED: when the token used expires */
+	bool not_cached;         /* a fetched token whose lifetime is under a second: not stored */
+	char cache_dir[512];     /* the cache directory, "" without cache */
+	char cache_note[512];    /* why the cache was not used, or "" */
+	char cache_skipped[512]; /* why the state directory was passed over, or "" */
+	bool cache_in_memory;    /* the cache is the last resort, in memory */
+	char cache_refused[512]; /* why it was refused as unsafe (token_cache.h), or "" */
 };
 
 /* Once per process, around every pt_probe_run: libcurl's global state. */

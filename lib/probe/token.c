@@ -4,6 +4,8 @@
 #include "token.h"
 #include "json_body.h"
 
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -18,10 +20,10 @@ const char *pt_token_status_text(enum pt_token_status s)
 		return "token response has no access_token";
 	case PT_TOKEN_BAD_CHARS:
 		return "access_token has characters a bearer token cannot have";
+	case PT_TOKEN_TOO_LONG:
+		return "access_token is over " PT_TOKEN_MAX_CHARS_TEXT " characters";
 	case PT_TOKEN_NOT_BEARER:
 		return "token_type is not Bearer";
-	case PT_TOKEN_BAD_EXPIRY:
-		return "expires_in is not a positive number of seconds";
 	case PT_TOKEN_TOO_LARGE:
 		return "the response is over the size limit; no token obtained";
 	}
@@ -40,33 +42,104 @@ bool pt_token_chars_ok(const char *s)
 	return strspn(s + n, "=") == strlen(s + n);
 }
 
-static enum pt_token_status parse_expiry(struct json_object *obj, long *out)
+bool pt_token_set(struct pt_token *t, const char *s, size_t len)
+{
+	char *copy = malloc(len + 1);
+
+	if (!copy) {
+		return false;
+	}
+	memcpy(copy, s, len);
+	copy[len] = '\0';
+	pt_token_clear(t);
+	t->access_token = copy;
+	t->length = len;
+	return true;
+}
+
+void pt_token_clear(struct pt_token *t)
+{
+	if (t->access_token) {
+		pt_wipe(t->access_token, t->length);
+		free(t->access_token);
+	}
+	t->access_token = NULL;
+	t->length = 0;
+}
+
+/* A number of seconds from its JSON text or from a string holding one:
+ * an optional '-', digits, an optional fraction. Whole seconds are kept
+ * (a fraction only tells whether the value is above zero), capped. */
+static enum pt_token_lifetime decimal_lifetime(const char *s, long *out)
+{
+	const char *p = s + (*s == '-');
+	size_t whole = strspn(p, "0123456789");
+	const char *frac = p + whole;
+	size_t nfrac = 0;
+	bool above_zero = false;
+	long n = 0;
+
+	if (whole == 0) {
+		return PT_LIFETIME_NOT_NUMBER;
+	}
+	if (*frac == '.') {
+		nfrac = strspn(frac + 1, "0123456789");
+		if (nfrac == 0) {
+			return PT_LIFETIME_NOT_NUMBER;
+		}
+		above_zero = strspn(frac + 1, "0") < nfrac;
+		frac += 1 + nfrac;
+	}
+	if (*frac != '\0') {
+		return PT_LIFETIME_NOT_NUMBER;
+	}
+	for (size_t i = 0; i < whole; i++) {
+		n = n < PT_TOKEN_LIFETIME_MAX ? n * 10 + (p[i] - '0') : n;
+		above_zero = above_zero || p[i] != '0';
+	}
+	if (*s == '-' || !above_zero || n < 1) {
+		return PT_LIFETIME_TOO_SHORT;
+	}
+	*out = n < PT_TOKEN_LIFETIME_MAX ? n : PT_TOKEN_LIFETIME_MAX;
+	return PT_LIFETIME_GIVEN;
+}
+
+/* expires_in: never a reason to refuse a token (token.h says how each
+ * form reads). */
+static void parse_expiry(struct json_object *obj, struct pt_token *t)
 {
 	struct json_object *v;
-	int64_t n;
+	double d;
 
-	*out = 0;
-	if (!json_object_object_get_ex(obj, "expires_in", &v)) {
-		return PT_TOKEN_OK;
+	t->expires_in = 0;
+	t->lifetime = PT_LIFETIME_ABSENT;
+	if (!json_object_object_get_ex(obj, "expires_in", &v) || !v) {
+		return; /* missing, or null */
 	}
-	/* Some servers send the number as a string; accept digits only. */
 	if (json_object_is_type(v, json_type_string)) {
-		const char *s = json_object_get_string(v);
-
-		if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 9) {
-			return PT_TOKEN_BAD_EXPIRY;
+		/* Some servers send the number as a string. */
+		if (strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v)) {
+			t->lifetime = PT_LIFETIME_NOT_NUMBER;
+			return;
 		}
-		n = json_object_get_int64(v);
-	} else if (json_object_is_type(v, json_type_int)) {
-		n = json_object_get_int64(v);
+		t->lifetime = decimal_lifetime(json_object_get_string(v), &t->expires_in);
+		return;
+	}
+	if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double)) {
+		t->lifetime = PT_LIFETIME_NOT_NUMBER;
+		return;
+	}
+	/* Doubles too hold every integer up to 2^53, far above the cap; json-c
+	 * lets NaN and Infinity through, which are no number of seconds. */
+	d = json_object_get_double(v);
+	if (!isfinite(d)) {
+		t->lifetime = PT_LIFETIME_NOT_NUMBER;
+	} else if (d < 1) {
+		t->lifetime = PT_LIFETIME_TOO_SHORT;
 	} else {
-		return PT_TOKEN_BAD_EXPIRY;
+		t->lifetime = PT_LIFETIME_GIVEN;
+		t->expires_in = d >= (double)PT_TOKEN_LIFETIME_MAX ? PT_TOKEN_LIFETIME_MAX : (long)d;
 	}
-	if (n <= 0 || n > 365L * 24 * 3600) {
-		return PT_TOKEN_BAD_EXPIRY;
-	}
-	*out = (long)n;
-	return PT_TOKEN_OK;
 }
 
 /* token_type may be missing (Bearer is then assumed), but when present
@@ -89,9 +162,11 @@ static bool token_type_ok(struct json_object *obj)
 enum pt_token_status pt_token_parse(const char *body, size_t len, struct pt_token *t)
 {
 	struct json_object *obj;
-	enum pt_token_status st;
+	enum pt_token_status st = PT_TOKEN_OK;
 	struct json_object *v;
+	size_t n = 0;
 
+	pt_token_clear(t);
 	memset(t, 0, sizeof(*t));
 	obj = pt_json_parse(body, len);
 	if (!json_object_is_type(obj, json_type_object)) {
@@ -101,19 +176,25 @@ enum pt_token_status pt_token_parse(const char *body, size_t len, struct pt_toke
 	if (!json_object_object_get_ex(obj, "access_token", &v) ||
 	    !json_object_is_type(v, json_type_string) || json_object_get_string_len(v) == 0) {
 		st = PT_TOKEN_NO_ACCESS_TOKEN;
-	} else if ((size_t)json_object_get_string_len(v) >= sizeof(t->access_token) ||
-	           strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v) ||
-	           !pt_token_chars_ok(json_object_get_string(v))) {
+	} else {
+		n = (size_t)json_object_get_string_len(v);
+	}
+	if (st == PT_TOKEN_OK && n > PT_TOKEN_MAX_CHARS) {
+		t->length = n; /* the message names it */
+		st = PT_TOKEN_TOO_LONG;
+	} else if (st == PT_TOKEN_OK && (strlen(json_object_get_string(v)) != n ||
+	                                 !pt_token_chars_ok(json_object_get_string(v)))) {
 		/* The length check catches a \u0000 inside the token. */
 		st = PT_TOKEN_BAD_CHARS;
-	} else if (!token_type_ok(obj)) {
+	} else if (st == PT_TOKEN_OK && !token_type_ok(obj)) {
 		st = PT_TOKEN_NOT_BEARER;
-	} else {
-		st = parse_expiry(obj, &t->expires_in);
 	}
 	if (st == PT_TOKEN_OK) {
-		memcpy(t->access_token, json_object_get_string(v),
-		       (size_t)json_object_get_string_len(v) + 1);
+		parse_expiry(obj, t);
+		if (!pt_token_set(t, json_object_get_string(v), n)) {
+			/* Out of memory: nothing usable came of it. */
+			st = PT_TOKEN_NO_ACCESS_TOKEN;
+		}
 	}
 	/* The parsed copy of the token lives in json-c's memory. */
 	if (json_object_object_get_ex(obj, "access_token", &v) &&
@@ -234,6 +315,7 @@ void pt_token_fetch(const struct pt_token_request *req, struct pt_token_result *
 	http.net = req->net;
 	http.deadline = req->deadline;
 	http.trace = req->trace;
+	http.loopback_only = req->loopback_only;
 	pt_http_perform(&http, &res->http);
 	pt_buf_free(&body);
 	pt_buf_wipe(&id);
@@ -257,6 +339,6 @@ void pt_token_fetch(const struct pt_token_request *req, struct pt_token_result *
 
 void pt_token_result_clear(struct pt_token_result *res)
 {
-	pt_wipe(res->token.access_token, sizeof(res->token.access_token));
+	pt_token_clear(&res->token);
 	pt_http_response_free(&res->http);
 }

@@ -18,8 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define ENTRY_MAX 8192
-#define MAGIC     "check_prioticket-token-cache 1"
+/* The longest token and the few short lines around it. */
+#define ENTRY_MAX (PT_TOKEN_MAX_CHARS + 1024)
+#define MAGIC     "check_prioticket-token-cache 2"
 #define SALT_FILE "salt"
 #define SALT_LEN  32
 
@@ -90,17 +91,45 @@ static int open_component(int fd, const char *name, mode_t made, bool *created, 
 	return sub;
 }
 
+/* Why a component could not be opened. *unsafe tells a refusal (it is
+ * there, but a symlink, not a directory, or someone else's that we may
+ * not even read) from a directory that could not be made. */
+static void open_failure(int fd, const char *name, const char *path, size_t end, int err,
+                         bool *unsafe, char *note, size_t notelen)
+{
+	struct stat lst;
+	bool there = fstatat(fd, name, &lst, AT_SYMLINK_NOFOLLOW) == 0;
+	uid_t me = geteuid();
+
+	*unsafe = true;
+	if (there && S_ISLNK(lst.st_mode)) {
+		snprintf(note, notelen, "%.*s is a symbolic link, which is not followed", (int)end, path);
+	} else if (err == ENOTDIR) {
+		snprintf(note, notelen, "%.*s is not a directory", (int)end, path);
+	} else if (there && lst.st_uid != 0 && lst.st_uid != me) {
+		snprintf(note, notelen, "%.*s belongs to uid %lu, neither root nor this user (uid %lu)",
+		         (int)end, path, (unsigned long)lst.st_uid, (unsigned long)me);
+	} else {
+		*unsafe = false;
+		snprintf(note, notelen, "cannot create or open %.*s: %s", (int)end, path, strerror(err));
+	}
+}
+
 /* Opens path from / one component at a time, so that no component can
  * be redirected by a symlink or swapped by someone else, and returns
  * the final directory's descriptor. Missing components are created:
  * 0755 above byte offset shared_end, 1777 for the component ending
  * there (the shared state directory), 0700 below it; with shared_end 0,
- * all 0700. */
-static int open_cache_dir(const char *path, size_t shared_end, char *note, size_t notelen)
+ * all 0700. On failure *unsafe tells whether the path was refused (a
+ * directory on it breaks a rule: someone else may have put it there)
+ * rather than missing or not creatable. */
+static int open_cache_dir(const char *path, size_t shared_end, bool *unsafe, char *note,
+                          size_t notelen)
 {
 	size_t at = 0;
 	int fd;
 
+	*unsafe = false;
 	if (path[0] != '/') {
 		snprintf(note, notelen, "%s is not an absolute path", path);
 		return -1;
@@ -120,6 +149,7 @@ static int open_cache_dir(const char *path, size_t shared_end, char *note, size_
 			return -1;
 		}
 		if (!trusted_parent(&st, "/", 1, note, notelen)) {
+			*unsafe = true;
 			close(fd);
 			return -1;
 		}
@@ -147,6 +177,8 @@ static int open_cache_dir(const char *path, size_t shared_end, char *note, size_
 				snprintf(note, notelen, "cannot check /: %s", strerror(errno));
 			} else if (private_dir(&st, "/", note, notelen)) {
 				return fd;
+			} else {
+				*unsafe = true;
 			}
 			close(fd);
 			return -1;
@@ -171,17 +203,7 @@ static int open_cache_dir(const char *path, size_t shared_end, char *note, size_
 			made = end < shared_end ? 0755 : end == shared_end ? 01777 : 0700;
 			sub = open_component(fd, name, made, &created, &err);
 			if (sub < 0) {
-				struct stat lst;
-
-				if (fstatat(fd, name, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode)) {
-					snprintf(note, notelen, "%.*s is a symbolic link, which is not followed",
-					         (int)end, path);
-				} else if (err == ENOTDIR) {
-					snprintf(note, notelen, "%.*s is not a directory", (int)end, path);
-				} else {
-					snprintf(note, notelen, "cannot create or open %.*s: %s", (int)end, path,
-					         strerror(err));
-				}
+				open_failure(fd, name, path, end, err, unsafe, note, notelen);
 				close(fd);
 				return -1;
 			}
@@ -205,12 +227,14 @@ static int open_cache_dir(const char *path, size_t shared_end, char *note, size_
 		}
 		if (last) {
 			if (!private_dir(&st, path, note, notelen)) {
+				*unsafe = true;
 				close(sub);
 				return -1;
 			}
 			return sub;
 		}
 		if (!trusted_parent(&st, path, end, note, notelen)) {
+			*unsafe = true;
 			close(sub);
 			return -1;
 		}
@@ -235,11 +259,41 @@ static bool build_path(char *out, size_t len, char *note, size_t notelen, const 
 	return true;
 }
 
+/* The last resort: without any shared place, every run would ask for
+ * its own token, and a failing endpoint would get every run's request. */
+static int open_memory_dir(struct pt_cache *c, const struct pt_cache_places *places)
+{
+	char euid[24];
+	char why[512];
+	bool unsafe = false;
+	int fd = -1;
+
+	if (!places->memory_base || !places->memory_sub) {
+		return -1;
+	}
+	snprintf(why, sizeof(why), "%s", c->note);
+	snprintf(euid, sizeof(euid), "%lu", (unsigned long)geteuid());
+	if (build_path(c->dir, sizeof(c->dir), c->note, sizeof(c->note), places->memory_base,
+	               places->memory_sub, euid)) {
+		fd = open_cache_dir(c->dir, 0, &unsafe, c->note, sizeof(c->note));
+	}
+	if (fd >= 0) {
+		snprintf(c->skipped, sizeof(c->skipped), "%s", why);
+		c->in_memory = true;
+		return fd;
+	}
+	snprintf(c->skipped, sizeof(c->skipped), "%s", c->note);
+	snprintf(c->note, sizeof(c->note), "%.330s; %.170s", why, c->skipped);
+	c->skipped[0] = '\0';
+	return -1;
+}
+
 static int open_default_dir(struct pt_cache *c, const struct pt_cache_places *places)
 {
 	const char *state = places ? places->state_dir : NULL;
 	char euid[24];
 	size_t shared;
+	bool unsafe = false;
 	int fd = -1;
 
 	if (!state) {
@@ -254,10 +308,13 @@ static int open_default_dir(struct pt_cache *c, const struct pt_cache_places *pl
 	snprintf(euid, sizeof(euid), "/%lu", (unsigned long)geteuid());
 	if (build_path(c->dir, sizeof(c->dir), c->note, sizeof(c->note), state, euid,
 	               "/check_prioticket")) {
-		fd = open_cache_dir(c->dir, shared, c->note, sizeof(c->note));
+		fd = open_cache_dir(c->dir, shared, &unsafe, c->note, sizeof(c->note));
 	}
 	if (fd >= 0) {
 		return fd;
+	}
+	if (unsafe) {
+		snprintf(c->refused, sizeof(c->refused), "%s", c->note);
 	}
 	/* The engine's user often cannot write the system state directory;
 	 * its own cache directory works out of the box. */
@@ -265,11 +322,11 @@ static int open_default_dir(struct pt_cache *c, const struct pt_cache_places *pl
 	if (places->user_base && places->user_sub) {
 		if (build_path(c->dir, sizeof(c->dir), c->note, sizeof(c->note), places->user_base,
 		               places->user_sub, "")) {
-			fd = open_cache_dir(c->dir, 0, c->note, sizeof(c->note));
+			fd = open_cache_dir(c->dir, 0, &unsafe, c->note, sizeof(c->note));
 		}
 	} else {
 		c->skipped[0] = '\0';
-		return -1; /* the note says why the state directory failed */
+		return open_memory_dir(c, places); /* the note says why the state directory failed */
 	}
 	if (fd < 0) {
 		/* Both reasons, so that -v explains the whole way down. */
@@ -278,6 +335,7 @@ static int open_default_dir(struct pt_cache *c, const struct pt_cache_places *pl
 		snprintf(second, sizeof(second), "%s", c->note);
 		snprintf(c->note, sizeof(c->note), "%.250s; %.250s", c->skipped, second);
 		c->skipped[0] = '\0';
+		fd = open_memory_dir(c, places);
 	}
 	return fd;
 }
@@ -496,8 +554,10 @@ void pt_cache_open(struct pt_cache *c, const char *dir, const struct pt_cache_pl
 	memset(c, 0, sizeof(*c));
 	c->lockfd = -1;
 	if (dir) {
+		bool unsafe;
+
 		if (build_path(c->dir, sizeof(c->dir), c->note, sizeof(c->note), dir, "", "")) {
-			c->dirfd = open_cache_dir(c->dir, 0, c->note, sizeof(c->note));
+			c->dirfd = open_cache_dir(c->dir, 0, &unsafe, c->note, sizeof(c->note));
 		} else {
 			c->dirfd = -1;
 		}
@@ -533,14 +593,84 @@ static bool all_digits(const char *s)
 	return *s && strspn(s, "0123456789") == strlen(s) && strlen(s) < 19;
 }
 
-/* Parses "key value" lines; anything unexpected makes the whole entry a
- * miss. */
+/* A code kept in an entry: OAuth's (invalid_client) or Prioticket's
+ * (SERVICE_UNAVAILABLE), nothing that could carry anything else. */
+static bool word(const char *s, size_t max)
+{
+	return *s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_") == strlen(s) &&
+	       strlen(s) < max;
+}
+
+void pt_cache_entry_clear(struct pt_cache_entry *e)
+{
+	if (e->token) {
+		pt_wipe(e->token, e->token_len);
+		free(e->token);
+	}
+	memset(e, 0, sizeof(*e));
+}
+
+/* One "key value" line of an entry; false for anything unexpected. */
+static bool parse_field(const char *key, const char *value, struct pt_cache_entry *e)
+{
+	struct pt_cache_backoff *b = &e->backoff;
+	time_t t = all_digits(value) ? (time_t)strtoll(value, NULL, 10) : 0;
+
+	if (strcmp(key, "token") == 0 && !e->token && pt_token_chars_ok(value) &&
+	    strlen(value) <= PT_TOKEN_MAX_CHARS) {
+		e->token_len = strlen(value);
+		e->token = malloc(e->token_len + 1);
+		if (e->token) {
+			memcpy(e->token, value, e->token_len + 1);
+		}
+		return e->token != NULL;
+	}
+	if (strcmp(key, "backoff") == 0) {
+		b->kind = strcmp(value, "refusal") == 0   ? PT_BACKOFF_REFUSAL
+		          : strcmp(value, "failure") == 0 ? PT_BACKOFF_FAILURE
+		                                          : PT_BACKOFF_NONE;
+		return b->kind != PT_BACKOFF_NONE;
+	}
+	if (strcmp(key, "outcome") == 0 && word(value, sizeof(b->outcome))) {
+		memcpy(b->outcome, value, strlen(value) + 1);
+		return true;
+	}
+	if (strcmp(key, "error") == 0 && word(value, sizeof(b->error))) {
+		memcpy(b->error, value, strlen(value) + 1);
+		return true;
+	}
+	if (!all_digits(value)) {
+		return false;
+	}
+	if (strcmp(key, "written") == 0) {
+		e->written = t;
+	} else if (strcmp(key, "expires") == 0) {
+		e->expires = t;
+	} else if (strcmp(key, "renew") == 0) {
+		e->renew = t;
+	} else if (strcmp(key, "at") == 0) {
+		b->at = t;
+	} else if (strcmp(key, "until") == 0) {
+		b->until = t;
+	} else if (strcmp(key, "status") == 0 && strlen(value) <= 3) {
+		b->status = (long)t;
+	} else if (strcmp(key, "failures") == 0 && t >= 1 && t <= 1000) {
+		b->failures = (int)t;
+	} else if (strcmp(key, "retry_after") == 0 && t <= 1) {
+		b->retry_after = t == 1;
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* Parses "key value" lines; anything unexpected or inconsistent makes
+ * the whole entry a miss. */
 static bool parse_entry(char *text, struct pt_cache_entry *e)
 {
+	const struct pt_cache_backoff *b = &e->backoff;
 	char *save = NULL;
 	char *line;
-	bool have_kind = false;
-	bool have_until = false;
 
 	line = strtok_r(text, "\n", &save);
 	if (!line || strcmp(line, MAGIC) != 0) {
@@ -553,46 +683,28 @@ static bool parse_entry(char *text, struct pt_cache_entry *e)
 			return false;
 		}
 		*value++ = '\0';
-		if (strcmp(line, "kind") == 0) {
-			if (strcmp(value, "token") == 0) {
-				e->kind = PT_CACHE_TOKEN;
-			} else if (strcmp(value, "refusal") == 0) {
-				e->kind = PT_CACHE_BACKOFF;
-			} else {
-				return false;
-			}
-			have_kind = true;
-		} else if (strcmp(line, "written") == 0 && all_digits(value)) {
-			e->written = (time_t)strtoll(value, NULL, 10);
-		} else if (strcmp(line, "until") == 0 && all_digits(value)) {
-			e->until = (time_t)strtoll(value, NULL, 10);
-			have_until = true;
-		} else if (strcmp(line, "token") == 0 && pt_token_chars_ok(value) &&
-		           strlen(value) < sizeof(e->token)) {
-			memcpy(e->token, value, strlen(value) + 1);
-		} else if (strcmp(line, "status") == 0 && all_digits(value) && strlen(value) == 3) {
-			e->status = strtol(value, NULL, 10);
-		} else if (strcmp(line, "error") == 0 &&
-		           strspn(value, "abcdefghijklmnopqrstuvwxyz_") == strlen(value) &&
-		           strlen(value) < sizeof(e->error)) {
-			memcpy(e->error, value, strlen(value) + 1);
-		} else {
+		if (!parse_field(line, value, e)) {
 			return false;
 		}
 	}
-	if (!have_kind || !have_until || e->until < e->written) {
+	if (e->token && !(e->written && e->written <= e->renew && e->renew <= e->expires)) {
 		return false;
 	}
-	if (e->kind == PT_CACHE_TOKEN) {
-		return e->token[0] != '\0';
+	if (b->kind == PT_BACKOFF_NONE) {
+		return e->token && !b->at && !b->until && !b->status && !b->failures;
 	}
-	return e->status >= 400 && e->status < 500;
+	if (!b->at || b->until < b->at || b->failures < 1 ||
+	    (b->status != 0 && (b->status < 100 || b->status > 599))) {
+		return false;
+	}
+	/* A refusal is a 4xx answer, and leaves no token behind. */
+	return b->kind != PT_BACKOFF_REFUSAL || (b->status >= 400 && b->status < 500 && !e->token);
 }
 
 /* Short-lived tokens get a quarter of their lifetime as margin. */
-static time_t margin(const struct pt_cache_entry *e)
+static long margin(long lifetime)
 {
-	time_t quarter = (e->until - e->written) / 4;
+	long quarter = lifetime / 4;
 
 	return quarter < PT_CACHE_MARGIN_SECONDS ? quarter : PT_CACHE_MARGIN_SECONDS;
 }
@@ -600,12 +712,13 @@ static time_t margin(const struct pt_cache_entry *e)
 /* Reads the entry as it is on disk, without judging its times. */
 static bool read_entry(struct pt_cache *c, struct pt_cache_entry *e)
 {
-	char text[ENTRY_MAX + 1];
+	struct stat st;
+	char *text;
 	size_t got;
 	bool ok;
 	int fd;
 
-	memset(e, 0, sizeof(*e));
+	pt_cache_entry_clear(e);
 	if (c->dirfd < 0) {
 		return false;
 	}
@@ -613,37 +726,82 @@ static bool read_entry(struct pt_cache *c, struct pt_cache_entry *e)
 	if (fd < 0) {
 		return false;
 	}
-	got = read_all(fd, text, ENTRY_MAX);
+	/* Sized by the file: entries without a token are a few lines. */
+	text = fstat(fd, &st) == 0 ? malloc((size_t)st.st_size + 1) : NULL;
+	if (!text) {
+		close(fd);
+		return false;
+	}
+	got = read_all(fd, text, (size_t)st.st_size);
 	close(fd);
 	text[got] = '\0';
 	ok = strlen(text) == got && parse_entry(text, e);
 	if (!ok) {
-		memset(e, 0, sizeof(*e));
+		pt_cache_entry_clear(e);
 	}
-	pt_wipe(text, sizeof(text));
+	pt_wipe(text, got);
+	free(text);
 	return ok;
+}
+
+long pt_cache_backoff_seconds(enum pt_backoff_kind kind, int failures, long retry_after)
+{
+	long s = PT_CACHE_FAILURE_FIRST_SECONDS;
+
+	if (retry_after >= 0) {
+		return retry_after < PT_CACHE_RETRY_AFTER_MIN   ? PT_CACHE_RETRY_AFTER_MIN
+		       : retry_after > PT_CACHE_RETRY_AFTER_MAX ? PT_CACHE_RETRY_AFTER_MAX
+		                                                : retry_after;
+	}
+	if (kind == PT_BACKOFF_REFUSAL) {
+		return PT_CACHE_REFUSAL_SECONDS;
+	}
+	for (int i = 1; i < failures && s < PT_CACHE_FAILURE_MAX_SECONDS; i++) {
+		s *= 2;
+	}
+	return s < PT_CACHE_FAILURE_MAX_SECONDS ? s : PT_CACHE_FAILURE_MAX_SECONDS;
 }
 
 void pt_cache_read(struct pt_cache *c, time_t now, struct pt_cache_entry *e)
 {
+	struct pt_cache_backoff *b = &e->backoff;
+
 	if (!read_entry(c, e)) {
 		return;
 	}
-	if (e->written > now + PT_CACHE_CLOCK_SKEW) {
+	if ((e->token && e->written > now + PT_CACHE_CLOCK_SKEW) ||
+	    (b->kind != PT_BACKOFF_NONE && b->at > now + PT_CACHE_CLOCK_SKEW)) {
 		/* Written "in the future": the clock was stepped back since.
 		 * Neither its lifetime nor its back-off can be trusted. */
-		pt_wipe(e, sizeof(*e));
-	} else if (e->kind == PT_CACHE_TOKEN && e->until - margin(e) <= now) {
-		pt_wipe(e, sizeof(*e));
-	} else if (e->kind == PT_CACHE_BACKOFF) {
-		/* A back-off never lasts longer than its own length from now. */
-		if (e->until > now + PT_CACHE_BACKOFF_SECONDS) {
-			e->until = now + PT_CACHE_BACKOFF_SECONDS;
-		}
-		if (e->until <= now) {
-			memset(e, 0, sizeof(*e));
-		}
+		pt_cache_entry_clear(e);
+		return;
 	}
+	if (b->kind != PT_BACKOFF_NONE) {
+		/* A back-off never lasts longer than its own length from now
+		 * (nor than the longest a back-off may be). */
+		time_t length = b->until - b->at;
+
+		if (length > PT_CACHE_RETRY_AFTER_MAX) {
+			length = PT_CACHE_RETRY_AFTER_MAX;
+		}
+		if (b->until > now + length) {
+			b->until = now + length;
+		}
+		b->active = b->until > now;
+	}
+	if (e->token && e->expires > now) {
+		e->kind = PT_CACHE_TOKEN;
+		e->due = e->renew <= now;
+		return;
+	}
+	if (e->token) {
+		/* Expired: nothing of it is of use any more. */
+		pt_wipe(e->token, e->token_len);
+		free(e->token);
+		e->token = NULL;
+		e->token_len = 0;
+	}
+	e->kind = b->active ? PT_CACHE_BACKOFF : PT_CACHE_MISS;
 }
 
 /* Whether nobody holds the lock of the entry `base` (its first len
@@ -712,7 +870,28 @@ static void remove_stale_temps(struct pt_cache *c)
 	closedir(d);
 }
 
-bool pt_cache_lock(struct pt_cache *c, double deadline, bool *timed_out)
+/* Notes in the lock file who holds the lock and until when, so that a
+ * run whose wait ends can tell a token request still under way (a second
+ * one would only add load) from a holder that was stopped. */
+static void note_holder(int fd, time_t until)
+{
+	char text[64];
+	int n = snprintf(text, sizeof(text), "%ld %lld\n", (long)getpid(), (long long)until);
+
+	if (ftruncate(fd, 0) != 0 || pwrite(fd, text, (size_t)n, 0) != n) {
+		return; /* without the note, waiters fetch after their wait, as before */
+	}
+}
+
+/* What the note says holds no more once the lock is released. */
+static void clear_note(int fd)
+{
+	if (ftruncate(fd, 0) != 0) {
+		return; /* a note left behind names a run that is gone: harmless */
+	}
+}
+
+bool pt_cache_lock(struct pt_cache *c, double deadline, time_t holder_deadline, bool *timed_out)
 {
 	char name[80];
 	struct stat st;
@@ -763,6 +942,7 @@ bool pt_cache_lock(struct pt_cache *c, double deadline, bool *timed_out)
 			pause_us *= 2;
 		}
 	}
+	note_holder(c->lockfd, holder_deadline);
 	remove_stale_temps(c);
 	return true;
 }
@@ -770,9 +950,61 @@ bool pt_cache_lock(struct pt_cache *c, double deadline, bool *timed_out)
 void pt_cache_unlock(struct pt_cache *c)
 {
 	if (c->lockfd >= 0) {
+		clear_note(c->lockfd);
 		close(c->lockfd); /* closing releases the flock */
 	}
 	c->lockfd = -1;
+}
+
+/* Whether process pid exists and is not stopped (Ctrl-Z, a debugger). */
+static bool running(long pid)
+{
+	char path[64];
+	char text[256];
+	const char *paren;
+	size_t got;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		return false;
+	}
+	got = read_all(fd, text, sizeof(text) - 1);
+	close(fd);
+	text[got] = '\0';
+	/* "pid (comm) S ...": the state follows the last ')'. */
+	paren = strrchr(text, ')');
+	return paren && paren[1] == ' ' && paren[2] != '\0' && !strchr("TtZX", paren[2]);
+}
+
+bool pt_cache_holder_busy(struct pt_cache *c, time_t now)
+{
+	char name[80];
+	char text[64];
+	long pid = 0;
+	long long until = 0;
+	size_t got;
+	int fd;
+
+	if (c->dirfd < 0) {
+		return false;
+	}
+	snprintf(name, sizeof(name), "%s.lock", c->name);
+	fd = openat(c->dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		return false;
+	}
+	got = read_all(fd, text, sizeof(text) - 1);
+	close(fd);
+	text[got] = '\0';
+	/* A run is ended 0.5 s after its deadline (the hard stop), so a holder
+	 * past it is stopped or stuck; a note that does not parse counts for
+	 * nothing. Either way the waiter fetches itself, as before. */
+	if (sscanf(text, "%ld %lld", &pid, &until) != 2 || pid <= 0 || until < (long long)now) {
+		return false;
+	}
+	return running(pid);
 }
 
 /* Temporary file, fsync, rename: a reader sees the old entry or the new
@@ -820,37 +1052,59 @@ static bool store(struct pt_cache *c, const struct pt_buf *text)
 	return true;
 }
 
-bool pt_cache_store_token(struct pt_cache *c, const char *token, long expires_in, time_t now)
+bool pt_cache_store_token(struct pt_cache *c, const char *token, long lifetime, time_t now)
 {
 	struct pt_buf text = {0};
+	long renew;
 	bool ok;
 
-	if (expires_in <= 0) {
-		expires_in = PT_CACHE_DEFAULT_LIFETIME;
+	if (lifetime <= 0) {
+		lifetime = PT_CACHE_DEFAULT_LIFETIME;
 	}
-	pt_buf_printf(&text, MAGIC "\nkind token\nwritten %lld\nuntil %lld\ntoken %s\n", (long long)now,
-	              (long long)(now + expires_in), token);
-	ok = store(c, &text);
+	renew = lifetime - margin(lifetime);
+	if (renew > PT_CACHE_RENEW_MAX_SECONDS) {
+		renew = PT_CACHE_RENEW_MAX_SECONDS;
+	}
+	/* One allocation: a growing buffer would leave copies of the token. */
+	if (pt_buf_reserve(&text, strlen(token) + 256)) {
+		pt_buf_printf(&text, MAGIC "\nwritten %lld\nrenew %lld\nexpires %lld\ntoken %s\n",
+		              (long long)now, (long long)(now + renew), (long long)(now + lifetime), token);
+	}
+	ok = !text.failed && store(c, &text);
 	pt_buf_wipe(&text);
 	return ok;
 }
 
-bool pt_cache_store_refusal(struct pt_cache *c, long status, const char *error, time_t now)
+bool pt_cache_store_backoff(struct pt_cache *c, const struct pt_cache_backoff *b,
+                            const struct pt_cache_entry *keep)
 {
 	struct pt_buf text = {0};
-	char code[64] = "";
+	bool with_token = keep && keep->token && b->kind != PT_BACKOFF_REFUSAL;
 	bool ok;
 
-	/* Only a code of plain letters is kept: it is printed later. */
-	if (strlen(error) < sizeof(code) &&
-	    strspn(error, "abcdefghijklmnopqrstuvwxyz_") == strlen(error)) {
-		memcpy(code, error, strlen(error) + 1);
+	if (!pt_buf_reserve(&text, (with_token ? keep->token_len : 0) + 512)) {
+		return false;
 	}
-	pt_buf_printf(&text, MAGIC "\nkind refusal\nwritten %lld\nuntil %lld\nstatus %ld\n%s%s%s",
-	              (long long)now, (long long)(now + PT_CACHE_BACKOFF_SECONDS), status,
-	              code[0] ? "error " : "", code, code[0] ? "\n" : "");
-	ok = store(c, &text);
-	pt_buf_free(&text);
+	pt_buf_printf(&text, MAGIC "\nbackoff %s\nat %lld\nuntil %lld\nstatus %ld\nfailures %d\n",
+	              b->kind == PT_BACKOFF_REFUSAL ? "refusal" : "failure", (long long)b->at,
+	              (long long)b->until, b->status, b->failures < 1 ? 1 : b->failures);
+	/* Only words are kept: they are printed later. */
+	if (word(b->outcome, sizeof(b->outcome))) {
+		pt_buf_printf(&text, "outcome %s\n", b->outcome);
+	}
+	if (word(b->error, sizeof(b->error))) {
+		pt_buf_printf(&text, "error %s\n", b->error);
+	}
+	if (b->retry_after) {
+		pt_buf_puts(&text, "retry_after 1\n");
+	}
+	if (with_token) {
+		pt_buf_printf(&text, "written %lld\nrenew %lld\nexpires %lld\ntoken %s\n",
+		              (long long)keep->written, (long long)keep->renew, (long long)keep->expires,
+		              keep->token);
+	}
+	ok = !text.failed && store(c, &text);
+	pt_buf_wipe(&text);
 	return ok;
 }
 
@@ -864,8 +1118,9 @@ void pt_cache_drop(struct pt_cache *c, const char *refused)
 	if (c->dirfd < 0 || c->lockfd < 0) {
 		return;
 	}
-	if (read_entry(c, &e) && e.kind == PT_CACHE_TOKEN && strcmp(e.token, refused) == 0) {
+	memset(&e, 0, sizeof(e));
+	if (read_entry(c, &e) && e.token && strcmp(e.token, refused) == 0) {
 		unlinkat(c->dirfd, c->name, 0);
 	}
-	pt_wipe(&e, sizeof(e));
+	pt_cache_entry_clear(&e);
 }

@@ -23,17 +23,38 @@
 #define PT_DEFAULT_TIMEOUT_SECONDS      10
 #define PT_DEFAULT_TIMEOUT_SECONDS_TEXT PT_STR(PT_DEFAULT_TIMEOUT_SECONDS)
 
-/* An access token, NUL included: one byte more is refused. */
-#define PT_TOKEN_MAX 4096
+/* The longest access token accepted, in characters (one more is
+ * refused, naming both lengths). Real tokens are JWTs that grow with
+ * their claims: Entra ID puts up to 200 group ids into one (about 10 KB),
+ * Keycloak every role of every realm a client may use (tokens of 10 to
+ * 30 KiB, and over 70,000 characters with 100 realms, are reported).
+ * 256 KiB is above every token reported and above the default request
+ * header limit of the servers that would receive it (nginx 8 KiB a line,
+ * Apache 8190 bytes, Node.js 16 KiB, Quarkus 20 KiB, Envoy 60 KiB; Go
+ * 1 MiB), and a quarter of the token response's own bound (PT_MAX_BODY).
+ * Tokens live on the heap, so the limit costs nothing below it. */
+#define PT_TOKEN_MAX_CHARS      (256 * 1024)
+#define PT_TOKEN_MAX_CHARS_TEXT PT_STR(PT_TOKEN_MAX_CHARS)
 
-/* The header line that carries it: the prefix, the token, the NUL. */
+/* The header line that carries it. */
 #define PT_AUTH_HEADER_PREFIX "Authorization: Bearer "
-#define PT_AUTH_HEADER_MAX    (sizeof(PT_AUTH_HEADER_PREFIX) + PT_TOKEN_MAX)
+
+/* The longest token lifetime counted, in seconds (ten years): a longer
+ * expires_in is valid and counts as this, so that no time arithmetic can
+ * overflow. The cache renews tokens long before (token_cache.h). */
+#define PT_TOKEN_LIFETIME_MAX (10L * 365 * 24 * 3600)
 
 /* A client secret or API key from a file, stdin or the environment,
  * in bytes (without the line break a file may end with). */
 #define PT_SECRET_MAX      4096
 #define PT_SECRET_MAX_TEXT PT_STR(PT_SECRET_MAX)
+
+/* Origins a secret file may name besides its secret (lines
+ * "origin: https://HOST[:PORT]"), and the longest such origin, NUL
+ * included. */
+#define PT_SECRET_ORIGINS_MAX      8
+#define PT_SECRET_ORIGINS_MAX_TEXT PT_STR(PT_SECRET_ORIGINS_MAX)
+#define PT_ORIGIN_MAX              288
 
 /* The longest --extra-opts line accepted, without its line break. */
 #define PT_INI_LINE_MAX      4096

@@ -18,6 +18,19 @@ static size_t span(const char *s, size_t len, const char *stop)
 	return n;
 }
 
+/* The last '@' of s[0..len), or NULL. */
+static const char *last_at(const char *s, size_t len)
+{
+	const char *at = NULL;
+
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '@') {
+			at = s + i;
+		}
+	}
+	return at;
+}
+
 /* "?a=1&b" -> "?a=<redacted>&<redacted>"; q starts after the '?'. */
 static bool redact_query(struct pt_buf *out, const char *q, size_t len)
 {
@@ -44,36 +57,59 @@ static bool redact_query(struct pt_buf *out, const char *q, size_t len)
 	return !out->failed;
 }
 
-bool pt_redact_url(struct pt_buf *out, const char *url, size_t len)
+/* Where the next URL starts in s[from..limit): the start of the
+ * scheme of the next "scheme://" (a word may hold several URLs, as in
+ * "http://a/x,http://user:pass@b/"), or limit when there is none. */
+static size_t next_url(const char *s, size_t limit, size_t from)
+{
+	for (size_t i = from; i + 3 <= limit; i++) {
+		size_t start = i;
+
+		if (memcmp(s + i, "://", 3) != 0) {
+			continue;
+		}
+		while (start > from && s[start - 1] != '\0' && strchr(scheme_chars, s[start - 1])) {
+			start--;
+		}
+		if (start < i) {
+			return start;
+		}
+	}
+	return limit;
+}
+
+/* Appends one URL from url[0], and returns how much of url it was: up to
+ * where another URL begins in its path, else all of it. Everything up to
+ * the last '@' before the query, the fragment or the next URL is taken as
+ * userinfo: a password with a raw '/' (which libcurl quotes whole when it
+ * refuses such a proxy) is hidden too, at the price of a path holding an
+ * '@' being shown from that '@' on. */
+static size_t redact_one(struct pt_buf *out, const char *url, size_t len)
 {
 	size_t scheme = span(url, len, ":");
-	size_t i = 0;
-	size_t path;
+	size_t start = 0;
+	size_t query;
+	size_t next;
+	size_t i;
 
-	/* scheme://[userinfo@]host: the authority ends at '/', '?' or '#'. */
 	if (scheme > 0 && scheme + 3 <= len && memcmp(url + scheme, "://", 3) == 0 &&
 	    strspn(url, scheme_chars) >= scheme) {
-		size_t start = scheme + 3;
-		size_t auth = span(url + start, len - start, "/?#");
-		const char *at = NULL;
-
-		for (size_t k = 0; k < auth; k++) {
-			if (url[start + k] == '@') {
-				at = url + start + k;
-			}
-		}
-		pt_buf_append(out, url, start);
-		if (at) {
-			pt_buf_puts(out, PT_REDACTED);
-			pt_buf_append(out, at, (size_t)(url + start + auth - at));
-		} else {
-			pt_buf_append(out, url + start, auth);
-		}
-		i = start + auth;
+		start = scheme + 3;
 	}
-	path = span(url + i, len - i, "?#");
-	pt_buf_append(out, url + i, path);
-	i += path;
+	query = start + span(url + start, len - start, "?#");
+	/* From 1 at least: a URL at url[0] would have had its scheme. */
+	next = next_url(url, query, start > 0 ? start : 1);
+	pt_buf_append(out, url, start);
+	i = start;
+	if (start > 0 && last_at(url + start, next - start)) {
+		pt_buf_puts(out, PT_REDACTED);
+		i = (size_t)(last_at(url + start, next - start) - url);
+	}
+	pt_buf_append(out, url + i, next - i);
+	if (next < query) {
+		return next;
+	}
+	i = query;
 	if (i < len && url[i] == '?') {
 		size_t q = span(url + i + 1, len - i - 1, "#");
 
@@ -84,6 +120,16 @@ bool pt_redact_url(struct pt_buf *out, const char *url, size_t len)
 	if (i < len && url[i] == '#') {
 		pt_buf_puts(out, i + 1 < len ? "#" PT_REDACTED : "#");
 	}
+	return len;
+}
+
+bool pt_redact_url(struct pt_buf *out, const char *url, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		i += redact_one(out, url + i, len - i);
+	}
 	return !out->failed;
 }
 
@@ -93,48 +139,39 @@ static bool is_delimiter(char c)
 	       c == '<' || c == '>';
 }
 
-static const char *find(const char *s, size_t len, const char *what)
+/* Text without a scheme: everything before its last '@' is userinfo
+ * ("user:pass@host" is a proxy written without scheme). Returns where
+ * the rest begins. */
+static const char *redact_userinfo(struct pt_buf *out, const char *w, size_t len)
 {
-	size_t n = strlen(what);
+	const char *at = last_at(w, len);
 
-	for (size_t i = 0; i + n <= len; i++) {
-		if (memcmp(s + i, what, n) == 0) {
-			return s + i;
-		}
+	if (!at) {
+		return w;
 	}
-	return NULL;
+	pt_buf_puts(out, PT_REDACTED);
+	return at;
 }
 
 static void redact_word(struct pt_buf *out, const char *w, size_t len)
 {
-	const char *sep = find(w, len, "://");
-	const char *at = NULL;
+	size_t start = next_url(w, len, 0);
+	const char *rest;
 
-	if (sep) {
-		/* Text glued before the scheme ("proxy:http://...") stays. */
-		const char *start = sep;
-
-		while (start > w && start[-1] != '\0' && strchr(scheme_chars, start[-1])) {
-			start--;
-		}
-		pt_buf_append(out, w, (size_t)(start - w));
-		pt_redact_url(out, start, len - (size_t)(start - w));
+	if (start < len) {
+		/* Text glued before the scheme ("proxy:http://...") stays, but
+		 * for a userinfo of its own. */
+		rest = redact_userinfo(out, w, start);
+		pt_buf_append(out, rest, start - (size_t)(rest - w));
+		pt_redact_url(out, w + start, len - start);
 		return;
 	}
-	for (size_t i = 0; i < len; i++) {
-		if (w[i] == '@') {
-			at = w + i;
-		}
-	}
-	if (at) {
-		pt_buf_puts(out, PT_REDACTED);
-		len -= (size_t)(at - w);
-		w = at;
-	}
-	if (memchr(w, '?', len)) {
-		pt_redact_url(out, w, len);
+	rest = redact_userinfo(out, w, len);
+	len -= (size_t)(rest - w);
+	if (memchr(rest, '?', len)) {
+		pt_redact_url(out, rest, len);
 	} else {
-		pt_buf_append(out, w, len);
+		pt_buf_append(out, rest, len);
 	}
 }
 

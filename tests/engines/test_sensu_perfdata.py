@@ -11,6 +11,14 @@ from sensu-go agent/transformers/nagios.go (ParseNagios):
   - label: spaces replaced by "_"; value: every character outside
     [-0-9.] removed, then parsed as a float (skipped if that fails).
 UOM, warn, crit, min and max are dropped.
+
+So the text part of line 1 (before the "|") is nothing to Sensu, and a
+"word=number" after it, long output included, only ever ADDS a metric:
+ours are all on line 1, each cut at its ";" fields, so nothing of the long
+output glued to the last one by a line break can change them. The plugins
+show such long-output words with ":" for "=", except URLs and absolute
+paths, which stay exact (what was probed, what to type) and as labels
+start with a scheme or "/", so they can never pass for one of ours.
 """
 
 import os
@@ -99,7 +107,7 @@ def plugin_env(tmp_path, plugin_dir, sim=None):
     return env
 
 
-def assert_sensu_extracts_everything(output):
+def assert_sensu_extracts_everything(output, url_labels=()):
     assert output.count("|") == 1, (
         "Sensu needs exactly one '|' in the whole output:\n" + output)
     _, perf, long_lines = split_plugin_output(output)
@@ -112,14 +120,18 @@ def assert_sensu_extracts_everything(output):
     labels = [m[0] for m in metrics]
     missing = sorted(set(expected) - set(labels))
     assert not missing, "Sensu loses %s from:\n%s" % (missing, output)
-    # Nothing from the long output is mistaken for a metric.
+    # Nothing from the long output is mistaken for a metric, but a URL
+    # that holds "name=number" itself (url_labels: the URL up to its "=").
     extra = list(labels)
     for label in expected:
         extra.remove(label)
+    extra = [label for label in extra if label not in url_labels]
     assert not extra, ("Sensu takes %s from the long output for metrics "
                        "(a 'word=number' token after the '|'):\n%s"
                        % ([m for m in metrics[len(expected):]], output))
     for label, value in metrics:
+        if label in url_labels:
+            continue
         want = leading_number(expected[label][0])
         assert want is not None, (label, expected[label])
         assert value == pytest.approx(want), (label, value, expected[label])
@@ -161,6 +173,38 @@ def test_real_output_yields_every_metric(tmp_path, plugin_dir, simulator,
     metrics = assert_sensu_extracts_everything(res.stdout)
     assert "time" in metrics and "size" in metrics
     assert ("time_auth" in metrics) == creds
+
+
+# A base URL whose own path holds "name=number" (the simulator's scenario
+# syntax): the long output shows it exactly as probed (it used to read
+# ".../sim/status:503/..."), Sensu still gets every metric with its value,
+# and the only words it takes in addition are that URL and its path in the
+# -vvv trace, whose labels start with "http://" or "/" and so are never
+# one of ours.
+URL_SCENARIOS = [
+    ("ping-503-in-url", "check_prioticket_ping", {"status": 503}, 2),
+    ("status-inject-in-url", "check_prioticket_status",
+     {"status": 500, "body": "inject"}, 2),
+    ("ping-delay-in-url", "check_prioticket_ping", {"delay": "0.05"}, 0),
+]
+
+
+@pytest.mark.parametrize("plugin,scenario,rc", [s[1:] for s in URL_SCENARIOS],
+                         ids=[s[0] for s in URL_SCENARIOS])
+def test_url_with_equals_is_exact_and_every_metric_survives(
+        tmp_path, plugin_dir, simulator, plugin, scenario, rc):
+    env = plugin_env(tmp_path, plugin_dir, simulator)
+    base = simulator.base_url(scenario)
+    res = run_as_sensu(" ".join([plugin, "--base-url=%s" % shlex.quote(base),
+                                 "-vvv"]), env)
+    assert res.returncode == rc, res.stdout + res.stderr
+    url = base + "/system/" + plugin.rsplit("_", 1)[1]
+    path = "/" + url.split("/", 3)[3]
+    assert "\nURL: %s\n" % url in res.stdout, res.stdout
+    assert "\n> GET %s HTTP/1.1\n" % path in res.stdout, res.stdout
+    metrics = assert_sensu_extracts_everything(
+        res.stdout, url_labels=(url.split("=", 1)[0], path.split("=", 1)[0]))
+    assert "time" in metrics and "size" in metrics and "time_auth" in metrics
 
 
 def load_yaml():

@@ -26,8 +26,8 @@ if ! command -v "$CC" >/dev/null 2>&1; then
 	echo "build.sh: $CC not found (libFuzzer needs clang)" >&2
 	exit 1
 fi
-deps_cflags=$(pkg-config --cflags libcurl json-c libssl)
-deps_libs=$(pkg-config --libs libcurl json-c libssl)
+deps_cflags=$(pkg-config --cflags libcurl json-c libssl libcrypto)
+deps_libs=$(pkg-config --libs libcurl json-c libssl libcrypto)
 
 san="-fsanitize=address,undefined -fno-sanitize-recover=all"
 common="-g -O1 -fno-omit-frame-pointer -I$root/lib -I$cfgdir $deps_cflags"

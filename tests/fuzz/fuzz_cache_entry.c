@@ -8,12 +8,13 @@
  *
  * Invariants (token_cache.h: "a missing, corrupt, foreign or expired one
  * is a miss"):
- * - the kind is MISS, TOKEN or BACKOFF; a miss is all zeroes;
- * - TOKEN: a non-empty b64token, NUL-terminated within the struct, not
- *   expired at `now` and with at least the margin left (60 s, or a
- *   quarter of its lifetime if that is less);
- * - BACKOFF: a 4xx status, an error code of [a-z_] only, still running
- *   at `now`, and for at most PT_CACHE_BACKOFF_SECONDS more;
+ * - the kind is MISS, TOKEN or BACKOFF; a miss holds no token;
+ * - TOKEN: a non-empty b64token of token_len characters, not expired at
+ *   `now`, renewed no later than it expires; due once its renewal time
+ *   has passed;
+ * - a back-off: a 4xx status for a refusal (which keeps no token), codes
+ *   of [A-Za-z_] only, running for at most PT_CACHE_RETRY_AFTER_MAX more;
+ *   BACKOFF only while it runs;
  * - a hit was not written in the future (beyond PT_CACHE_CLOCK_SKEW). */
 #include "config.h"
 
@@ -26,7 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define INPUT_MAX (8192 + 256) /* a bit above the cache's ENTRY_MAX */
+#define INPUT_MAX (PT_TOKEN_MAX_CHARS + 2048) /* a bit above the cache's ENTRY_MAX */
 
 static struct pt_cache cache;
 static char dir[256];
@@ -113,8 +114,8 @@ static void write_entry(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct pt_cache_entry zero;
 	struct pt_cache_entry *e;
+	struct pt_cache_backoff *b;
 	time_t now;
 
 	if (size == 0 || size > INPUT_MAX) {
@@ -126,42 +127,45 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	now = nows[data[0] % NNOWS];
 	write_entry(data + 1, size - 1);
 
-	e = malloc(sizeof(*e));
+	e = calloc(1, sizeof(*e));
 	FUZZ_CHECK(e != NULL);
-	memset(e, 0xa5, sizeof(*e));
 	pt_cache_read(&cache, now, e);
+	b = &e->backoff;
 	switch (e->kind) {
 	case PT_CACHE_MISS:
-		FUZZ_CHECK(memcmp(e, &zero, sizeof(zero)) == 0);
+		FUZZ_CHECK(e->token == NULL && !b->active);
 		break;
-	case PT_CACHE_TOKEN: {
-		time_t left = e->until - now;
-		time_t life = e->until - e->written;
-		time_t margin = life / 4 < PT_CACHE_MARGIN_SECONDS ? life / 4 : PT_CACHE_MARGIN_SECONDS;
-
-		FUZZ_CHECK(memchr(e->token, '\0', sizeof(e->token)) != NULL);
+	case PT_CACHE_TOKEN:
+		FUZZ_CHECK(e->token != NULL && e->token_len == strlen(e->token));
 		FUZZ_CHECK(e->token[0] != '\0' && pt_token_chars_ok(e->token));
-		if (left <= 0 || (margin > 0 && left <= margin)) {
-			fprintf(stderr,
-			        "fuzz: token handed out at now=%lld: written=%lld until=%lld (%lld s left)\n",
-			        (long long)now, (long long)e->written, (long long)e->until, (long long)left);
+		FUZZ_CHECK(e->token_len <= PT_TOKEN_MAX_CHARS);
+		if (e->expires <= now || e->renew > e->expires || e->due != (e->renew <= now)) {
+			fprintf(stderr, "fuzz: token at now=%lld: written=%lld renew=%lld expires=%lld\n",
+			        (long long)now, (long long)e->written, (long long)e->renew,
+			        (long long)e->expires);
 			FUZZ_CHECK(!"an expired token is a miss");
 		}
+		FUZZ_CHECK(e->written <= now + PT_CACHE_CLOCK_SKEW);
 		break;
-	}
 	case PT_CACHE_BACKOFF:
-		FUZZ_CHECK(e->status >= 400 && e->status <= 499);
-		FUZZ_CHECK(memchr(e->error, '\0', sizeof(e->error)) != NULL);
-		FUZZ_CHECK(strspn(e->error, "abcdefghijklmnopqrstuvwxyz_") == strlen(e->error));
-		FUZZ_CHECK(e->until > now);
-		FUZZ_CHECK(e->until - now <= PT_CACHE_BACKOFF_SECONDS);
+		FUZZ_CHECK(e->token == NULL && b->active);
 		break;
 	default:
 		FUZZ_CHECK(!"unknown entry kind");
 	}
-	if (e->kind != PT_CACHE_MISS) {
-		FUZZ_CHECK(e->written <= now + PT_CACHE_CLOCK_SKEW);
+	if (b->kind != PT_BACKOFF_NONE) {
+		FUZZ_CHECK(b->kind == PT_BACKOFF_FAILURE ||
+		           (b->status >= 400 && b->status <= 499 && e->token == NULL));
+		FUZZ_CHECK(strspn(b->error, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_") ==
+		           strlen(b->error));
+		FUZZ_CHECK(strspn(b->outcome, "abcdefghijklmnopqrstuvwxyz_") == strlen(b->outcome));
+		FUZZ_CHECK(b->at <= now + PT_CACHE_CLOCK_SKEW);
+		FUZZ_CHECK(b->active == (b->until > now));
+		FUZZ_CHECK(!b->active || b->until - now <= PT_CACHE_RETRY_AFTER_MAX);
+	} else {
+		FUZZ_CHECK(!b->active);
 	}
+	pt_cache_entry_clear(e);
 	free(e);
 	return 0;
 }

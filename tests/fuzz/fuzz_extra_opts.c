@@ -1,6 +1,7 @@
 /* Fuzzes the --extra-opts ini reader: the input is the ini file, kept in
- * a memfd and opened by the library through /proc/self/fd/N (a regular
- * file as far as fstat is concerned; nothing touches the disk).
+ * a 0600 file of a private directory made once (the reader takes only a
+ * file that no one else can write, in directories no one else can
+ * write: a memfd, mode 0777, would be refused).
  *
  * Each input goes through
  * 1. pt_ini_read_section(FILE, "fuzz") appending to a vector that already
@@ -10,8 +11,9 @@
  *    pt_options_parse.
  *
  * Invariants:
- * - read: on failure the vector is back to its one argument and err
- *   holds a one-line reason (no control characters, no '|'); on
+ * - read: never refused for the file's owner or modes; on failure the
+ *   vector is back to its one argument and err holds a one-line reason
+ *   (no control characters, no '|'); on
  *   success every new argument is "-k..." or "--key[=value]" with a key
  *   of [A-Za-z0-9_-], without line breaks;
  * - apply succeeds exactly when read did and no read argument names
@@ -29,7 +31,7 @@
 
 #include "harness.h"
 
-#include <sys/mman.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #define SECTION  "fuzz"
@@ -37,20 +39,33 @@
 /* Above the reader's 4096-byte line limit, far below its 1 MiB cap. */
 #define INPUT_MAX (64 * 1024)
 
-static int memfd = -1;
-static char path[64];
-static char spec[96];
+static int ini_fd = -1;
+static char dir[64];
+static char path[96];
+static char spec[128];
+
+static void remove_file(void)
+{
+	unlink(path);
+	rmdir(dir);
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	memfd = memfd_create("fuzz_extra_opts.ini", MFD_CLOEXEC);
-	if (memfd < 0) {
-		perror("memfd_create");
+	snprintf(dir, sizeof(dir), "/tmp/fuzz_extra_opts_XXXXXX");
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
 		abort();
 	}
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", memfd);
+	snprintf(path, sizeof(path), "%s/plugins.ini", dir);
+	ini_fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (ini_fd < 0) {
+		perror(path);
+		abort();
+	}
+	atexit(remove_file);
 	snprintf(spec, sizeof(spec), "--extra-opts=" SECTION "@%s", path);
 	unsetenv("PRIOTICKET_CLIENT_ID");
 	unsetenv("PRIOTICKET_CLIENT_SECRET");
@@ -62,12 +77,12 @@ static void set_file(const uint8_t *data, size_t size)
 {
 	size_t done = 0;
 
-	if (memfd < 0) {
+	if (ini_fd < 0) {
 		LLVMFuzzerInitialize(NULL, NULL);
 	}
-	FUZZ_CHECK(ftruncate(memfd, 0) == 0);
+	FUZZ_CHECK(ftruncate(ini_fd, 0) == 0);
 	while (done < size) {
-		ssize_t n = pwrite(memfd, data + done, size - done, (off_t)done);
+		ssize_t n = pwrite(ini_fd, data + done, size - done, (off_t)done);
 
 		FUZZ_CHECK(n > 0);
 		done += (size_t)n;
@@ -144,6 +159,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		FUZZ_CHECK(nargs == 1);
 		FUZZ_CHECK(err.len > 0 && fuzz_status_line_safe(err.data, err.len));
+		FUZZ_CHECK(strstr(pt_buf_str(&err), "no one else can write") == NULL);
 	}
 	pt_buf_free(&err);
 

@@ -4,12 +4,14 @@
  * text, without a NUL after it.
  *
  * Invariants on pt_redact_url's output, read back independently:
- * - with "scheme://" in front, the authority (up to '/', '?' or '#')
- *   holds no '@' but the one of a leading "<redacted>@";
- * - every item of the query (between '?' and '#', split at '&' and ';')
- *   is "", "<redacted>", "name=" or "name=<redacted>";
+ * - after every "scheme://" up to the next '?', '#' or "scheme://"
+ *   (every URL of the text, not only the first), there is no '@' but
+ *   the one of a leading "<redacted>@";
+ * - every item of the query that follows (split at '&' and ';') is "",
+ *   "<redacted>", "name=" or "name=<redacted>";
  * - a fragment is "" or "<redacted>".
- * pt_redact_text: a well-formed buffer, and the same output as
+ * pt_redact_text: a well-formed buffer in which every '@' follows
+ * "<redacted>" or a '?' of its word, and the same output as
  * pt_redact_url for a single word holding "://" at its scheme. */
 #include "config.h"
 
@@ -51,6 +53,28 @@ static bool one_of(const char *s, size_t len, const char *set)
 	return false;
 }
 
+/* The first "scheme://" in s[from..limit) with at least one scheme
+ * character (not before from): where its scheme starts, *sep where its
+ * "://" is; limit when there is none. */
+static size_t scheme_at(const char *s, size_t from, size_t limit, size_t *sep)
+{
+	for (size_t i = from; i + 3 <= limit; i++) {
+		size_t start = i;
+
+		if (memcmp(s + i, "://", 3) != 0) {
+			continue;
+		}
+		while (start > from && strchr(scheme_chars, s[start - 1])) {
+			start--;
+		}
+		if (start < i) {
+			*sep = i;
+			return start;
+		}
+	}
+	return limit;
+}
+
 static void check_item(const char *s, size_t len)
 {
 	const char *eq = memchr(s, '=', len);
@@ -64,44 +88,90 @@ static void check_item(const char *s, size_t len)
 	}
 }
 
-static void check_url(const char *in, size_t in_len, const char *out, size_t len)
+/* The part of a URL that may hold userinfo: no '@' in it but one right
+ * after a leading "<redacted>". */
+static void check_authority(const char *s, size_t len)
 {
-	size_t i = 0;
+	size_t skip = strlen(PT_REDACTED) + 1;
 
-	if (has_scheme(in, in_len)) {
-		size_t start = (size_t)(strstr(out, "://") - out) + 3;
-		size_t auth = strcspn(out + start, "/?#");
-		const char *at = memchr(out + start, '@', auth);
-
-		FUZZ_CHECK(strstr(out, "://") != NULL);
-		if (at) {
-			FUZZ_CHECK(strncmp(out + start, PT_REDACTED "@", strlen(PT_REDACTED) + 1) == 0);
-			FUZZ_CHECK(memchr(at + 1, '@', auth - (size_t)(at + 1 - (out + start))) == NULL);
-		}
-		i = start + auth;
+	if (len >= skip && memcmp(s, PT_REDACTED "@", skip) == 0) {
+		s += skip;
+		len -= skip;
 	}
-	i += strcspn(out + i, "?#");
-	if (i < len && out[i] == '?') {
-		size_t end = i + 1 + strcspn(out + i + 1, "#");
-		size_t p = i + 1;
+	FUZZ_CHECK(memchr(s, '@', len) == NULL);
+}
+
+static void check_url(const char *out, size_t len)
+{
+	size_t pos = 0;
+	size_t end = strcspn(out, "?#");
+	size_t sep;
+
+	/* Every URL before the query or fragment of the last one. */
+	for (;;) {
+		size_t start = scheme_at(out, pos, end, &sep);
+		size_t next_sep;
+		size_t next;
+
+		if (start == end) {
+			break;
+		}
+		end = sep + 3 + strcspn(out + sep + 3, "?#");
+		next = scheme_at(out, sep + 3, end, &next_sep);
+		check_authority(out + sep + 3, next - (sep + 3));
+		if (next == end) {
+			break;
+		}
+		pos = next;
+	}
+	if (end < len && out[end] == '?') {
+		size_t stop = end + 1 + strcspn(out + end + 1, "#");
+		size_t p = end + 1;
 
 		for (;;) {
 			size_t item = strcspn(out + p, "&;#");
 
-			if (p + item > end) {
-				item = end - p;
+			if (p + item > stop) {
+				item = stop - p;
 			}
 			check_item(out + p, item);
 			p += item;
-			if (p >= end) {
+			if (p >= stop) {
 				break;
 			}
 			p++; /* the separator */
 		}
-		i = end;
+		end = stop;
 	}
-	if (i < len && out[i] == '#') {
-		FUZZ_CHECK(strcmp(out + i + 1, "") == 0 || strcmp(out + i + 1, PT_REDACTED) == 0);
+	if (end < len && out[end] == '#') {
+		FUZZ_CHECK(strcmp(out + end + 1, "") == 0 || strcmp(out + end + 1, PT_REDACTED) == 0);
+	}
+}
+
+/* Text: every '@' follows "<redacted>" or a '?' of its word (a query's
+ * names are kept). "<redacted>" itself holds the delimiters '<' and '>'. */
+static void check_text(const char *out, size_t len)
+{
+	size_t r = strlen(PT_REDACTED);
+
+	for (size_t i = 0; i < len; i++) {
+		size_t k = i;
+		bool query = false;
+
+		if (out[i] != '@' || (i >= r && memcmp(out + i - r, PT_REDACTED, r) == 0)) {
+			continue;
+		}
+		while (k > 0 && !query) {
+			if (k >= r && memcmp(out + k - r, PT_REDACTED, r) == 0) {
+				k -= r;
+				continue;
+			}
+			if (strchr(" \t\r\n'\"`<>", out[k - 1])) {
+				break;
+			}
+			query = out[--k] == '?';
+		}
+		FUZZ_CHECK(query);
 	}
 }
 
@@ -126,7 +196,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!memchr(copy, '\0', size)) {
 		FUZZ_CHECK(strlen(pt_buf_str(&url)) == url.len);
 		FUZZ_CHECK(strlen(pt_buf_str(&text)) == text.len);
-		check_url(copy, size, pt_buf_str(&url), url.len);
+		check_url(pt_buf_str(&url), url.len);
+		check_text(pt_buf_str(&text), text.len);
 		/* One word that is a URL: pt_redact_text redacts it as a URL. */
 		if (has_scheme(copy, size) && !one_of(copy, size, " \t\r\n'\"`<>")) {
 			FUZZ_CHECK(text.len == url.len && memcmp(text.data, url.data, url.len) == 0);

@@ -5,7 +5,7 @@
  * rest is the server text.
  *
  * Invariants on what pt_sanitize_append appended (sanitize.h):
- * - no '|', no '=', no byte below 0x20, no 0x7f; valid UTF-8 without
+ * - no '|', no byte below 0x20, no 0x7f; valid UTF-8 without
  *   C1 controls, U+2028/U+2029 or bidi controls (U+202A..U+202E,
  *   U+2066..U+2069); no leading or trailing blank, no two blanks in a
  *   row;
@@ -34,7 +34,7 @@ static void check_clean(const char *s, size_t len, size_t max)
 	FUZZ_CHECK(len <= max);
 	FUZZ_CHECK(fuzz_utf8_valid(u, len));
 	for (size_t i = 0; i < len; i++) {
-		FUZZ_CHECK(u[i] >= 0x20 && u[i] != 0x7f && u[i] != '|' && u[i] != '=');
+		FUZZ_CHECK(u[i] >= 0x20 && u[i] != 0x7f && u[i] != '|');
 		/* C1 controls, U+0080..U+009F, are C2 80..C2 9F. */
 		if (u[i] == 0xc2 && i + 1 < len) {
 			FUZZ_CHECK(u[i + 1] >= 0xa0);
@@ -51,14 +51,14 @@ static void check_clean(const char *s, size_t len, size_t max)
 	}
 }
 
-/* Printable ASCII without '|' and '=', single inner blanks only. */
+/* Printable ASCII without '|', single inner blanks only. */
 static bool already_clean(const uint8_t *s, size_t len)
 {
 	if (len == 0 || s[0] == ' ' || s[len - 1] == ' ') {
 		return false;
 	}
 	for (size_t i = 0; i < len; i++) {
-		if (s[i] < 0x20 || s[i] >= 0x7f || s[i] == '|' || s[i] == '=') {
+		if (s[i] < 0x20 || s[i] >= 0x7f || s[i] == '|') {
 			return false;
 		}
 		if (s[i] == ' ' && s[i + 1] == ' ') {

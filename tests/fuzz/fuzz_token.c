@@ -6,8 +6,11 @@
  * - PT_TOKEN_OK: the token is non-empty, an RFC 6750 b64token
  *   (pt_token_chars_ok), NUL-terminated inside the struct, and exactly
  *   the JSON string the server sent (no byte of it dropped, e.g. at a
- *   \u0000 escape); expires_in is 0 or in 1..365 days;
- * - any other status: no token is handed out and expires_in is 0.
+ *   \u0000 escape), at most PT_TOKEN_MAX_CHARS long; expires_in is in
+ *   1..PT_TOKEN_LIFETIME_MAX when given, else 0 (a lifetime never refuses
+ *   a token);
+ * - any other status: no token is handed out and expires_in is 0; a
+ *   token refused as too long leaves only its length.
  *
  * The same input, up to its first NUL, as a client secret for the form
  * body (pt_token_form_encode): the output holds only RFC 3986 unreserved
@@ -95,31 +98,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > INPUT_MAX) {
 		return 0;
 	}
-	t = malloc(sizeof(*t));
+	t = calloc(1, sizeof(*t));
 	FUZZ_CHECK(t != NULL);
-	memset(t, 0xa5, sizeof(*t));
 	st = pt_token_parse((const char *)data, size, t);
 	FUZZ_CHECK(st == PT_TOKEN_OK || st == PT_TOKEN_NOT_JSON || st == PT_TOKEN_NO_ACCESS_TOKEN ||
-	           st == PT_TOKEN_BAD_CHARS || st == PT_TOKEN_NOT_BEARER || st == PT_TOKEN_BAD_EXPIRY);
+	           st == PT_TOKEN_BAD_CHARS || st == PT_TOKEN_TOO_LONG || st == PT_TOKEN_NOT_BEARER);
 	/* PT_TOKEN_TOO_LARGE comes from the transfer, never from parsing. */
 	text = pt_token_status_text(st);
 	FUZZ_CHECK(text != NULL && *text != '\0');
-	FUZZ_CHECK(memchr(t->access_token, '\0', sizeof(t->access_token)) != NULL);
 	if (st == PT_TOKEN_OK) {
 		size_t n = strlen(t->access_token);
 		long sent = json_token_len(data, size);
 
-		FUZZ_CHECK(n > 0);
+		FUZZ_CHECK(n > 0 && n == t->length && n <= PT_TOKEN_MAX_CHARS);
 		FUZZ_CHECK(pt_token_chars_ok(t->access_token));
 		if ((long)n != sent) {
 			fprintf(stderr, "fuzz: accepted token has %zu bytes, the JSON string %ld\n", n, sent);
 			FUZZ_CHECK(!"the token is the whole access_token string");
 		}
-		FUZZ_CHECK(t->expires_in >= 0 && t->expires_in <= 365L * 24 * 3600);
+		FUZZ_CHECK(t->lifetime == PT_LIFETIME_GIVEN
+		               ? t->expires_in >= 1 && t->expires_in <= PT_TOKEN_LIFETIME_MAX
+		               : t->expires_in == 0);
 	} else {
-		FUZZ_CHECK(t->access_token[0] == '\0');
+		FUZZ_CHECK(t->access_token == NULL);
 		FUZZ_CHECK(t->expires_in == 0);
+		FUZZ_CHECK(st == PT_TOKEN_TOO_LONG ? t->length > PT_TOKEN_MAX_CHARS : t->length == 0);
 	}
+	pt_token_clear(t);
 	free(t);
 	check_form_encoding(data, size);
 	return 0;

@@ -49,15 +49,16 @@ def _run(cmd, **kw):
 
 
 def _dep_flags():
-    """pkg-config's flags for libcurl, json-c and libssl (the TLS facts of
-    lib/probe/http.c), as configure found them."""
+    """pkg-config's flags for libcurl, json-c, libssl and libcrypto (the TLS
+    facts of lib/probe/http.c, the verified chain of certinfo.c), as
+    configure found them."""
     pkg = shutil.which("pkg-config")
     if pkg:
-        cflags = _run([pkg, "--cflags", "libcurl", "json-c", "libssl"])
-        libs = _run([pkg, "--libs", "libcurl", "json-c", "libssl"])
+        cflags = _run([pkg, "--cflags", "libcurl", "json-c", "libssl", "libcrypto"])
+        libs = _run([pkg, "--libs", "libcurl", "json-c", "libssl", "libcrypto"])
         if cflags.returncode == 0 and libs.returncode == 0:
             return cflags.stdout.decode().split(), libs.stdout.decode().split()
-    return [], ["-lcurl", "-ljson-c", "-lssl"]
+    return [], ["-lcurl", "-ljson-c", "-lssl", "-lcrypto"]
 
 
 def _san_env(detect_leaks):

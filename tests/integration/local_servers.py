@@ -10,6 +10,8 @@ manager:
 - ``ChainServer``: HTTPS with a three-level chain made with the openssl
   CLI (test CA -> intermediate -> leaf for localhost); the intermediate
   expires first, in ``intermediate_days``.
+
+and ``stop_process(proc)``, for servers a test starts with subprocess.
 """
 
 import http.server
@@ -142,3 +144,13 @@ def ChainServer(directory, intermediate_days):
     context.load_cert_chain(str(chain), str(key))
     server.socket = context.wrap_socket(server.socket, server_side=True)
     return _Running(server)
+
+
+def stop_process(proc, timeout=5):
+    """Ends a server started with subprocess: SIGTERM, then SIGKILL."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=timeout)

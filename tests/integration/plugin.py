@@ -146,7 +146,8 @@ def clean_env(home, extra=None):
     env = {name: os.environ[name] for name in _PASSED_ENV if name in os.environ}
     env.setdefault("PATH", "/usr/bin:/bin")
     env.update(HOME=str(home), MP_STATE_PATH=str(Path(home) / "state"),
-               XDG_CACHE_HOME=str(Path(home) / "cache"), TZ="UTC")
+               XDG_CACHE_HOME=str(Path(home) / "cache"), XDG_RUNTIME_DIR=str(Path(home) / "run"),
+               TZ="UTC")
     for name, value in (extra or {}).items():
         if value is None:
             env.pop(name, None)

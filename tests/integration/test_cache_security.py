@@ -9,6 +9,7 @@ unsalted hash of the secret.
 """
 
 import fcntl
+import json
 import hashlib
 import hmac
 import os
@@ -27,9 +28,11 @@ import plugin
 from plugin import CLIENT_ID, CLIENT_SECRET, CRITICAL, OK
 
 ENTRY = re.compile(r"^[0-9a-f]{64}$")
-MAGIC = "check_prioticket-token-cache 1"
+MAGIC = "check_prioticket-token-cache 2"
 NOBODY = 65534
 NOT_CREATABLE = "/proc/not-creatable"
+# Neither the per-user cache directory nor the one in memory can be made.
+NO_FALLBACK = {"XDG_CACHE_HOME": NOT_CREATABLE, "XDG_RUNTIME_DIR": NOT_CREATABLE}
 
 
 def cache_dir(state_root, uid=None):
@@ -146,7 +149,7 @@ def test_a_symlink_in_a_parent_directory_is_not_followed(sim, tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir(mode=0o700)
     (state / str(os.geteuid())).symlink_to(elsewhere)
-    r = status(sim, state, ["-v"], env={"XDG_CACHE_HOME": NOT_CREATABLE})
+    r = status(sim, state, ["-v"], env=NO_FALLBACK)
     assert r.rc == OK, r.describe()
     assert list(elsewhere.iterdir()) == []
     assert note(r).startswith(f"{state}/{os.geteuid()} is a symbolic link, which is not "
@@ -168,7 +171,7 @@ def test_a_parent_directory_owned_by_another_user_is_refused(sim, tmp_path):
     state = tmp_path / "state"
     state.mkdir(mode=0o755)
     os.chown(state, NOBODY, NOBODY)  # nobody could rename our <euid>/ away
-    r = status(sim, state, ["-v"], env={"XDG_CACHE_HOME": NOT_CREATABLE})
+    r = status(sim, state, ["-v"], env=NO_FALLBACK)
     assert r.rc == OK, r.describe()
     assert note(r).startswith(f"{state} belongs to uid {NOBODY}, neither root nor this user "
                               f"(uid 0); "), r.describe()
@@ -182,7 +185,7 @@ def test_a_parent_others_can_write_needs_the_sticky_bit(sim, tmp_path, mode, usa
     state.mkdir()
     os.chmod(state, mode)
     for _ in range(2):
-        r = status(sim, state, ["-v"], env={"XDG_CACHE_HOME": NOT_CREATABLE})
+        r = status(sim, state, ["-v"], env=NO_FALLBACK)
         assert r.rc == OK, r.describe()
     if usable:
         assert note(r) is None, r.describe()
@@ -194,16 +197,31 @@ def test_a_parent_others_can_write_needs_the_sticky_bit(sim, tmp_path, mode, usa
         assert list(state.iterdir()) == []
 
 
-def test_v_says_why_the_state_directory_was_passed_over(sim, tmp_path):
+@pytest.mark.parametrize("verbosity", [[], ["-v"]], ids=["-v0", "-v"])
+def test_a_refused_state_directory_is_named_with_the_reason(sim, tmp_path, verbosity):
+    """A state directory that breaks a rule is named at every verbosity
+    (issue 19); one that is only missing or not creatable, with -v."""
     state = tmp_path / "state"
     state.mkdir()
     os.chmod(state, 0o777)
     xdg = tmp_path / "xdg"
+    r = status(sim, state, verbosity, env={"XDG_CACHE_HOME": str(xdg)})
+    assert r.rc == OK, r.describe()
+    assert r.lines[1] == (f"Token cache: the shared state directory was refused, {state} is "
+                          f"writable by group or others without the sticky bit (mode 0777); "
+                          f"the cache is in {xdg}/check_prioticket instead"), r.describe()
+    assert len(entries(xdg / "check_prioticket")) == 1
+
+
+def test_v_says_why_the_state_directory_was_passed_over(sim, tmp_path):
+    state = Path(NOT_CREATABLE) / "state"
+    xdg = tmp_path / "xdg"
+    quiet = status(sim, state, env={"XDG_CACHE_HOME": str(xdg)})
+    assert quiet.rc == OK and "Token cache" not in quiet.stdout, quiet.describe()
     r = status(sim, state, ["-v"], env={"XDG_CACHE_HOME": str(xdg)})
     assert r.rc == OK, r.describe()
     assert (f"Token cache: in {xdg}/check_prioticket, since the state directory is not usable: "
-            f"{state} is writable by group or others without the sticky bit (mode 0777)"
-            ) in r.stdout, r.describe()
+            f"cannot create or open {NOT_CREATABLE}: ") in r.stdout, r.describe()
     assert len(entries(xdg / "check_prioticket")) == 1
 
 
@@ -227,25 +245,34 @@ def _run_copy(binary, args, env, preexec_fn=None):
     return plugin.Result([str(binary)] + args, proc.returncode, proc.stdout, proc.stderr, 0.0)
 
 
+def _shareable_copy(prefix):
+    """A private 0755 directory with a copy of the status plugin that
+    another uid can run (the repository may sit below a directory it cannot
+    enter), and what the environment needs there: the sanitizer build's
+    suppression file, copied where that uid can read it."""
+    base = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
+    os.chmod(base, 0o755)
+    binary = base / "check_prioticket_status"
+    shutil.copy(plugin.binary("status"), binary)
+    os.chmod(binary, 0o755)
+    env = {}
+    lsan = os.environ.get("LSAN_OPTIONS", "")
+    m = re.search(r"suppressions=([^:]+)", lsan)
+    if m:
+        shutil.copy(m[1], base / "lsan.supp")
+        os.chmod(base / "lsan.supp", 0o644)
+        env["LSAN_OPTIONS"] = lsan.replace(m[1], str(base / "lsan.supp"))
+    return base, binary, env
+
+
 def test_root_makes_the_shared_tree_and_nobody_still_gets_its_own_cache(sim):
     if os.geteuid() != 0:
         pytest.skip("needs root to run the plugin as root and as nobody")
-    # Everything nobody needs lives in a private 0755 directory of its own:
-    # the repository may sit below a directory nobody cannot enter.
-    base = Path(tempfile.mkdtemp(prefix="pt-itest-shared-", dir="/tmp"))
+    base, binary, env = _shareable_copy("pt-itest-shared-")
     try:
-        os.chmod(base, 0o755)
-        binary = base / "check_prioticket_status"
-        shutil.copy(plugin.binary("status"), binary)
-        os.chmod(binary, 0o755)
-        env = {"MP_STATE_PATH": str(base / "state"), "PRIOTICKET_CLIENT_SECRET": CLIENT_SECRET,
-               "XDG_CACHE_HOME": NOT_CREATABLE}
-        lsan = os.environ.get("LSAN_OPTIONS", "")
-        m = re.search(r"suppressions=([^:]+)", lsan)
-        if m:  # the sanitizer build: a suppression file nobody can read
-            shutil.copy(m[1], base / "lsan.supp")
-            os.chmod(base / "lsan.supp", 0o644)
-            env["LSAN_OPTIONS"] = lsan.replace(m[1], str(base / "lsan.supp"))
+        env.update({"MP_STATE_PATH": str(base / "state"),
+                    "PRIOTICKET_CLIENT_SECRET": CLIENT_SECRET, "XDG_CACHE_HOME": NOT_CREATABLE,
+                    "XDG_RUNTIME_DIR": NOT_CREATABLE})
         args = ["-u", sim.base_url(), "--client-id", CLIENT_ID, "-v"]
 
         r = _run_copy(binary, args, env)
@@ -284,28 +311,35 @@ def test_an_entry_written_in_the_future_is_void(sim, tmp_path, kind):
     entry = only_entry(state)
     token = re.search(r"^token (.*)$", entry.read_text(), re.M)[1]
     now = int(time.time())
-    body = (f"status 401\nerror invalid_client\n" if kind == "refusal" else f"token {token}\n")
     # Written an hour "later": the clock has since been stepped back.
-    write_private(entry, f"{MAGIC}\nkind {kind}\nwritten {now + 3600}\nuntil {now + 7200}\n{body}")
+    later = now + 3600
+    body = (f"backoff refusal\nat {later}\nuntil {later + 24}\nstatus 401\nfailures 1\n"
+            f"error invalid_client\n" if kind == "refusal" else
+            f"written {later}\nrenew {later + 1800}\nexpires {later + 3600}\ntoken {token}\n")
+    write_private(entry, f"{MAGIC}\n{body}")
     r = status(sim, state)
     assert r.rc == OK, r.describe()
     assert "Token: requested from" in r.stdout, r.describe()
     assert tokens(sim) == 2
 
 
-def test_a_back_off_lasts_at_most_its_own_length_from_now(sim, tmp_path):
+@pytest.mark.parametrize("at,until,longest", [
+    (-5, 86400, 3600),  # never longer than the longest back-off (an hour) from now
+    (4, 4 + 24, 24),    # written 4 s "ahead" (within the skew): its own 24 s from now
+])
+def test_a_back_off_lasts_at_most_its_own_length_from_now(sim, tmp_path, at, until, longest):
     state = tmp_path / "state"
     assert status(sim, state).rc == OK
     entry = only_entry(state)
     now = int(time.time())
-    write_private(entry, f"{MAGIC}\nkind refusal\nwritten {now - 5}\nuntil {now + 86400}\n"
-                         f"status 401\nerror invalid_client\n")
+    write_private(entry, f"{MAGIC}\nbackoff refusal\nat {now + at}\nuntil {now + until}\n"
+                         f"status 401\nfailures 1\nerror invalid_client\n")
     r = status(sim, state)
     assert r.rc == CRITICAL, r.describe()
-    m = re.search(r"\(invalid_client\); refused (\d+) s ago, back-off: next token request in "
-                  r"(\d+) s$", r.summary)
+    m = re.search(r" - remembered refusal from \d+ s ago: .*\(invalid_client\); next token request "
+                  r"in (\d+) s", r.summary)
     assert m, r.describe()
-    assert 5 <= int(m[1]) <= 20 and 40 <= int(m[2]) <= 60, r.describe()
+    assert longest - 3 <= int(m[1]) <= longest, r.describe()
     assert tokens(sim) == 1
 
 
@@ -430,8 +464,115 @@ def test_a_cache_path_too_long_is_refused_not_cut(sim, tmp_path):
     home = home / ("c" * (495 - len(str(home)) - 1))
     home.mkdir(parents=True)
     assert len(str(home)) == 495
-    r = status(sim, NOT_CREATABLE, ["-v"], env={"HOME": str(home), "XDG_CACHE_HOME": None})
+    r = status(sim, NOT_CREATABLE, ["-v"], env={"HOME": str(home), "XDG_CACHE_HOME": None,
+                                                "XDG_RUNTIME_DIR": NOT_CREATABLE})
     assert r.rc == OK, r.describe()
     assert not (home / ".cache").exists()  # cut at 511 bytes, it was .cache/check_pr
-    assert note(r).endswith("; the cache directory path is too long (519 bytes, at most 511)"), \
+    assert "; the cache directory path is too long (519 bytes, at most 511); " in note(r), \
         r.describe()
+
+
+# ---- issue 19, finding 2: a squatted <uid>/ in the shared state root -------------
+
+VICTIM = 4242  # runs the checks; no HOME or XDG_CACHE_HOME in its environment
+SQUATTER = 4343  # made the victim's <uid>/ before the victim's first run
+
+
+def _squat(state, how):
+    """The shared 1777 root with the victim's <uid>/ taken by the squatter."""
+    state.mkdir()
+    os.chmod(state, 0o1777)
+    theirs = state / str(VICTIM)
+    if how == "directory":
+        theirs.mkdir(mode=0o755)
+        os.chown(theirs, SQUATTER, SQUATTER)
+        return f"{theirs} belongs to uid {SQUATTER}, neither root nor this user (uid {VICTIM})"
+    if how == "private directory":
+        theirs.mkdir(mode=0o700)
+        os.chown(theirs, SQUATTER, SQUATTER)
+        return f"{theirs} belongs to uid {SQUATTER}, neither root nor this user (uid {VICTIM})"
+    if how == "symlink":
+        elsewhere = state.parent / "squatter-owned"
+        elsewhere.mkdir(mode=0o777)
+        theirs.symlink_to(elsewhere)
+        os.lchown(theirs, SQUATTER, SQUATTER)
+        return f"{theirs} is a symbolic link, which is not followed"
+    theirs.write_text("")  # a file
+    os.chown(theirs, SQUATTER, SQUATTER)
+    return f"{theirs} is not a directory"
+
+
+def _run_as_victim(base, binary, args, env):
+    """The plugin as VICTIM, whose home directory is known only to the
+    password database: a private mount namespace binds a passwd with the
+    victim over /etc/passwd (nothing changes outside it), and the
+    environment has neither HOME nor XDG_CACHE_HOME."""
+    passwd = base / "passwd"
+    if not passwd.exists():
+        passwd.write_text(Path("/etc/passwd").read_text()
+                          + f"ptvictim:x:{VICTIM}:{VICTIM}::{base / 'home'}:/usr/sbin/nologin\n")
+    full = {k: v for k, v in os.environ.items() if k in ("ASAN_OPTIONS", "UBSAN_OPTIONS")}
+    full.update(PATH="/usr/bin:/bin", TZ="UTC", **env)
+    argv = ["unshare", "-m", "sh", "-c",
+            'mount --bind "$1" /etc/passwd && shift && '
+            f'exec setpriv --reuid={VICTIM} --regid={VICTIM} --clear-groups -- "$@"',
+            "sh", str(passwd), str(binary)] + args
+    proc = subprocess.run(argv, env=full, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, timeout=30)
+    return plugin.Result(argv, proc.returncode, proc.stdout, proc.stderr, 0.0)
+
+
+@pytest.mark.parametrize("how", ["directory", "private directory", "symlink", "file"])
+@pytest.mark.parametrize("secret,state_after,requests", [
+    (CLIENT_SECRET, OK, 1),             # the second run uses the cached token
+    ("not-the-secret", CRITICAL, 1),    # the second run is inside the 60 s back-off
+], ids=["token", "back-off"])
+def test_a_squatted_uid_directory_moves_the_cache_home_and_says_why(sim, how, secret,
+                                                                    state_after, requests):
+    if os.geteuid() != 0:
+        pytest.skip("needs root to squat as one user and run as another")
+    base, binary, env = _shareable_copy("pt-itest-squat-")
+    try:
+        home = base / "home"
+        home.mkdir(mode=0o755)
+        os.chown(home, VICTIM, VICTIM)
+        why = _squat(base / "state", how)
+        env.update({"MP_STATE_PATH": str(base / "state"), "PRIOTICKET_CLIENT_SECRET": secret})
+        args = ["-u", sim.base_url(), "--client-id", CLIENT_ID]
+        runs = [_run_as_victim(base, binary, args, env) for _ in range(2)]
+        cache = home / ".cache" / "check_prioticket"
+        for r in runs:
+            assert r.rc == state_after, r.describe()
+            # The first long-output line, at the default verbosity.
+            assert r.lines[1] == (f"Token cache: the shared state directory was refused, {why}; "
+                                  f"the cache is in {cache} instead"), r.describe()
+        assert tokens(sim) == requests, "every run asked for a token\n" + runs[1].describe()
+        st = cache.stat()
+        assert st.st_uid == VICTIM and stat.S_IMODE(st.st_mode) == 0o700
+        # Nothing was made in, or changed of, the squatter's place.
+        assert sorted(p.name for p in (base / "state").iterdir()) == [str(VICTIM)]
+        if how == "symlink":
+            assert list((base / "squatter-owned").iterdir()) == []
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_a_refused_state_directory_with_no_other_place_says_so(sim, tmp_path):
+    """No fallback either: the run goes on without a cache, and says both."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to give the directory to another user")
+    state = tmp_path / "state"
+    state.mkdir()
+    os.chmod(state, 0o1777)
+    theirs = state / str(os.geteuid())
+    theirs.mkdir(mode=0o700)
+    os.chown(theirs, NOBODY, NOBODY)
+    r = status(sim, state, env={"XDG_CACHE_HOME": NOT_CREATABLE})
+    assert r.rc == OK, r.describe()
+    assert r.lines[1] == (f"Token cache: the shared state directory was refused, {theirs} "
+                          f"belongs to uid {NOBODY}, neither root nor this user (uid 0); no "
+                          f"cache in this run"), r.describe()
+    doc = json.loads(status(sim, state, ["--output-format=json"],
+                            env={"XDG_CACHE_HOME": NOT_CREATABLE}).stdout)
+    assert doc["details"][0].startswith("Token cache: the shared state directory was refused, ")
+    assert doc["state"] == OK

@@ -25,7 +25,7 @@ STATES = {"OK", "WARNING", "CRITICAL", "UNKNOWN", "NOT_EVALUATED"}
 REASONS = {"ok", "dns", "connect", "tls", "proxy", "timeout", "auth", "rate_limited",
            "client_error", "server_error", "redirect", "bad_response", "body_too_large", "json",
            "latency", "certificate", "config", "internal"}
-TOP_KEYS = ["schema_version", "plugin", "environment", "state", "state_name", "reason", "summary",
+TOP_KEYS = ["schema_version", "plugin", "plugin_version", "environment", "state", "state_name", "reason", "summary",
             "subchecks", "perfdata", "request", "token_source", "details"]
 REQUEST_KEYS = ["url", "http_status", "http_version", "tls_version", "tls_cipher", "app_reference"]
 PERF_KEYS = ["label", "value", "unit", "warn", "crit", "min", "max"]
@@ -255,7 +255,11 @@ def test_node_exporter_textfile_collector(sim, files, node_exporter, prom_parser
         with open(tmp, "wb") as out:
             r = subprocess.run([os.path.join(os.environ.get("PT_BUILDDIR", "."), "plugins", f"check_prioticket_{plugin}"),
                                 "-u", sim.base_url(scenario), "--output-format=prometheus"] + auth_args(files["secret"]),
-                               stdout=out, timeout=30, env={"PATH": "/usr/bin:/bin", "HOME": str(textdir.parent)})
+                               stdout=out, timeout=30,
+                               # A private token cache, not the configured state
+                               # directory (tests/conftest.py fails the suite then).
+                               env={"PATH": "/usr/bin:/bin", "HOME": str(textdir.parent),
+                                    "MP_STATE_PATH": str(textdir.parent / "state")})
         assert r.returncode == (OK if plugin == "ping" else CRITICAL)
         os.rename(tmp, textdir / f"prioticket_{plugin}.prom")
     text = urllib.request.urlopen(url, timeout=10).read().decode()
@@ -265,6 +269,60 @@ def test_node_exporter_textfile_collector(sim, files, node_exporter, prom_parser
     assert states["ping"].value == OK and states["ping"].labels["reason"] == "ok", states
     assert states["status"].value == CRITICAL and states["status"].labels["reason"] == "server_error", states
     assert {s.labels["endpoint"] for s in families["prioticket_probe_success"].samples} == {"ping", "status"}
+
+
+# Names that would repeat (issue 20 item 10): two --expect-json on one path,
+# and paths too long to tell apart once cut to a subcheck name's length; 16
+# options in all, the most that were ever allowed.
+LONG_PATHS = [f"{'.'.join(['k' * 60] * 3)}.{i}" for i in range(14)]
+REPEATED = (["--expect-json", "status=OK", "--expect-json", "status=DEGRADED,OK"]
+            + [a for p in LONG_PATHS for a in ("--expect-json", f"{p}=v")])
+
+
+def test_subcheck_names_are_unique(sim, files, node_exporter, promtool, prom_parser, tmp_path):
+    """Of two identical series, node_exporter's textfile collector (1.5,
+    Debian 12) serves the first and logs "was collected before with the same
+    name and label values": a CRITICAL json:status after an OK one vanished
+    (promtool accepts such a file). The expectations for one path are one
+    subcheck, and names cut to the same length are numbered: unique in every
+    format."""
+    textdir, url = node_exporter
+    args = ["-u", sim.base_url(), *REPEATED, *auth_args(files["secret"])]
+    r = prom_run("status", args, timeout=30)
+    assert r.rc == CRITICAL, r.describe()  # the long paths are missing from the body
+    lint = subprocess.run([promtool, "check", "metrics"], input=r.raw_stdout,
+                          capture_output=True, timeout=30)
+    assert lint.returncode == 0, lint.stdout.decode() + lint.stderr.decode() + r.stdout
+    (textdir / "prioticket_status.prom").write_bytes(r.raw_stdout)
+    text = urllib.request.urlopen(url, timeout=10).read().decode()
+    families = {f.name: f for f in prom_parser(text)}
+    assert families["node_textfile_scrape_error"].samples[0].value == 0, text
+    names = [s.labels["subcheck"] for s in families["prioticket_subcheck_state"].samples]
+    assert len(names) == len(set(names)) == 4 + len(LONG_PATHS), names
+    states = {s.labels["subcheck"]: s.value for s in families["prioticket_subcheck_state"].samples}
+    assert states["json:status"] == OK, states
+    log = (tmp_path / "node-exporter.log").read_text()
+    assert "collected before" not in log, log
+
+    _, doc = json_run("status", args, timeout=30)
+    names = [c["name"] for c in doc["subchecks"]]
+    assert len(names) == len(set(names)) and names.count("json:status") == 1, names
+    r = run("status", args, timeout=30)
+    names = [line[line.index("] ") + 2:line.index(": ", line.index("] "))]
+             for line in r.lines[1:] if line.startswith("[")]
+    assert len(names) == len(set(names)) and "json:status" in names, r.describe()
+
+
+def test_expectations_no_value_can_meet(sim, files):
+    """status=OK and status=DEGRADED can never both hold: a mistake in the
+    configuration (one meant status=OK,DEGRADED), not the API's fault."""
+    r = run("status", ["-u", sim.base_url(), "--expect-json", "status=OK", "--expect-json",
+                       "status=DEGRADED"], timeout=30)
+    assert r.rc == UNKNOWN and len(r.lines) == 1, r.describe()
+    assert r.first_line == (
+        "PRIOTICKET STATUS UNKNOWN - --expect-json: an earlier --expect-json for the same path "
+        "shares no value with this one, so no answer can meet both; give every accepted value in "
+        "one --expect-json, separated by commas: 'status...'"), r.describe()
 
 
 # ---------------------------------------------------------------------------
@@ -280,7 +338,7 @@ def test_certificate_judges_the_earliest_expiry_of_the_chain(tmp_path, fmt):
             r = run("ping", args, timeout=30)
             assert r.rc == CRITICAL, r.describe()
             assert re.search(r'CRITICAL - certificate expires in [45] days \(critical below 10\): '
-                             r'CN "Chain Test Intermediate", 2 of 2 in the chain \|', r.first_line), r.describe()
+                             r'CN "Chain Test Intermediate", 2 of 3 in the chain \|', r.first_line), r.describe()
             assert r.perf["cert_days"].value in ("4", "5"), r.perfdata
             assert r.long_output("Reason") == ["certificate"]
         else:

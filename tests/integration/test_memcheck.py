@@ -42,6 +42,8 @@ ROWS = [
     ("probe refuses token", "status", "auth=required,status=401", (), True, CRITICAL),
     ("timeout", "ping", "body=hang", ("-t", "3", "--timeout-result", "unknown"), False, UNKNOWN),
     ("bad argument", "ping", None, ("-w", "x"), False, UNKNOWN),
+    ("secret bound elsewhere", "status", None, ("--token-url", "https://gw.invalid/t"), True,
+     UNKNOWN),
     ("help", "ping", None, ("--help",), False, UNKNOWN),
 ]
 

@@ -50,6 +50,13 @@ def basic(user, password):
     return b, b.rstrip("=")
 
 
+def with_proxy(argv, how, proxy):
+    """The proxy as --proxy, or as the environment variable named by how."""
+    if how == "--proxy":
+        return argv + ["--proxy", proxy], {}
+    return argv, {how: proxy}
+
+
 # ---- 1. credentials in the -vvv trace ---------------------------------------
 
 @pytest.mark.parametrize("verbosity", VERBOSITY, ids=VERBOSITY_IDS)
@@ -59,11 +66,7 @@ def test_proxy_credentials_not_in_trace(sim, verbosity, how):
     absolute-form request line), so libcurl sends Proxy-Authorization."""
     proxy = f"http://{PROXY_USER}:{PROXY_PASS}@127.0.0.1:{sim.port}"
     argv = ["-u", sim.base_url("")] + verbosity
-    env = {}
-    if how == "--proxy":
-        argv += ["--proxy", proxy]
-    else:
-        env[how] = proxy
+    argv, env = with_proxy(argv, how, proxy)
     r = run("ping", argv, env=env, timeout=20)
     assert r.rc == OK, r.describe()
     seen = [q for q in sim.requests() if "Proxy-Authorization" in q["headers"]]
@@ -157,11 +160,7 @@ def test_libcurl_error_text_is_redacted(verbosity, how, closed_port):
     shown only without the userinfo."""
     proxy = f"http://user:Px@{PROXY_PASS}@127.0.0.1:{closed_port}"
     argv = ["-u", f"http://127.0.0.1:{closed_port}/v3.8/distributor"] + verbosity
-    env = {}
-    if how == "--proxy":
-        argv += ["--proxy", proxy]
-    else:
-        env[how] = proxy
+    argv, env = with_proxy(argv, how, proxy)
     r = run("ping", argv, env=env, timeout=20)
     assert r.rc == CRITICAL, r.describe()
     assert_absent(r, PROXY_PASS, "Px@")
@@ -176,11 +175,7 @@ def test_proxy_credentials_with_encoded_control_are_refused(sim, closed_port, ho
     Such a proxy is a configuration error (UNKNOWN), and nothing is sent."""
     proxy = f"http://user:pa{encoded}ss@127.0.0.1:{closed_port}"
     argv = ["-u", sim.base_url("")]
-    env = {}
-    if how == "--proxy":
-        argv += ["--proxy", proxy]
-    else:
-        env[how] = proxy
+    argv, env = with_proxy(argv, how, proxy)
     r = run("ping", argv, env=env, timeout=20)
     assert r.rc == UNKNOWN, r.describe()
     assert len(r.lines) == 1 and how in r.first_line, r.describe()
@@ -340,3 +335,78 @@ def test_api_key_only_to_the_apis_own_origin(sim, files, token_host, gets_key):
     assert len(token) == 1 and len(probe) == 1, sim.requests()
     assert key_of(probe[0]) == [API_KEY]
     assert key_of(token[0]) == ([API_KEY] if gets_key else None), token[0]
+
+
+# ---- 7. every URL of a word, not only the first (issue 19, finding 5) --------
+
+TWO_PASS = "TwoUrlPass-Kd8Wq"
+
+
+def two_urls(first):
+    """A word holding two URLs, the second with userinfo."""
+    return f"{first}/a,http://user:{TWO_PASS}@h2/x"
+
+
+def assert_redacted(r):
+    assert_absent(r, TWO_PASS, "user:")
+    assert "http://<redacted>@h2" in r.output, r.describe()
+
+
+@pytest.mark.parametrize("verbosity", VERBOSITY, ids=VERBOSITY_IDS)
+@pytest.mark.parametrize("fmt", ["nagios", "json"])
+def test_second_url_of_base_url_is_redacted(cookie_server, verbosity, fmt):
+    """The URL: line, Token: requested from, the JSON request.url and the
+    -vvv trace's request line all show the base URL. (The server answers
+    the token POST with 501, and echoes no path.)"""
+    root = cookie_server.split("/v3.8")[0]
+    argv = ["-u", two_urls(root), "--client-id", CLIENT_ID, "--client-secret", "s",
+            "--no-token-cache", f"--output-format={fmt}"] + verbosity
+    r = run("ping", argv, timeout=20)
+    assert r.rc == CRITICAL, r.describe()
+    assert_redacted(r)
+    if fmt == "json":
+        doc = json.loads(r.stdout)
+        assert doc["request"]["url"].endswith(",http://<redacted>@h2/x/system/ping"), doc
+    else:
+        assert r.long_output("URL")[0].endswith(",http://<redacted>@h2/x/system/ping"), \
+            r.describe()
+        assert "/a,http://<redacted>@h2/x/oauth2/token" in r.long_output("Token")[0], \
+            r.describe()
+    if verbosity == ["-vvv"] and fmt == "nagios":
+        assert "> POST /a,http://<redacted>@h2/x/oauth2/token HTTP/1.1" in r.lines, r.describe()
+
+
+@pytest.mark.parametrize("option", ["--base-url", "--token-url"])
+def test_second_url_of_a_rejected_url_is_redacted(option):
+    argv = ["-u", "http://127.0.0.1:9/v3.8/distributor", "--client-id", CLIENT_ID,
+            "--client-secret", "s", option, two_urls("ftp://h")]
+    r = run("ping", argv, timeout=10)
+    assert r.rc == UNKNOWN and len(r.lines) == 1, r.describe()
+    assert_redacted(r)
+
+
+@pytest.mark.parametrize("verbosity", VERBOSITY, ids=VERBOSITY_IDS)
+@pytest.mark.parametrize("how", ["--proxy", "https_proxy"])
+def test_second_url_of_a_proxy_in_libcurls_error_is_redacted(verbosity, how, closed_port):
+    """The proxy passes the check (its host is taken after the last '@'),
+    libcurl refuses the port of the first URL and quotes the proxy whole."""
+    proxy = f"http://127.0.0.1:99999/a,http://user:{TWO_PASS}@h2/"
+    argv = ["-u", f"https://127.0.0.1:{closed_port}/v3.8/distributor"] + verbosity
+    argv, env = with_proxy(argv, how, proxy)
+    r = run("ping", argv, env=env, timeout=20)
+    assert r.rc == CRITICAL, r.describe()
+    assert "Unsupported proxy syntax in 'http://127.0.0.1:99999/a,http://<redacted>@h2/'" \
+        in r.first_line, r.describe()
+    assert_absent(r, TWO_PASS, "user:")
+
+
+@pytest.mark.parametrize("verbosity", VERBOSITY, ids=VERBOSITY_IDS)
+def test_second_url_of_a_location_is_redacted(sim, verbosity):
+    target = two_urls(f"http://127.0.0.1:{sim.port}")
+    sim.set_scenario({"status": 302, "location": target})
+    try:
+        r = run("ping", ["-u", sim.base_url()] + verbosity, timeout=20)
+    finally:
+        sim.set_scenario("")
+    assert r.rc == WARNING, r.describe()
+    assert_redacted(r)

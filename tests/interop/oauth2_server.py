@@ -14,7 +14,8 @@ identity provider or API gateway looks like to the plugins.
   frameworks these libraries plug into do.  Client authentication: HTTP
   Basic, the id and secret form-decoded after the base64 (RFC 6749 section
   2.3.1).  Scopes: ping, status, huge ("huge" pads the token response with a
-  1.5 MB field, to get a 200 answer over the plugins' size limit).
+  1.5 MB field, to get a 200 answer over the plugins' size limit), fraction
+  (the library hands out expires_in 3599.999).
 - GET {anything}/system/ping: 200 {"ping":"pong"} with a Bearer token issued
   here, else 401 {"error":"invalid_token"}.
 
@@ -35,7 +36,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote_plus
 
-SCOPES = ("ping", "status", "huge")
+SCOPES = ("ping", "status", "huge", "fraction")
+FRACTION = 3599.999  # expires_in of a "fraction" token (issue 20 item 2)
 FILLER = 1_500_000
 MAX_BODY = 65536
 
@@ -140,9 +142,17 @@ def authlib_endpoint(client_id, client_secret, issued):
         def handle_response(self, status, body, headers):
             return status, json.dumps(body), headers
 
+    class Generator(BearerTokenGenerator):
+        def generate(self, grant_type, client, user=None, scope=None, expires_in=None,
+                     include_refresh_token=True):
+            if "fraction" in (scope or "").split():
+                expires_in = FRACTION
+            return super().generate(grant_type, client, user, scope, expires_in,
+                                    include_refresh_token)
+
     server = Server(scopes_supported=list(SCOPES))
     server.register_grant(grants.ClientCredentialsGrant)
-    server.register_token_generator("default", BearerTokenGenerator(access_token))
+    server.register_token_generator("default", Generator(access_token))
     server.register_client_auth_method("client_secret_basic", basic_auth)
 
     def handle(uri, headers, body):
@@ -189,7 +199,10 @@ def oauthlib_endpoint(client_id, client_secret, issued):
             if "huge" in (token.get("scope") or "").split():
                 token["filler"] = "x" * FILLER
 
-    server = BackendApplicationServer(Validator())
+    def lifetime(request):
+        return FRACTION if "fraction" in (request.scopes or []) else 3600
+
+    server = BackendApplicationServer(Validator(), token_expires_in=lifetime)
 
     def handle(uri, headers, body):
         plain = {name: value for name, value in headers.items()}

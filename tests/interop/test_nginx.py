@@ -197,9 +197,11 @@ CASES = [
     ("301 with userinfo and query, not followed", "h2", "/leak", [], False, WARNING,
      r"^HTTP 301 to http://<redacted>@127\.0\.0\.1:1/x\?key.<redacted>&b.<redacted> "
      r"\(use --follow-redirects\)", [r"^< Location: http://<redacted>@"]),
+    # Issue 20 item 6: following would turn the POST into a GET; the way out
+    # is the token URL itself.
     ("token endpoint 301 not followed", "http", "/tmoved", [], True, WARNING,
      r"^token endpoint answered HTTP 301 to http://127\.0\.0\.1:\d+/v3\.8/distributor/oauth2/"
-     r"token \(use --follow-redirects\)", [r"^Location: http://127\.0\.0\.1:\d+/v3\.8/"]),
+     r"token: point --token-url at it \|", [r"^Location: http://127\.0\.0\.1:\d+/v3\.8/"]),
     ("301 followed", "http", "/moved", ["--follow-redirects"], False, OK, r"^HTTP 200 in",
      [r"processing includes \d+\.\d{6} s of redirects"]),
     ("301 followed over TLS", "h2", "/moved", ["--follow-redirects"], False, OK,
@@ -272,28 +274,42 @@ def verify_no_secret(r, secrets):
         assert secret not in r.output, r.describe()
 
 
-def test_connect_to(nginx, run, verify, pki, credentials, secrets):
+def secret_for(credentials, tmp_path, *origins):
+    """The interop secret in a file that names these origins: a secret from
+    a file goes to a host outside Prioticket and loopback only then."""
+    path = tmp_path / "secret"
+    path.write_text(credentials["secret"] + "\n"
+                    + "".join(f"origin: {o}\n" for o in origins))
+    os.chmod(path, 0o600)
+    return ["--client-id", credentials["client_id"], "--client-secret-file", str(path)]
+
+
+def test_connect_to(nginx, run, verify, pki, credentials, secrets, tmp_path):
     """A name that does not resolve here; the certificate is verified for it,
     SNI and Host carry it (the default server would answer 421 with another
     certificate), and the token request goes the same way."""
     port = nginx["ports"]["connect_to"]
     base = f"https://api.prioticket.invalid:{port}{API}"
-    r = run_v(run, ["-u", base, "--connect-to", f"127.0.0.1:{port}"] + credentials["args"], pki)
+    auth = secret_for(credentials, tmp_path, f"https://api.prioticket.invalid:{port}")
+    r = run_v(run, ["-u", base, "--connect-to", f"127.0.0.1:{port}"] + auth, pki)
     verify(r, OK, r"^HTTP 200 in", secrets)
     assert any(line == f"< HTTP/1.1 200 OK" for line in r.lines), r.describe()
     # Without it, the name does not resolve.
-    r = run_v(run, ["-u", base] + credentials["args"], pki)
+    r = run_v(run, ["-u", base] + auth, pki)
     verify(r, CRITICAL, r"cannot resolve host", secrets)
 
 
-def test_connect_to_other_port_is_not_redirected(nginx, run, verify, pki, credentials, secrets):
+def test_connect_to_other_port_is_not_redirected(nginx, run, verify, pki, credentials, secrets,
+                                                 tmp_path):
     """Only the base URL's host and port go to --connect-to: a token URL on
     another port of that name is looked up as usual (and fails here)."""
     port = nginx["ports"]["connect_to"]
     base = f"https://api.prioticket.invalid:{port}{API}"
+    auth = secret_for(credentials, tmp_path, f"https://api.prioticket.invalid:{port}",
+                      f"https://api.prioticket.invalid:{port + 1}")
     r = run_v(run, ["-u", base, "--connect-to", f"127.0.0.1:{port}", "--token-url",
                     f"https://api.prioticket.invalid:{port + 1}{API}/oauth2/token"]
-              + credentials["args"], pki)
+              + auth, pki)
     verify(r, CRITICAL, r"cannot resolve host \(token request\)", secrets)
 
 

@@ -96,6 +96,21 @@ def test_wrong_secret_is_refused(server, creds):
     assert "invalid_client" in r.summary, r.describe()
 
 
+def test_a_fractional_lifetime_is_a_lifetime(server, creds, tmp_path):
+    """Issue 20 item 2: the library's own expires_in of 3599.999 is a
+    lifetime of 3599 s (the token is cached), not "not a positive number"."""
+    args = plugin_args(server, creds["right"], "form", "--scope", "ping fraction",
+                       "--token-cache", str(tmp_path / "cache"), "-v")
+    first = run("ping", args)
+    second = run("ping", args)
+    check_case(first, OK, "HTTP 200 in ", secrets_of(server))
+    check_case(second, OK, "HTTP 200 in ", secrets_of(server))
+    assert "Token: from the cache" in second.stdout, second.describe()
+    (entry,) = [p for p in (tmp_path / "cache").iterdir() if len(p.name) == 64]
+    fields = dict(line.split(" ", 1) for line in entry.read_text().splitlines()[1:])
+    assert int(fields["expires"]) - int(fields["written"]) == 3599
+
+
 def test_json_body_is_what_a_standard_server_refuses(server, creds):
     """Prioticket's JSON body is not RFC 6749's: the library answers 400, and
     the output points at --token-body."""

@@ -3,7 +3,9 @@ test_deb.py (with python3, icinga2 and nagios4-core already installed):
 
     python3 deb_proof.py DEB BASE_URL SIM_CONTROL_URL CLIENT_ID CLIENT_SECRET
 
-1. snapshot of the file system; apt-get install ./DEB
+1. snapshot of the file system; apt-get install ./DEB; the simulator the
+   package ships (/usr/share/check_prioticket/prioticket-sim, HTTP and
+   --tls-port) with the package's plugin against it
 2. the stock Icinga 2 configuration plus one host object (and its two
    services): icinga2 daemon -C, then the daemon as systemd starts it, until
    the simulator has seen both probes; the results are read from the state
@@ -95,6 +97,44 @@ result["dpkg_L"] = sh(["dpkg", "-L", PKG]).stdout.split("\n")
 result["conffiles"] = sh(["dpkg-query", "-W", "-f=${Conffiles}", PKG]).stdout
 result["state_dir"] = mode_of(STATE_DIR)
 nagios = pwd.getpwnam("nagios")
+
+
+def shipped_simulator():
+    """The package's simulator as a user starts it, and the package's plugin
+    against it: HTTP, HTTPS with the CA it names, and a fault from the URL."""
+    got = {}
+    sim = subprocess.Popen([SIMULATOR, "--tls-port", "0"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        report = json.loads(sim.stdout.readline() or "null")
+        if not report:
+            got["start"] = sim.stderr.read()[-2000:]
+            return got
+        with open("/tmp/sim.secret", "w") as f:
+            f.write("demo-secret\n")
+        os.chmod("/tmp/sim.secret", 0o600)
+        auth = ["--client-id", "demo-client", "--client-secret-file", "/tmp/sim.secret"]
+        env = dict(os.environ, MP_STATE_PATH="/tmp/sim-state")
+        runs = {
+            "http": ["-u", "http://127.0.0.1:%d/v3.8/distributor" % report["http"]] + auth,
+            "https": ["-u", "https://localhost:%d/v3.8/distributor" % report["tls"]["https"],
+                      "--ca-file", report["ca_file"]] + auth,
+            "503": ["-u", "http://127.0.0.1:%d/sim/status=503/v3.8/distributor" % report["http"]],
+        }
+        for name, args in runs.items():
+            res = sh(["/usr/lib/nagios/plugins/check_prioticket_ping"] + args, env=env)
+            got[name] = {"rc": res.returncode, "out": res.stdout}
+        sim.terminate()
+        got["stopped_rc"] = sim.wait(timeout=30)
+        got["told"] = sim.stderr.read()
+        got["ca_left"] = os.path.lexists(report["ca_file"])
+    finally:
+        stop(sim)
+    return got
+
+
+SIMULATOR = "/usr/share/check_prioticket/prioticket-sim"
+result["simulator"] = shipped_simulator()
 
 # ------------------------------------------------------------ 2. Icinga 2
 with open("/etc/icinga2/conf.d/prioticket-sim.conf", "w") as f:

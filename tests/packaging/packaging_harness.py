@@ -11,6 +11,7 @@ These tests are heavy (apt-get in a chroot); each prints how long it took.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -34,6 +35,13 @@ CLIENT_SECRET = "pkg-secret-Hn4Tq9Lw"
 DEB_TOOLS = {"dpkg-buildpackage": "dpkg-dev", "dh": "debhelper", "lintian": "lintian"}
 CHROOT_TOOLS = {"debootstrap": "debootstrap"}
 ASSET_TOOLS = {"patchelf": "patchelf", "objdump": "binutils"}
+
+
+def release_version():
+    """The version of configure.ac's AC_INIT (tests/integration/test_version.py
+    checks that every other place agrees)."""
+    text = (REPO_ROOT / "configure.ac").read_text()
+    return re.search(r"AC_INIT\(\[check_prioticket\], \[([^]]+)\]", text).group(1)
 
 
 def need(tools):

@@ -7,8 +7,8 @@ import json
 import re
 import subprocess
 
-from packaging_harness import (BUILD_DIR, CLIENT_ID, CLIENT_SECRET, DEB_TOOLS, HERE, REPO_ROOT,
-                               fresh_debian, need, sections)
+from packaging_harness import (BUILD_DIR, CLIENT_ID, CLIENT_SECRET, DEB_TOOLS, HERE, fresh_debian,
+                               need, sections)
 
 PKG = "monitoring-plugins-prioticket"
 PLUGIN_DIR = "/usr/lib/nagios/plugins"
@@ -17,16 +17,8 @@ NAGIOS_CFG = "/etc/nagios-plugins/config/prioticket.cfg"
 GRAPHITE_INI = "/etc/icingaweb2/modules/graphite/templates/prioticket.ini"
 STATE_DIR = "/var/lib/monitoring-plugins"
 DOC = "/usr/share/doc/" + PKG
+SIMULATOR = "/usr/share/check_prioticket/prioticket-sim"
 
-
-def version():
-    text = (REPO_ROOT / "configure.ac").read_text()
-    return re.search(r"AC_INIT\(\[check_prioticket\], \[([^]]+)\]", text).group(1)
-
-
-def test_changelog_version_is_the_release():
-    first = (REPO_ROOT / "debian" / "changelog").read_text().splitlines()[0]
-    assert first.startswith("%s (%s)" % (PKG, version())), first
 
 
 def test_lintian_clean(deb_build):
@@ -60,8 +52,10 @@ def test_contents(deb_build):
               DOC + "/examples/sensu/check-prioticket-asset.yaml"):
         assert f in entries, f
     assert entries[STATE_DIR].startswith("d")
-    # Nothing left in make install's own place.
-    assert not [p for p in entries if p.startswith("/usr/share/check_prioticket")]
+    # Of make install's own place only the simulator stays, an executable.
+    assert entries[SIMULATOR] == "-rwxr-xr-x"
+    assert [p for p in entries if p.startswith("/usr/share/check_prioticket")] == [
+        "/usr/share/check_prioticket", SIMULATOR]
     package = subprocess.run(["dpkg-deb", "-f", deb, "Package"], capture_output=True,
                              text=True, check=True).stdout.strip()
     assert package == PKG
@@ -90,7 +84,8 @@ def test_install_engines_remove_purge_on_fresh_debian(deb_build, sim):
         # A chroot starts no services; the proof starts the daemons itself.
         " printf '#!/bin/sh\\nexit 101\\n' >/usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d;"
         " apt-get -qq update >/tmp/apt.log 2>&1;"
-        " apt-get -qq install -y --no-install-recommends python3 icinga2 nagios4-core"
+        # openssl: the shipped simulator's --tls-port (a Suggests of the package)
+        " apt-get -qq install -y --no-install-recommends python3 openssl icinga2 nagios4-core"
         " >>/tmp/apt.log 2>&1 || { tail -n 30 /tmp/apt.log; exit 1; };"
         " python3 /opt/proof/deb_proof.py /opt/deb/%s %s %s %s %s" % (
             deb.name, sim.base_url(), sim.root_url(), CLIENT_ID, CLIENT_SECRET))
@@ -114,6 +109,18 @@ def test_install_engines_remove_purge_on_fresh_debian(deb_build, sim):
     assert NAGIOS_CFG in r["conffiles"].split() and GRAPHITE_INI in r["conffiles"].split(), r[
         "conffiles"]
     assert r["state_dir"] == {"mode": "1777", "uid": 0, "gid": 0, "dir": True}
+
+    # The simulator the package ships (issue 21): started as the man page
+    # says, it serves HTTP and HTTPS with a CA of its own, plays a fault from
+    # the URL, says where to point a check, and removes its CA when stopped.
+    simulated = r["simulator"]
+    for name, rc, first in (("http", 0, "PRIOTICKET PING OK"), ("https", 0, "PRIOTICKET PING OK"),
+                            ("503", 2, "PRIOTICKET PING CRITICAL - HTTP 503")):
+        assert simulated.get(name, {}).get("rc") == rc, (name, simulated)
+        assert simulated[name]["out"].startswith(first), (name, simulated)
+    assert "Token: requested from" in simulated["https"]["out"], simulated
+    assert simulated["stopped_rc"] == 0 and not simulated["ca_left"], simulated
+    assert "with --ca-file /tmp/prioticket-sim-" in simulated["told"], simulated
 
     # Icinga 2: stock configuration plus the host; validation, then OK.
     assert r["icinga_validate"]["rc"] == 0, r["icinga_validate"]["out"]

@@ -11,21 +11,16 @@ import tarfile
 
 import yaml
 
-from packaging_harness import HERE, REPO_ROOT, fresh_debian, sections
+from packaging_harness import HERE, REPO_ROOT, fresh_debian, release_version, sections
 
 GLIBC = re.compile(r"^(ld-linux[-\w.]*|lib(c|m|mvec|pthread|dl|rt|resolv|util|anl)"
                    r"\.so\.[0-9]+)$")
 PLUGINS = ("check_prioticket_ping", "check_prioticket_status")
 
 
-def version():
-    text = (REPO_ROOT / "configure.ac").read_text()
-    return re.search(r"AC_INIT\(\[check_prioticket\], \[([^]]+)\]", text).group(1)
-
-
 def asset_files(sensu_asset):
     d = sensu_asset["dir"]
-    v = version()
+    v = release_version()
     return (d / ("check-prioticket_%s_linux_amd64.tar.gz" % v),
             d / ("check-prioticket_%s_sha512-checksums.txt" % v),
             d / "check-prioticket-asset.yaml")
@@ -79,7 +74,7 @@ def test_shipped_definitions_agree():
                               "check-prioticket-asset.yaml").read_text())
     assert shipped["type"] == "Asset"
     name = shipped["metadata"]["name"]
-    v = version()
+    v = release_version()
     assert shipped["spec"]["builds"][0]["url"].endswith(
         "/check-prioticket_%s_linux_amd64.tar.gz" % v)
     docs = list(yaml.safe_load_all((REPO_ROOT / "contrib" / "sensu" /

@@ -5,17 +5,32 @@ Standard library only.  It serves the three endpoints a health check needs,
 over plain HTTP and optionally over TLS, and can be told, per request, to fail
 in every way the plugin has to survive.
 
-Run it::
+Run it (installed with the plugins as prioticket-sim, in the package
+/usr/share/check_prioticket/prioticket-sim)::
 
-    prioticket_sim.py [--host 127.0.0.1] [--port 0] [--tls NAME:CERT:KEY]...
-                      [--blackhole] [--ready-file FILE]
+    prioticket_sim.py [--host 127.0.0.1] [--port 0] [--tls-port N]
+                      [--tls NAME:CERT:KEY]... [--blackhole] [--ready-file FILE]
                       [--client-id demo-client] [--client-secret demo-secret]
                       [--api-key demo-key] [--token-lifetime 3600]
                       [--default-scenario SPEC] [--log]
 
 Once every listener is bound it writes ``{"http": PORT, "tls": {NAME: PORT},
 "blackhole": PORT or null, "pid": PID}`` to --ready-file (atomically), or
-prints it as one line on stdout.  SIGTERM / SIGINT stop it.
+prints it as one line on stdout, and says on stderr where to point a check.
+SIGTERM / SIGINT stop it.  Port 0 means one the system picks.
+
+To try a check by hand::
+
+    prioticket-sim --port 8080 --tls-port 8443
+    check_prioticket_ping -u http://127.0.0.1:8080/sim/status=503/v3.8/distributor
+    check_prioticket_ping -u https://localhost:8443/v3.8/distributor --ca-file CA
+      --client-id demo-client --client-secret-file FILE   (FILE: demo-secret)
+
+``--tls-port N`` serves HTTPS on port N with a certificate for localhost,
+127.0.0.1 and ::1 that it makes with the openssl command, signed by a CA of
+its own, both in a private temporary directory removed when it stops; the
+CA's path (for --ca-file) is printed on stderr and is ``"ca_file"`` in the
+announcement.
 
 URL layout
 ----------
@@ -97,6 +112,12 @@ token endpoint:
                     expires_in a string) | no_expiry | html | bad_chars
                     (access_token with a space and CRLF) | mac (token_type MAC).
   expires_in=N      expires_in to hand out (default --token-lifetime).
+  expires_json=TXT  the expires_in member as this JSON text, verbatim
+                    (``3599.999``, ``null``, ``"3600"``, ``34560000``); the
+                    token lives that long when it is a number >= 1, else
+                    --token-lifetime.
+  token_size=N      make the access token exactly N characters long (the
+                    signature part grows with random base64url characters).
 
 all three:
   key=required      the query parameter ``key`` must equal --api-key, else 401
@@ -129,6 +150,7 @@ Extra listeners
 """
 
 import argparse
+import atexit
 import base64
 import collections
 import dataclasses
@@ -138,11 +160,14 @@ import os
 import re
 import secrets
 import select
+import shutil
 import signal
 import socket
 import socketserver
 import ssl
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -201,6 +226,8 @@ class Scenario:
     token_delay: float = 0.0
     token_body: str = "ok"
     expires_in: int = None
+    expires_json: str = None
+    token_size: int = None
 
 
 def _status(text):
@@ -229,6 +256,11 @@ def _count(text):
     if value < 0:
         raise ValueError("size must be >= 0")
     return value
+
+
+def _json_text(text):
+    json.loads(text)  # ValueError when it is no JSON value
+    return text
 
 
 def _header_text(text):
@@ -267,6 +299,8 @@ SPEC_KEYS = {
     "token_body": _choice("ok", "malformed", "missing_token", "wrong_types",
                           "no_expiry", "html", "bad_chars", "mac"),
     "expires_in": int,
+    "expires_json": _json_text,
+    "token_size": _count,
 }
 
 
@@ -531,8 +565,10 @@ class SimState:
             self._counts = self._zero_counts()
             self._log.clear()
 
-    def issue_token(self, lifetime):
+    def issue_token(self, lifetime, size=None):
         token = new_access_token(self.client_id, lifetime)
+        if size and size > len(token):
+            token += b64url(secrets.token_bytes(size))[:size - len(token)]
         with self._lock:
             self._tokens[token] = time.time() + lifetime
         return token
@@ -777,8 +813,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def issue_token(self, scenario, scope):
         lifetime = self.sim.token_lifetime if scenario.expires_in is None else scenario.expires_in
-        token = self.sim.issue_token(lifetime)
-        content_type, answer = token_content(scenario.token_body, token, lifetime, scope)
+        given = lifetime
+        if scenario.expires_json is not None:
+            given = json.loads(scenario.expires_json)
+            numeric = isinstance(given, (int, float)) and not isinstance(given, bool)
+            lifetime = int(given) if numeric and given >= 1 else self.sim.token_lifetime
+        token = self.sim.issue_token(lifetime, scenario.token_size)
+        content_type, answer = token_content(scenario.token_body, token, given, scope)
         self.send_body(200, answer, content_type, [("Cache-Control", "no-store"), ("Pragma", "no-cache")])
 
     def forced_token_failure(self, scenario):
@@ -882,11 +923,11 @@ class TLSServer(SimServer):
     """HTTPS listener; the handshake runs in the connection's own thread, so
     a client that never completes it blocks nobody."""
 
-    def __init__(self, host, sim, name, certfile, keyfile):
+    def __init__(self, host, sim, name, certfile, keyfile, port=0):
         self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.context.load_cert_chain(certfile, keyfile)
         self.context.set_alpn_protocols(["http/1.1"])
-        super().__init__(host, 0, sim, name)
+        super().__init__(host, port, sim, name)
 
     def finish_request(self, request, client_address):
         request.settimeout(HANDSHAKE_TIMEOUT)
@@ -919,6 +960,57 @@ class Blackhole:
             timer.start()
 
 
+# A CA and a server certificate signed by it for --tls-port: EC P-256,
+# valid from a day ago for a year, for the names a local check uses.
+OPENSSL_CNF = """\
+[ req ]
+distinguished_name = dn
+[ dn ]
+[ ca ]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+[ server ]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:localhost, IP:127.0.0.1, IP:::1
+authorityKeyIdentifier = keyid
+"""
+
+
+def make_certificate():
+    """(ca_file, certfile, keyfile) in a new private directory, removed at
+    exit; the CA's key is deleted once it has signed."""
+    if shutil.which("openssl") is None:
+        raise OSError("--tls-port needs the openssl command (Debian: apt-get install openssl)")
+    work = tempfile.mkdtemp(prefix="prioticket-sim-")
+    atexit.register(shutil.rmtree, work, True)
+    # The engine's user (nagios, icinga) reads the CA from here too; the
+    # server key is 0600 and the CA's own key is gone before anyone looks.
+    os.chmod(work, 0o755)
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    steps = [
+        ["req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "365",
+         "-subj", "/CN=prioticket-sim CA", "-config", "openssl.cnf", "-extensions", "ca"],
+        ["req", *ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost",
+         "-config", "openssl.cnf"],
+        ["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+         "-set_serial", str(secrets.randbits(63)), "-days", "365", "-extfile", "openssl.cnf",
+         "-extensions", "server", "-out", "server.pem"],
+    ]
+    with open(os.path.join(work, "openssl.cnf"), "w") as fh:
+        fh.write(OPENSSL_CNF)
+    for step in steps:
+        done = subprocess.run(["openssl", *step], cwd=work, capture_output=True, text=True,
+                              timeout=60, check=False)
+        if done.returncode != 0:
+            raise OSError("openssl %s failed: %s" % (step[0], done.stderr.strip()[-500:]))
+    os.remove(os.path.join(work, "ca.key"))
+    return (os.path.join(work, "ca.pem"), os.path.join(work, "server.pem"),
+            os.path.join(work, "server.key"))
+
+
 def run_in_thread(target):
     thread = threading.Thread(target=target, daemon=True)
     thread.start()
@@ -933,13 +1025,42 @@ def start_listeners(args, sim):
         server = TLSServer(args.host, sim, name, certfile, keyfile)
         run_in_thread(server.serve_forever)
         tls_ports[name] = server.server_port
+    report = {}
+    if args.tls_port is not None:
+        ca_file, certfile, keyfile = make_certificate()
+        server = TLSServer(args.host, sim, "https", certfile, keyfile, args.tls_port)
+        run_in_thread(server.serve_forever)
+        tls_ports["https"] = server.server_port
+        report["ca_file"] = ca_file
     blackhole_port = None
     if args.blackhole:
         blackhole = Blackhole(args.host)
         run_in_thread(blackhole.serve_forever)
         blackhole_port = blackhole.port
-    return {"http": http.server_port, "tls": tls_ports, "blackhole": blackhole_port,
-            "pid": os.getpid()}
+    return dict(report, http=http.server_port, tls=tls_ports, blackhole=blackhole_port,
+                pid=os.getpid())
+
+
+def url_host(host, tls):
+    """The host part of a URL to this listener: a name the certificate has
+    for the loopback addresses."""
+    if tls and host in ("127.0.0.1", "::1"):
+        return "localhost"
+    return "[%s]" % host if ":" in host else host
+
+
+def tell(args, report):
+    """Where to point a check, for the person who started it."""
+    prog = os.path.basename(sys.argv[0] or "prioticket-sim")
+    lines = ["%s: http://%s:%d/v3.8/distributor (faults: /sim/SPEC/v3.8/distributor, "
+             "see --help)" % (prog, url_host(args.host, False), report["http"])]
+    if "ca_file" in report:
+        lines.append("%s: https://%s:%d/v3.8/distributor with --ca-file %s"
+                     % (prog, url_host(args.host, True), report["tls"]["https"],
+                        report["ca_file"]))
+    lines.append("%s: credentials: --client-id %s, secret %s" % (prog, args.client_id,
+                                                                 args.client_secret))
+    print("\n".join(lines), file=sys.stderr, flush=True)
 
 
 def announce(report, ready_file):
@@ -972,9 +1093,12 @@ def scenario_arg(text):
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description="Fake Prioticket Distributor API (see module docstring).")
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--tls-port", type=int, metavar="N",
+                        help="also HTTPS on port N, with a certificate made here")
     parser.add_argument("--tls", type=tls_entry, action="append", default=[],
                         metavar="NAME:CERTFILE:KEYFILE")
     parser.add_argument("--blackhole", action="store_true")
@@ -998,10 +1122,12 @@ def main(argv=None):
     signal.signal(signal.SIGINT, _stop)
     try:
         report = start_listeners(args, SimState(args))
-    except (OSError, ssl.SSLError) as exc:
+    except (OSError, ssl.SSLError, subprocess.SubprocessError) as exc:
         print(f"prioticket_sim: {exc}", file=sys.stderr)
         return 1
     announce(report, args.ready_file)
+    if not args.ready_file:
+        tell(args, report)
     while True:
         signal.pause()
 

@@ -531,7 +531,66 @@ def test_stdout_announcement_and_sigterm():
         assert fetch(f"http://127.0.0.1:{report['http']}/v3.5/distributor/system/ping").status == 200
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(5) == 0
-        assert proc.stderr.read() == b""
+        # For the person who started it: where to point a check.
+        told = proc.stderr.read().decode()
+        assert f"http://127.0.0.1:{report['http']}/v3.8/distributor" in told, told
+        assert "https" not in told and "--client-id demo-client" in told, told
+    finally:
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+def start_announced(args, env=None):
+    """The simulator without --ready-file: (Popen, report from stdout)."""
+    proc = subprocess.Popen([PYTHON, str(SIMULATOR)] + args, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env)
+    ready, _, _ = select.select([proc.stdout], [], [], 30)
+    line = proc.stdout.readline() if ready else b""
+    return proc, (json.loads(line) if line else None)
+
+
+def test_tls_port_serves_a_certificate_of_its_own_ca():
+    """--tls-port (issue 21): HTTPS with a server certificate for localhost,
+    127.0.0.1 and ::1, signed by a CA made in a private directory whose CA
+    file it names, and which is gone when it stops."""
+    proc, report = start_announced(["--tls-port", "0"])
+    try:
+        assert report, proc.stderr.read()
+        ca_file, port = report["ca_file"], report["tls"]["https"]
+        work = os.path.dirname(ca_file)
+        assert sorted(os.listdir(work)) == ["ca.pem", "openssl.cnf", "server.csr", "server.key",
+                                            "server.pem"]
+        assert os.stat(work).st_mode & 0o777 == 0o755
+        assert os.stat(os.path.join(work, "server.key")).st_mode & 0o077 == 0
+        context = ssl.create_default_context(cafile=ca_file)
+        for name in ("localhost", "127.0.0.1"):
+            assert tls_handshake(port, context, server_hostname=name)
+        with pytest.raises(ssl.SSLCertVerificationError):
+            tls_handshake(port, context, server_hostname="example.org")
+        with pytest.raises(ssl.SSLCertVerificationError):
+            tls_handshake(port, ssl.create_default_context())
+        assert fetch(f"https://127.0.0.1:{port}/v3.8/distributor/system/ping",
+                     context=context).status == 200
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(10) == 0
+        told = proc.stderr.read().decode()
+        assert f"https://localhost:{port}/v3.8/distributor with --ca-file {ca_file}" in told, told
+        assert not os.path.exists(work)
+    finally:
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+def test_tls_port_without_openssl_says_what_to_install(tmp_path):
+    env = dict(os.environ, PATH=str(tmp_path))
+    proc, report = start_announced(["--tls-port", "0"], env=env)
+    try:
+        assert report is None and proc.wait(10) == 1
+        assert "--tls-port needs the openssl command" in proc.stderr.read().decode()
     finally:
         proc.kill()
         proc.wait()

@@ -1,6 +1,6 @@
 /* Unit tests for the pure helpers of lib/probe/http.c: the --connect-to
- * entry and version names; and URL redaction (lib/util/redact.c) of the
- * URLs http.c shows. */
+ * entry, version names and where a bound secret may go; and URL redaction
+ * (lib/util/redact.c) of the URLs http.c shows. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -29,7 +29,7 @@ static void test_redact_url(void **state)
 	    {"https://h/x?key=S&b=2&flag", "https://h/x?key=<redacted>&b=<redacted>&<redacted>"},
 	    {"https://h/x?a=1#frag", "https://h/x?a=<redacted>#<redacted>"},
 	    {"https://h/x#frag", "https://h/x#<redacted>"},
-	    {"https://h/a@b?x=@", "https://h/a@b?x=<redacted>"},
+	    {"https://h/a@b?x=@", "https://<redacted>@b?x=<redacted>"},
 	    {"https://u:p@[::1]:8443/x?k=v", "https://<redacted>@[::1]:8443/x?k=<redacted>"},
 	    {"/relative?k=v", "/relative?k=<redacted>"},
 	    {"", ""},
@@ -79,12 +79,73 @@ static void test_version_names(void **state)
 	assert_null(pt_http_version_name(0));
 }
 
+/* Where a bound secret may go (issue 19): by libcurl's own reading of
+ * the URL, whatever a variable made of it. */
+static void test_binding_check(void **state)
+{
+	static const char *const hosts[] = {"distributor-api.prioticket.com", NULL};
+	static const char *const origins[] = {"https://gw.example:8443", NULL};
+	static const struct pt_binding b = {hosts, origins};
+	static const struct {
+		const char *url;
+		bool insecure;
+		enum pt_binding_verdict verdict;
+		const char *origin;
+	} rows[] = {
+	    {"https://distributor-api.prioticket.com/v3.8/x", false, PT_BINDING_TLS,
+	     "https://distributor-api.prioticket.com:443"},
+	    {"https://DISTRIBUTOR-API.Prioticket.com:8443/x?key=K", false, PT_BINDING_TLS,
+	     "https://distributor-api.prioticket.com:8443"},
+	    {"http://distributor-api.prioticket.com/x", false, PT_BINDING_PLAIN,
+	     "http://distributor-api.prioticket.com:80"},
+	    {"https://distributor-api.prioticket.com/x", true, PT_BINDING_UNVERIFIED,
+	     "https://distributor-api.prioticket.com:443"},
+	    {"https://distributor-api.prioticket.com.evil.example/", false, PT_BINDING_ELSEWHERE,
+	     "https://distributor-api.prioticket.com.evil.example:443"},
+	    {"https://distributor-api.prioticket.com@evil.example/", false, PT_BINDING_ELSEWHERE,
+	     "https://evil.example:443"},
+	    {"https://evil.example/?h=distributor-api.prioticket.com", false, PT_BINDING_ELSEWHERE,
+	     "https://evil.example:443"},
+	    {"https://gw.example:8443/v3.8", false, PT_BINDING_TLS, "https://gw.example:8443"},
+	    {"https://gw.example/v3.8", false, PT_BINDING_ELSEWHERE, "https://gw.example:443"},
+	    {"http://gw.example:8443/v3.8", false, PT_BINDING_ELSEWHERE, "http://gw.example:8443"},
+	    {"http://127.0.0.1:8080/x", true, PT_BINDING_LOOPBACK, "http://127.0.0.1:8080"},
+	    {"http://127.9.8.7/x", false, PT_BINDING_LOOPBACK, "http://127.9.8.7:80"},
+	    {"https://[::1]:9/x", false, PT_BINDING_LOOPBACK, "https://[::1]:9"},
+	    {"http://LocalHost:1/", false, PT_BINDING_LOOPBACK, "http://localhost:1"},
+	    {"http://127.0.0.1.evil.example/", false, PT_BINDING_ELSEWHERE,
+	     "http://127.0.0.1.evil.example:80"},
+	    {"http://[::ffff:127.0.0.1]/", false, PT_BINDING_LOOPBACK, "http://[::ffff:127.0.0.1]:80"},
+	    {"http://[::2]/", false, PT_BINDING_ELSEWHERE, "http://[::2]:80"},
+	    {"http://128.0.0.1/", false, PT_BINDING_ELSEWHERE, "http://128.0.0.1:80"},
+	    {"http://exa mple/", false, PT_BINDING_BAD_URL, "a URL libcurl cannot parse"},
+	};
+	char origin[320];
+	char detail[256];
+	int bad = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct pt_tls_options tls = {NULL, NULL, rows[i].insecure, false};
+		enum pt_binding_verdict v = pt_http_binding_check(rows[i].url, &tls, &b, origin,
+		                                                  sizeof(origin), detail, sizeof(detail));
+
+		if (v != rows[i].verdict || strcmp(origin, rows[i].origin) != 0) {
+			print_error("row %zu: '%s' gave %d '%s', expected %d '%s'\n", i, rows[i].url, (int)v,
+			            origin, (int)rows[i].verdict, rows[i].origin);
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_redact_url),
 	    cmocka_unit_test(test_connect_to_entry),
 	    cmocka_unit_test(test_version_names),
+	    cmocka_unit_test(test_binding_check),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -275,6 +275,50 @@ static void test_unknown_options_and_positional_arguments(void **state)
 	pt_config_free(&cfg);
 }
 
+/* A refused option says why, and names the option a typo most likely
+ * meant (issue 21): the nearest long option by edit distance. */
+static void test_refused_options_say_why(void **state)
+{
+	static const struct {
+		const char *arg;
+		const char *want;
+	} rows[] = {
+	    {"--warnig=1", "option '--warnig...' is not known; did you mean --warning? (see --help)"},
+	    {"--verbsoe", "option '--verbsoe' is not known; did you mean --verbose? (see --help)"},
+	    {"--TimeOut=3", "option '--TimeOut...' is not known; did you mean --timeout? (see --help)"},
+	    {"--client-secert-file=/x",
+	     "option '--client-secert-file...' is not known; did you mean --client-secret-file? "
+	     "(see --help)"},
+	    {"--nproxy=x", "option '--nproxy...' is not known; did you mean --proxy or --noproxy? "
+	                   "(see --help)"},
+	    {"--zzzz", "option '--zzzz' is not known (see --help)"},
+	    {"--x=1", "option '--x...' is not known (see --help)"},
+	    {"--=x", "option '--...' is not known (see --help)"},
+	    {"-\xc3\xa9", "option '-\xc3\xa9' is not known (see --help)"},
+	    {"--client", "option '--client' is ambiguous (--client-id, --client-secret-file, "
+	                 "--client-secret) (see --help)"},
+	    {"--insecure=1", "option '--insecure...' takes no value (see --help)"},
+	    {"--warning", "option '--warning' needs a value (see --help)"},
+	    {"-w", "option '-w' needs a value (see --help)"},
+	    {"-vk", "option '-k' is not known (see --help)"},
+	};
+	struct pt_config cfg;
+	struct pt_buf err;
+
+	(void)state;
+	clear_env();
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char *argv[] = {(char *)rows[i].arg, NULL};
+
+		assert_int_equal(parse(&cfg, &err, argv), PT_OPTIONS_ERROR);
+		if (strcmp(pt_buf_str(&err), rows[i].want) != 0) {
+			fail_msg("row %zu: got \"%s\"", i, pt_buf_str(&err));
+		}
+		pt_buf_free(&err);
+		pt_config_free(&cfg);
+	}
+}
+
 static void test_credentials_from_the_environment(void **state)
 {
 	char *none[] = {NULL};
@@ -377,8 +421,50 @@ static void test_expect_json(void **state)
 	pt_config_free(&cfg);
 }
 
+/* Every --expect-json must hold: a second one for a path already
+ * expected narrows it to the values both accept (one subcheck, one
+ * series per path); with none in common no answer could ever pass, and
+ * the arguments are refused. */
+static void test_expect_json_same_path(void **state)
+{
+	char *narrow[] = {"--expect-json", "status=ok,fine", "--expect-json",
+	                  "x=1",           "--expect-json",  "status=fine,degraded,ok",
+	                  "--expect-json", "status=ok,fine", NULL};
+	char *same[] = {"--expect-json", "status=ok", "--expect-json", "status=ok", NULL};
+	char *disjoint[] = {"--expect-json", "status=ok", "--expect-json", "status=fine", NULL};
+	struct pt_config cfg;
+	struct pt_buf err;
+
+	(void)state;
+	clear_env();
+	assert_int_equal(parse(&cfg, &err, narrow), PT_OPTIONS_RUN);
+	assert_int_equal(cfg.nexpects, 2);
+	assert_string_equal(cfg.expects[0].path, "status");
+	assert_int_equal(cfg.expects[0].nvalues, 2);
+	assert_string_equal(cfg.expects[0].values[0], "ok");
+	assert_string_equal(cfg.expects[0].values[1], "fine");
+	assert_string_equal(cfg.expects[1].path, "x");
+	pt_config_free(&cfg);
+
+	assert_int_equal(parse(&cfg, &err, same), PT_OPTIONS_RUN);
+	assert_int_equal(cfg.nexpects, 1);
+	assert_int_equal(cfg.expects[0].nvalues, 1);
+	assert_string_equal(cfg.expects[0].values[0], "ok");
+	pt_config_free(&cfg);
+
+	assert_int_equal(parse(&cfg, &err, disjoint), PT_OPTIONS_ERROR);
+	assert_string_equal(pt_buf_str(&err),
+	                    "--expect-json: an earlier --expect-json for the same path shares no value "
+	                    "with this one, so no answer can meet both; give every accepted value in "
+	                    "one --expect-json, separated by commas: 'status...'");
+	pt_buf_free(&err);
+	pt_config_free(&cfg);
+}
+
+/* The limit counts paths: repeating one path narrows it instead. */
 static void test_too_many_expectations(void **state)
 {
+	static char paths[PT_EXPECT_MAX + 1][16];
 	char *argv[2 * (PT_EXPECT_MAX + 1) + 1];
 	struct pt_config cfg;
 	struct pt_buf err;
@@ -387,8 +473,9 @@ static void test_too_many_expectations(void **state)
 	(void)state;
 	clear_env();
 	for (int i = 0; i <= PT_EXPECT_MAX; i++) {
+		snprintf(paths[i], sizeof(paths[i]), "a%d=b", i);
 		argv[n++] = "--expect-json";
-		argv[n++] = "a=b";
+		argv[n++] = paths[i];
 	}
 	argv[n] = NULL;
 	/* parse() holds MAX_ARGS arguments; call the parser directly. */
@@ -511,8 +598,10 @@ static void test_values_from_a_file_are_not_echoed(void **state)
 	                          "not shown)"},
 	    {"--port=Hunter2Password", "--port: not a port number (1-65535) (from FILE-KEY; the "
 	                               "value is not shown)"},
-	    {"-kHunter2Password", "the option from FILE-KEY is not known or needs a value (see "
-	                          "--help; the value is not shown)"},
+	    {"-kHunter2Password", "the option from FILE-KEY is not known (see --help; the value is "
+	                          "not shown)"},
+	    {"--warnig=Hunter2Password", "the option from FILE-KEY is not known; did you mean "
+	                                 "--warning? (see --help; the value is not shown)"},
 	    {"--base-url=ftp://u:Hunter2Password@h", "--base-url: not an http:// or https:// URL "
 	                                             "(from FILE-KEY; the value is not shown)"},
 	};
@@ -634,10 +723,12 @@ int main(void)
 	    cmocka_unit_test(test_help_and_version),
 	    cmocka_unit_test(test_bad_values_give_one_line_reasons),
 	    cmocka_unit_test(test_unknown_options_and_positional_arguments),
+	    cmocka_unit_test(test_refused_options_say_why),
 	    cmocka_unit_test(test_credentials_from_the_environment),
 	    cmocka_unit_test(test_half_credentials_are_refused),
 	    cmocka_unit_test(test_secret_file_is_read),
 	    cmocka_unit_test(test_expect_json),
+	    cmocka_unit_test(test_expect_json_same_path),
 	    cmocka_unit_test(test_too_many_expectations),
 	    cmocka_unit_test(test_certificate_needs_https),
 	    cmocka_unit_test(test_scrub_argv_hides_the_secret),

@@ -186,6 +186,114 @@ static const struct row rows[] = {
       .tls_expected = true,
       .complete = true},
      {1, 0, 0, 150 + 29, 20}},
+    /* the same as libcurl 7.88 really leaves it (issue 20 item 9): no TLS
+     * mark on the reused connection, only our request mark; TLS is still
+     * reported, as 0, so the labels do not depend on reuse */
+    {"redirect https reused, no TLS mark",
+     {.dns = 11,
+      .tcp = 30,
+      .tls = 80,
+      .first = 130,
+      .base_dns = 10,
+      .base_tcp = 30,
+      .base_tls = 80,
+      .base_first = 100,
+      .redirect = 150,
+      .total = 200,
+      .tls_start = 31,
+      .tls_expected = true,
+      .tls_possible = true,
+      .request_sent = true,
+      .complete = true},
+     {1, 0, 0, 150 + 29, 20}},
+    {"redirect https reused, no marks at all but the first byte",
+     {.dns = 10,
+      .tcp = 30,
+      .tls = 80,
+      .first = 130,
+      .base_dns = 10,
+      .base_tcp = 30,
+      .base_tls = 80,
+      .base_first = 100,
+      .redirect = 150,
+      .total = 200,
+      .tls_expected = true,
+      .tls_possible = true,
+      .complete = true},
+     {0, 0, 0, 150 + 30, 20}},
+    /* http with --follow-redirects, ending on http: TLS was possible and
+     * took no time */
+    {"http, redirects followed, no TLS",
+     {.dns = 10, .tcp = 30, .first = 100, .total = 120, .tls_possible = true, .complete = true},
+     {10, 20, 0, 70, 20}},
+    {"http, redirects followed, refused",
+     {.dns = 10, .total = 25, .tls_possible = true},
+     {10, 15, NO, NO, NO}},
+    {"http, redirects followed, no answer",
+     {.dns = 10, .tcp = 30, .total = 5000, .tls_possible = true, .request_sent = true},
+     {10, 20, 0, 4970, NO}},
+    /* a reused connection that never answers: the request went out, so
+     * the time is the server's, not the connection's */
+    {"redirect https reused, then no answer",
+     {.dns = 11,
+      .tcp = 30,
+      .tls = 80,
+      .first = 100,
+      .base_dns = 10,
+      .base_tcp = 30,
+      .base_tls = 80,
+      .base_first = 100,
+      .redirect = 150,
+      .total = 5150,
+      .tls_start = 31,
+      .tls_expected = true,
+      .tls_possible = true,
+      .request_sent = true},
+     {1, 0, 0, 150 + 4999, NO}},
+    /* 103 Early Hints at 100 (libcurl's first byte), the final status line
+     * 900 us later: the wait is processing, not transfer (item 5) */
+    {"103 then 200",
+     {.dns = 10,
+      .tcp = 30,
+      .tls = 80,
+      .first = 100,
+      .total = 1020,
+      .tls_start = 30,
+      .tls_expected = true,
+      .tls_possible = true,
+      .request_sent = true,
+      .informational = true,
+      .final_after_informational = 900 + 1,
+      .complete = true},
+     {10, 20, 50, 920, 20}},
+    {"103 then 200, the final line past the total",
+     {.dns = 10,
+      .tcp = 30,
+      .first = 100,
+      .total = 1020,
+      .request_sent = true,
+      .informational = true,
+      .final_after_informational = 5000,
+      .complete = true},
+     {10, 20, NO, 990, 0}},
+    /* 103, then nothing: no answer, so processing never ended */
+    {"103 then a stall",
+     {.dns = 10,
+      .tcp = 30,
+      .first = 100,
+      .total = 5000,
+      .request_sent = true,
+      .informational = true},
+     {10, 20, NO, 4970, NO}},
+    {"103 then 200, body cut short",
+     {.dns = 10,
+      .tcp = 30,
+      .first = 100,
+      .total = 2000,
+      .request_sent = true,
+      .informational = true,
+      .final_after_informational = 901},
+     {10, 20, NO, 970, 1000}},
     /* the redirect target refused the connection */
     {"redirect, then refused",
      {.dns = 15, .base_dns = 10, .base_tcp = 30, .base_first = 100, .redirect = 150, .total = 190},
@@ -263,7 +371,7 @@ static void test_grid(void **state)
 				for (int first = 0; first < 5; first++)
 					for (int start = 0; start < 5; start++)
 						for (int red = 0; red < 5; red++)
-							for (int flags = 0; flags < 4; flags++) {
+							for (int flags = 0; flags < 64; flags++) {
 								struct pt_marks m = {
 								    .dns = v[dns],
 								    .tcp = v[tcp],
@@ -276,6 +384,10 @@ static void test_grid(void **state)
 								    .total = 40,
 								    .complete = flags & 1,
 								    .tls_expected = flags & 2,
+								    .tls_possible = flags & 4,
+								    .request_sent = flags & 8,
+								    .informational = flags & 16,
+								    .final_after_informational = flags & 32 ? v[first] : 0,
 								};
 								struct pt_timings t;
 								int64_t sum = 0;
@@ -290,7 +402,7 @@ static void test_grid(void **state)
 								assert_int_equal(sum, 40);
 								cases++;
 							}
-	assert_int_equal(cases, 5 * 5 * 5 * 5 * 5 * 5 * 4);
+	assert_int_equal(cases, 5 * 5 * 5 * 5 * 5 * 5 * 64);
 }
 
 int main(void)

@@ -457,6 +457,46 @@ static void test_perfdata_unset_and_small(void **state)
 	assert_false(pt_range_perfdata(&r, out, 4));
 }
 
+/* -c covering -w (issue 21): WARNING can never be the outcome, as with
+ * check_curl's "-w 2 -c 1". Times are never negative. */
+static void test_covers(void **state)
+{
+	static const struct {
+		const char *crit;
+		const char *warn;
+		bool covers;
+	} rows[] = {
+	    {"1", "2", true},        {"2", "1", false},    {"1", "1", true},
+	    {"10:", "5:", true},     {"5:", "10:", false}, {"@0:5", "@1:2", true},
+	    {"@1:2", "@0:5", false}, {"~:1", "~:2", true}, {"~:2", "~:1", false},
+	    {"5", "10:", false},     {"1:2", "1:2", true}, {"1:2", "1:3", true},
+	    {"1:3", "1:2", false},   {"@1:2", "1", false}, {"0:0", "0.5", true},
+	    {"~:0", "@0.5:1", true},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct pt_range c;
+		struct pt_range w;
+		const char *why;
+
+		assert_true(pt_range_parse(rows[i].crit, &c, &why));
+		assert_true(pt_range_parse(rows[i].warn, &w, &why));
+		if (pt_range_covers(&c, &w) != rows[i].covers) {
+			fail_msg("row %zu: -c %s -w %s", i, rows[i].crit, rows[i].warn);
+		}
+	}
+	{
+		struct pt_range unset = {0};
+		struct pt_range one;
+		const char *why;
+
+		assert_true(pt_range_parse("1", &one, &why));
+		assert_false(pt_range_covers(&unset, &one));
+		assert_false(pt_range_covers(&one, &unset));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -469,6 +509,7 @@ int main(void)
 	    cmocka_unit_test(test_overlong_numbers),
 	    cmocka_unit_test(test_perfdata),
 	    cmocka_unit_test(test_perfdata_unset_and_small),
+	    cmocka_unit_test(test_covers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

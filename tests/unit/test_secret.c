@@ -133,6 +133,106 @@ static void test_files(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/* --- origin lines (issue 19) ------------------------------------------- */
+
+struct origin_row {
+	const char *name;
+	const char *data;
+	size_t len;
+	mode_t mode;
+	const char *expect;  /* the secret, or NULL when refused */
+	const char *origins; /* joined by ' ', or the message after "secret file PATH: " */
+};
+
+static const struct origin_row origin_rows[] = {
+    {"no origin", DATA("s3cret\n"), 0600, "s3cret", ""},
+    {"one", DATA("s3cret\norigin: https://gw.example.com:8443\n"), 0600, "s3cret",
+     "https://gw.example.com:8443"},
+    {"default port, case, slash, CRLF, no blank",
+     DATA("s3cret\r\nOrigin:HTTPS://GW.Example.com/\r\n"), 0600, "s3cret",
+     "https://gw.example.com:443"},
+    {"no final line break", DATA("s3cret\norigin: https://10.1.2.3:9"), 0640, "s3cret",
+     "https://10.1.2.3:9"},
+    {"IPv6, two", DATA("s\norigin: https://[::1]:1\norigin: https://h\n"), 0600, "s",
+     "https://[::1]:1 https://h:443"},
+    {"http", DATA("s\norigin: http://h\n"), 0600, NULL,
+     "line 2 is not origin: https://HOST[:PORT]"},
+    {"path", DATA("s\norigin: https://h/x\n"), 0600, NULL,
+     "line 2 is not origin: https://HOST[:PORT]"},
+    {"userinfo", DATA("s\norigin: https://u@h\n"), 0600, NULL,
+     "line 2 is not origin: https://HOST[:PORT]"},
+    {"port 0", DATA("s\norigin: https://h:0\n"), 0600, NULL,
+     "line 2 is not origin: https://HOST[:PORT]"},
+    {"equals sign", DATA("s\norigin=https://h\n"), 0600, NULL,
+     "line 2 is not origin: https://HOST[:PORT]"},
+    {"blank line", DATA("s\n\norigin: https://h\n"), 0600, NULL,
+     "line 2 is not origin: https://HOST[:PORT]"},
+    {"third line", DATA("s\norigin: https://h\nx\n"), 0600, NULL,
+     "line 3 is not origin: https://HOST[:PORT]"},
+    {"nine",
+     DATA("s\norigin: https://a\norigin: https://b\norigin: https://c\norigin: "
+          "https://d\norigin: https://e\norigin: https://f\norigin: https://g\norigin: "
+          "https://h\norigin: https://i\n"),
+     0600, NULL, "names more than 8 origins"},
+    {"empty secret", DATA("\norigin: https://h\n"), 0600, NULL, "holds only a line break"},
+};
+
+static void test_origins(void **state)
+{
+	int bad = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(origin_rows) / sizeof(origin_rows[0]); i++) {
+		const struct origin_row *r = &origin_rows[i];
+		const char *path = secret_file("secret", r->data, r->len, r->mode);
+		struct pt_secret_origins origins;
+		struct pt_buf err = {0};
+		struct pt_buf got_origins = {0};
+		char *got = NULL;
+		bool ok = pt_secret_read_file_origins(path, &got, &origins, &err);
+
+		for (size_t k = 0; ok && k < origins.n; k++) {
+			pt_buf_printf(&got_origins, "%s%s", k ? " " : "", origins.origin[k]);
+		}
+		if (r->expect ? !ok || strcmp(got, r->expect) != 0 ||
+		                    strcmp(pt_buf_str(&got_origins), r->origins) != 0
+		              : ok || got || !strstr(pt_buf_str(&err), r->origins)) {
+			print_error("row %zu (%s): ok=%d err=\"%s\" origins=\"%s\"\n", i, r->name, ok,
+			            pt_buf_str(&err), pt_buf_str(&got_origins));
+			bad++;
+		}
+		pt_secret_free(got);
+		pt_buf_free(&err);
+		pt_buf_free(&got_origins);
+	}
+	assert_int_equal(bad, 0);
+}
+
+/* Whoever can write the file could add an origin without knowing the
+ * secret: such a file names origins only when no one else can write it. */
+static void test_origins_need_a_protected_file(void **state)
+{
+	static const char data[] = "s3cret\norigin: https://gw.example.com\n";
+	struct pt_secret_origins origins;
+	struct pt_buf err = {0};
+	char *got = NULL;
+	const char *path = secret_file("secret", data, sizeof(data) - 1, 0620);
+
+	(void)state;
+	assert_false(pt_secret_read_file_origins(path, &got, &origins, &err));
+	assert_null(got);
+	assert_non_null(strstr(pt_buf_str(&err), "names origins, but "));
+	assert_non_null(strstr(pt_buf_str(&err), "is writable by group or others (mode 0620)"));
+	pt_buf_free(&err);
+	/* Without an origin line, the same mode is fine, as before. */
+	path = secret_file("secret", "s3cret\n", 7, 0620);
+	assert_true(pt_secret_read_file_origins(path, &got, &origins, &err));
+	assert_string_equal(got, "s3cret");
+	assert_int_equal(origins.n, 0);
+	pt_secret_free(got);
+	pt_buf_free(&err);
+}
+
 static void test_size_bound(void **state)
 {
 	static const struct {
@@ -455,6 +555,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_files),
+	    cmocka_unit_test(test_origins),
+	    cmocka_unit_test(test_origins_need_a_protected_file),
 	    cmocka_unit_test(test_size_bound),
 	    cmocka_unit_test(test_size_counts_the_line_break),
 	    cmocka_unit_test(test_messages_hide_content),

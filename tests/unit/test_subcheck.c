@@ -179,6 +179,50 @@ static void test_list_full(void **state)
 	assert_int_equal(l.n, PT_SUBCHECK_MAX);
 }
 
+/* Names are unique, whatever the judge adds: a repeated name gets "#2",
+ * "#3" in the order added, and a name at the length limit is cut to make
+ * room (not inside a UTF-8 sequence). */
+static void test_names_unique(void **state)
+{
+	struct pt_subchecks l = {0};
+	char longest[PT_SUBCHECK_NAME_MAX + 8];
+	char utf8[PT_SUBCHECK_NAME_MAX + 8];
+
+	(void)state;
+	pt_subcheck_add(&l, PT_SUBCHECK_JSON, "json:status", PT_OK, PT_REASON_OK, "a");
+	pt_subcheck_add(&l, PT_SUBCHECK_JSON, "json:status", PT_CRITICAL, PT_REASON_JSON, "b");
+	pt_subcheck_skip(&l, PT_SUBCHECK_JSON, "json:status", "c");
+	pt_subcheck_add(&l, PT_SUBCHECK_JSON, "json:status#2", PT_OK, PT_REASON_OK, "d");
+	pt_subcheck_add(&l, PT_SUBCHECK_HTTP, "http", PT_OK, PT_REASON_OK, "e");
+	assert_int_equal(l.n, 5);
+	assert_string_equal(l.items[0].name, "http");
+	assert_string_equal(l.items[1].name, "json:status");
+	assert_string_equal(l.items[2].name, "json:status#2");
+	assert_string_equal(l.items[3].name, "json:status#3");
+	assert_string_equal(l.items[4].name, "json:status#2#2");
+
+	memset(&l, 0, sizeof(l));
+	memset(longest, 'p', sizeof(longest) - 1);
+	longest[sizeof(longest) - 1] = '\0';
+	pt_subcheck_add(&l, PT_SUBCHECK_JSON, longest, PT_OK, PT_REASON_OK, "a");
+	pt_subcheck_add(&l, PT_SUBCHECK_JSON, longest, PT_OK, PT_REASON_OK, "b");
+	assert_int_equal(strlen(l.items[1].name), PT_SUBCHECK_NAME_MAX - 1);
+	assert_string_equal(l.items[1].name + PT_SUBCHECK_NAME_MAX - 3, "#2");
+	assert_string_not_equal(l.items[0].name, l.items[1].name);
+
+	memset(&l, 0, sizeof(l));
+	memset(utf8, 'u', sizeof(utf8) - 1);
+	utf8[sizeof(utf8) - 1] = '\0';
+	/* "é" (2 bytes) where the cut for "#2" would split it. */
+	memcpy(utf8 + PT_SUBCHECK_NAME_MAX - 5, "\xc3\xa9", 2);
+	memcpy(utf8, "json:", 5);
+	pt_subcheck_add(&l, PT_SUBCHECK_JSON, utf8, PT_OK, PT_REASON_OK, "a");
+	pt_subcheck_add(&l, PT_SUBCHECK_JSON, utf8, PT_OK, PT_REASON_OK, "b");
+	assert_string_not_equal(l.items[0].name, l.items[1].name);
+	assert_null(strstr(l.items[1].name, "\xc3#"));
+	assert_string_equal(l.items[1].name + strlen(l.items[1].name) - 2, "#2");
+}
+
 static void test_reason_vocabulary(void **state)
 {
 	static const char *const words[] = {
@@ -207,6 +251,7 @@ int main(void)
 	    cmocka_unit_test(test_all_ok_speaks_through_http),
 	    cmocka_unit_test(test_summary_dedup_sanitise_bound),
 	    cmocka_unit_test(test_list_full),
+	    cmocka_unit_test(test_names_unique),
 	    cmocka_unit_test(test_reason_vocabulary),
 	};
 

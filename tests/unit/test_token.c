@@ -19,7 +19,7 @@
 #define DATA(s) s, sizeof(s) - 1
 
 static const char *const status_names[] = {
-    "OK", "NOT_JSON", "NO_ACCESS_TOKEN", "BAD_CHARS", "NOT_BEARER", "BAD_EXPIRY", "TOO_LARGE",
+    "OK", "NOT_JSON", "NO_ACCESS_TOKEN", "BAD_CHARS", "TOO_LONG", "NOT_BEARER", "TOO_LARGE",
 };
 
 struct tok_row {
@@ -29,115 +29,160 @@ struct tok_row {
 	enum pt_token_status status;
 	const char *token; /* when OK */
 	long expires_in;
+	enum pt_token_lifetime lifetime; /* when OK and given; rows without it: given or absent */
 };
 
 static const struct tok_row tok_rows[] = {
     {"valid",
      DATA("{\"access_token\":\"abc.DEF-123_~+/\",\"token_type\":\"Bearer\","
           "\"expires_in\":3600}"),
-     PT_TOKEN_OK, "abc.DEF-123_~+/", 3600},
+     PT_TOKEN_OK, "abc.DEF-123_~+/", 3600, PT_LIFETIME_GIVEN},
     {"valid with more fields",
      DATA("{\"access_token\":\"t\",\"token_type\":\"Bearer\",\"expires_in\":60,\"scope\":\"a "
           "b\",\"refresh_token\":null}"),
-     PT_TOKEN_OK, "t", 60},
+     PT_TOKEN_OK, "t", 60, PT_LIFETIME_GIVEN},
     {"JWT-shaped", DATA("{\"access_token\":\"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig_-\"}"),
-     PT_TOKEN_OK, "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig_-", 0},
-    {"base64 padding", DATA("{\"access_token\":\"YWJj==\"}"), PT_TOKEN_OK, "YWJj==", 0},
-    {"one '='", DATA("{\"access_token\":\"YWI=\"}"), PT_TOKEN_OK, "YWI=", 0},
-    {"escaped slash", DATA("{\"access_token\":\"a\\/b\"}"), PT_TOKEN_OK, "a/b", 0},
+     PT_TOKEN_OK, "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig_-", 0, PT_LIFETIME_GIVEN},
+    {"base64 padding", DATA("{\"access_token\":\"YWJj==\"}"), PT_TOKEN_OK, "YWJj==", 0,
+     PT_LIFETIME_GIVEN},
+    {"one '='", DATA("{\"access_token\":\"YWI=\"}"), PT_TOKEN_OK, "YWI=", 0, PT_LIFETIME_GIVEN},
+    {"escaped slash", DATA("{\"access_token\":\"a\\/b\"}"), PT_TOKEN_OK, "a/b", 0,
+     PT_LIFETIME_GIVEN},
     /* access_token */
-    {"missing", DATA("{\"token_type\":\"Bearer\"}"), PT_TOKEN_NO_ACCESS_TOKEN, NULL, 0},
-    {"empty", DATA("{\"access_token\":\"\"}"), PT_TOKEN_NO_ACCESS_TOKEN, NULL, 0},
-    {"number", DATA("{\"access_token\":12345}"), PT_TOKEN_NO_ACCESS_TOKEN, NULL, 0},
-    {"null", DATA("{\"access_token\":null}"), PT_TOKEN_NO_ACCESS_TOKEN, NULL, 0},
-    {"array", DATA("{\"access_token\":[\"abc\"]}"), PT_TOKEN_NO_ACCESS_TOKEN, NULL, 0},
-    {"object", DATA("{\"access_token\":{\"v\":\"abc\"}}"), PT_TOKEN_NO_ACCESS_TOKEN, NULL, 0},
-    {"boolean", DATA("{\"access_token\":true}"), PT_TOKEN_NO_ACCESS_TOKEN, NULL, 0},
-    {"missing, wrong type too", DATA("{\"token_type\":\"MAC\"}"), PT_TOKEN_NO_ACCESS_TOKEN, NULL,
-     0},
+    {"missing", DATA("{\"token_type\":\"Bearer\"}"), PT_TOKEN_NO_ACCESS_TOKEN, NULL, 0,
+     PT_LIFETIME_GIVEN},
+    {"empty", DATA("{\"access_token\":\"\"}"), PT_TOKEN_NO_ACCESS_TOKEN, NULL, 0,
+     PT_LIFETIME_GIVEN},
+    {"number", DATA("{\"access_token\":12345}"), PT_TOKEN_NO_ACCESS_TOKEN, NULL, 0,
+     PT_LIFETIME_GIVEN},
+    {"null", DATA("{\"access_token\":null}"), PT_TOKEN_NO_ACCESS_TOKEN, NULL, 0, PT_LIFETIME_GIVEN},
+    {"array", DATA("{\"access_token\":[\"abc\"]}"), PT_TOKEN_NO_ACCESS_TOKEN, NULL, 0,
+     PT_LIFETIME_GIVEN},
+    {"object", DATA("{\"access_token\":{\"v\":\"abc\"}}"), PT_TOKEN_NO_ACCESS_TOKEN, NULL, 0,
+     PT_LIFETIME_GIVEN},
+    {"boolean", DATA("{\"access_token\":true}"), PT_TOKEN_NO_ACCESS_TOKEN, NULL, 0,
+     PT_LIFETIME_GIVEN},
+    {"missing, wrong type too", DATA("{\"token_type\":\"MAC\"}"), PT_TOKEN_NO_ACCESS_TOKEN, NULL, 0,
+     PT_LIFETIME_GIVEN},
     /* characters an RFC 6750 b64token cannot have */
-    {"space", DATA("{\"access_token\":\"abc def\"}"), PT_TOKEN_BAD_CHARS, NULL, 0},
-    {"CRLF", DATA("{\"access_token\":\"abc\\r\\nX-Injected: 1\"}"), PT_TOKEN_BAD_CHARS, NULL, 0},
-    {"LF", DATA("{\"access_token\":\"abc\\n\"}"), PT_TOKEN_BAD_CHARS, NULL, 0},
-    {"TAB", DATA("{\"access_token\":\"abc\\t\"}"), PT_TOKEN_BAD_CHARS, NULL, 0},
-    {"double quote", DATA("{\"access_token\":\"abc\\\"def\"}"), PT_TOKEN_BAD_CHARS, NULL, 0},
-    {"comma", DATA("{\"access_token\":\"abc,def\"}"), PT_TOKEN_BAD_CHARS, NULL, 0},
-    {"colon", DATA("{\"access_token\":\"abc:def\"}"), PT_TOKEN_BAD_CHARS, NULL, 0},
-    {"non-ASCII", DATA("{\"access_token\":\"ab\\u00e9\"}"), PT_TOKEN_BAD_CHARS, NULL, 0},
-    {"'=' inside", DATA("{\"access_token\":\"ab=cd\"}"), PT_TOKEN_BAD_CHARS, NULL, 0},
-    {"only '='", DATA("{\"access_token\":\"==\"}"), PT_TOKEN_BAD_CHARS, NULL, 0},
-    {"embedded \\u0000", DATA("{\"access_token\":\"abc\\u0000def\"}"), PT_TOKEN_BAD_CHARS, NULL, 0},
-    {"\\u0000 at the start", DATA("{\"access_token\":\"\\u0000abc\"}"), PT_TOKEN_BAD_CHARS, NULL,
-     0},
+    {"space", DATA("{\"access_token\":\"abc def\"}"), PT_TOKEN_BAD_CHARS, NULL, 0,
+     PT_LIFETIME_GIVEN},
+    {"CRLF", DATA("{\"access_token\":\"abc\\r\\nX-Injected: 1\"}"), PT_TOKEN_BAD_CHARS, NULL, 0,
+     PT_LIFETIME_GIVEN},
+    {"LF", DATA("{\"access_token\":\"abc\\n\"}"), PT_TOKEN_BAD_CHARS, NULL, 0, PT_LIFETIME_GIVEN},
+    {"TAB", DATA("{\"access_token\":\"abc\\t\"}"), PT_TOKEN_BAD_CHARS, NULL, 0, PT_LIFETIME_GIVEN},
+    {"double quote", DATA("{\"access_token\":\"abc\\\"def\"}"), PT_TOKEN_BAD_CHARS, NULL, 0,
+     PT_LIFETIME_GIVEN},
+    {"comma", DATA("{\"access_token\":\"abc,def\"}"), PT_TOKEN_BAD_CHARS, NULL, 0,
+     PT_LIFETIME_GIVEN},
+    {"colon", DATA("{\"access_token\":\"abc:def\"}"), PT_TOKEN_BAD_CHARS, NULL, 0,
+     PT_LIFETIME_GIVEN},
+    {"non-ASCII", DATA("{\"access_token\":\"ab\\u00e9\"}"), PT_TOKEN_BAD_CHARS, NULL, 0,
+     PT_LIFETIME_GIVEN},
+    {"'=' inside", DATA("{\"access_token\":\"ab=cd\"}"), PT_TOKEN_BAD_CHARS, NULL, 0,
+     PT_LIFETIME_GIVEN},
+    {"only '='", DATA("{\"access_token\":\"==\"}"), PT_TOKEN_BAD_CHARS, NULL, 0, PT_LIFETIME_GIVEN},
+    {"embedded \\u0000", DATA("{\"access_token\":\"abc\\u0000def\"}"), PT_TOKEN_BAD_CHARS, NULL, 0,
+     PT_LIFETIME_GIVEN},
+    {"\\u0000 at the start", DATA("{\"access_token\":\"\\u0000abc\"}"), PT_TOKEN_BAD_CHARS, NULL, 0,
+     PT_LIFETIME_GIVEN},
     /* token_type */
-    {"bearer", DATA("{\"access_token\":\"t\",\"token_type\":\"bearer\"}"), PT_TOKEN_OK, "t", 0},
-    {"BEARER", DATA("{\"access_token\":\"t\",\"token_type\":\"BEARER\"}"), PT_TOKEN_OK, "t", 0},
-    {"BeArEr", DATA("{\"access_token\":\"t\",\"token_type\":\"BeArEr\"}"), PT_TOKEN_OK, "t", 0},
-    {"MAC", DATA("{\"access_token\":\"t\",\"token_type\":\"MAC\"}"), PT_TOKEN_NOT_BEARER, NULL, 0},
-    {"DPoP", DATA("{\"access_token\":\"t\",\"token_type\":\"DPoP\"}"), PT_TOKEN_NOT_BEARER, NULL,
-     0},
+    {"bearer", DATA("{\"access_token\":\"t\",\"token_type\":\"bearer\"}"), PT_TOKEN_OK, "t", 0,
+     PT_LIFETIME_GIVEN},
+    {"BEARER", DATA("{\"access_token\":\"t\",\"token_type\":\"BEARER\"}"), PT_TOKEN_OK, "t", 0,
+     PT_LIFETIME_GIVEN},
+    {"BeArEr", DATA("{\"access_token\":\"t\",\"token_type\":\"BeArEr\"}"), PT_TOKEN_OK, "t", 0,
+     PT_LIFETIME_GIVEN},
+    {"MAC", DATA("{\"access_token\":\"t\",\"token_type\":\"MAC\"}"), PT_TOKEN_NOT_BEARER, NULL, 0,
+     PT_LIFETIME_GIVEN},
+    {"DPoP", DATA("{\"access_token\":\"t\",\"token_type\":\"DPoP\"}"), PT_TOKEN_NOT_BEARER, NULL, 0,
+     PT_LIFETIME_GIVEN},
     {"empty type", DATA("{\"access_token\":\"t\",\"token_type\":\"\"}"), PT_TOKEN_NOT_BEARER, NULL,
-     0},
+     0, PT_LIFETIME_GIVEN},
     {"Bearer with a blank", DATA("{\"access_token\":\"t\",\"token_type\":\"Bearer \"}"),
-     PT_TOKEN_NOT_BEARER, NULL, 0},
+     PT_TOKEN_NOT_BEARER, NULL, 0, PT_LIFETIME_GIVEN},
     {"Bearer prefix of a long type",
      DATA("{\"access_token\":\"t\",\"token_type\":\"Bearerxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}"),
-     PT_TOKEN_NOT_BEARER, NULL, 0},
-    {"no token_type", DATA("{\"access_token\":\"t\",\"expires_in\":10}"), PT_TOKEN_OK, "t", 10},
-    /* expires_in */
+     PT_TOKEN_NOT_BEARER, NULL, 0, PT_LIFETIME_GIVEN},
+    {"no token_type", DATA("{\"access_token\":\"t\",\"expires_in\":10}"), PT_TOKEN_OK, "t", 10,
+     PT_LIFETIME_GIVEN},
+    /* expires_in: never a reason to refuse the token */
     {"expires_in string digits", DATA("{\"access_token\":\"t\",\"expires_in\":\"3600\"}"),
-     PT_TOKEN_OK, "t", 3600},
+     PT_TOKEN_OK, "t", 3600, PT_LIFETIME_GIVEN},
     {"expires_in one year", DATA("{\"access_token\":\"t\",\"expires_in\":31536000}"), PT_TOKEN_OK,
-     "t", 31536000},
-    {"expires_in 1", DATA("{\"access_token\":\"t\",\"expires_in\":1}"), PT_TOKEN_OK, "t", 1},
-    {"expires_in absent", DATA("{\"access_token\":\"t\"}"), PT_TOKEN_OK, "t", 0},
-    {"expires_in 0", DATA("{\"access_token\":\"t\",\"expires_in\":0}"), PT_TOKEN_BAD_EXPIRY, NULL,
-     0},
-    {"expires_in \"0\"", DATA("{\"access_token\":\"t\",\"expires_in\":\"0\"}"), PT_TOKEN_BAD_EXPIRY,
-     NULL, 0},
-    {"expires_in negative", DATA("{\"access_token\":\"t\",\"expires_in\":-1}"), PT_TOKEN_BAD_EXPIRY,
-     NULL, 0},
-    {"expires_in \"-5\"", DATA("{\"access_token\":\"t\",\"expires_in\":\"-5\"}"),
-     PT_TOKEN_BAD_EXPIRY, NULL, 0},
-    {"expires_in float", DATA("{\"access_token\":\"t\",\"expires_in\":1.5}"), PT_TOKEN_BAD_EXPIRY,
-     NULL, 0},
-    {"expires_in 3600.0", DATA("{\"access_token\":\"t\",\"expires_in\":3600.0}"),
-     PT_TOKEN_BAD_EXPIRY, NULL, 0},
-    {"expires_in exponent", DATA("{\"access_token\":\"t\",\"expires_in\":1e3}"),
-     PT_TOKEN_BAD_EXPIRY, NULL, 0},
-    {"expires_in \"abc\"", DATA("{\"access_token\":\"t\",\"expires_in\":\"abc\"}"),
-     PT_TOKEN_BAD_EXPIRY, NULL, 0},
-    {"expires_in \"\"", DATA("{\"access_token\":\"t\",\"expires_in\":\"\"}"), PT_TOKEN_BAD_EXPIRY,
-     NULL, 0},
-    {"expires_in \" 60\"", DATA("{\"access_token\":\"t\",\"expires_in\":\" 60\"}"),
-     PT_TOKEN_BAD_EXPIRY, NULL, 0},
-    {"expires_in \"60s\"", DATA("{\"access_token\":\"t\",\"expires_in\":\"60s\"}"),
-     PT_TOKEN_BAD_EXPIRY, NULL, 0},
-    {"expires_in over a year", DATA("{\"access_token\":\"t\",\"expires_in\":31536001}"),
-     PT_TOKEN_BAD_EXPIRY, NULL, 0},
-    {"expires_in huge", DATA("{\"access_token\":\"t\",\"expires_in\":99999999999}"),
-     PT_TOKEN_BAD_EXPIRY, NULL, 0},
+     "t", 31536000, PT_LIFETIME_GIVEN},
+    {"expires_in 365 days + 1 s", DATA("{\"access_token\":\"t\",\"expires_in\":31536001}"),
+     PT_TOKEN_OK, "t", 31536001, PT_LIFETIME_GIVEN},
+    {"expires_in 400 days", DATA("{\"access_token\":\"t\",\"expires_in\":34560000}"), PT_TOKEN_OK,
+     "t", 34560000, PT_LIFETIME_GIVEN},
+    {"expires_in 1", DATA("{\"access_token\":\"t\",\"expires_in\":1}"), PT_TOKEN_OK, "t", 1,
+     PT_LIFETIME_GIVEN},
+    {"expires_in 3599.999", DATA("{\"access_token\":\"t\",\"expires_in\":3599.999}"), PT_TOKEN_OK,
+     "t", 3599, PT_LIFETIME_GIVEN},
+    {"expires_in \"3599.999\"", DATA("{\"access_token\":\"t\",\"expires_in\":\"3599.999\"}"),
+     PT_TOKEN_OK, "t", 3599, PT_LIFETIME_GIVEN},
+    {"expires_in 1.5", DATA("{\"access_token\":\"t\",\"expires_in\":1.5}"), PT_TOKEN_OK, "t", 1,
+     PT_LIFETIME_GIVEN},
+    {"expires_in 3600.0", DATA("{\"access_token\":\"t\",\"expires_in\":3600.0}"), PT_TOKEN_OK, "t",
+     3600, PT_LIFETIME_GIVEN},
+    {"expires_in exponent", DATA("{\"access_token\":\"t\",\"expires_in\":1e3}"), PT_TOKEN_OK, "t",
+     1000, PT_LIFETIME_GIVEN},
+    {"expires_in huge", DATA("{\"access_token\":\"t\",\"expires_in\":99999999999}"), PT_TOKEN_OK,
+     "t", PT_TOKEN_LIFETIME_MAX, PT_LIFETIME_GIVEN},
     {"expires_in beyond int64",
-     DATA("{\"access_token\":\"t\",\"expires_in\":99999999999999999999999}"), PT_TOKEN_BAD_EXPIRY,
-     NULL, 0},
-    {"expires_in huge string", DATA("{\"access_token\":\"t\",\"expires_in\":\"9999999999\"}"),
-     PT_TOKEN_BAD_EXPIRY, NULL, 0},
-    {"expires_in null", DATA("{\"access_token\":\"t\",\"expires_in\":null}"), PT_TOKEN_BAD_EXPIRY,
-     NULL, 0},
-    {"expires_in boolean", DATA("{\"access_token\":\"t\",\"expires_in\":true}"),
-     PT_TOKEN_BAD_EXPIRY, NULL, 0},
-    {"expires_in array", DATA("{\"access_token\":\"t\",\"expires_in\":[60]}"), PT_TOKEN_BAD_EXPIRY,
-     NULL, 0},
+     DATA("{\"access_token\":\"t\",\"expires_in\":99999999999999999999999}"), PT_TOKEN_OK, "t",
+     PT_TOKEN_LIFETIME_MAX, PT_LIFETIME_GIVEN},
+    {"expires_in huge string",
+     DATA("{\"access_token\":\"t\",\"expires_in\":\"99999999999999999999999\"}"), PT_TOKEN_OK, "t",
+     PT_TOKEN_LIFETIME_MAX, PT_LIFETIME_GIVEN},
+    {"expires_in null", DATA("{\"access_token\":\"t\",\"expires_in\":null}"), PT_TOKEN_OK, "t", 0,
+     PT_LIFETIME_ABSENT},
+    {"expires_in 0", DATA("{\"access_token\":\"t\",\"expires_in\":0}"), PT_TOKEN_OK, "t", 0,
+     PT_LIFETIME_TOO_SHORT},
+    {"expires_in \"0\"", DATA("{\"access_token\":\"t\",\"expires_in\":\"0\"}"), PT_TOKEN_OK, "t", 0,
+     PT_LIFETIME_TOO_SHORT},
+    {"expires_in 0.5", DATA("{\"access_token\":\"t\",\"expires_in\":0.5}"), PT_TOKEN_OK, "t", 0,
+     PT_LIFETIME_TOO_SHORT},
+    {"expires_in \"0.000\"", DATA("{\"access_token\":\"t\",\"expires_in\":\"0.000\"}"), PT_TOKEN_OK,
+     "t", 0, PT_LIFETIME_TOO_SHORT},
+    {"expires_in negative", DATA("{\"access_token\":\"t\",\"expires_in\":-1}"), PT_TOKEN_OK, "t", 0,
+     PT_LIFETIME_TOO_SHORT},
+    {"expires_in \"-5\"", DATA("{\"access_token\":\"t\",\"expires_in\":\"-5\"}"), PT_TOKEN_OK, "t",
+     0, PT_LIFETIME_TOO_SHORT},
+    {"expires_in \"abc\"", DATA("{\"access_token\":\"t\",\"expires_in\":\"abc\"}"), PT_TOKEN_OK,
+     "t", 0, PT_LIFETIME_NOT_NUMBER},
+    {"expires_in \"\"", DATA("{\"access_token\":\"t\",\"expires_in\":\"\"}"), PT_TOKEN_OK, "t", 0,
+     PT_LIFETIME_NOT_NUMBER},
+    {"expires_in \" 60\"", DATA("{\"access_token\":\"t\",\"expires_in\":\" 60\"}"), PT_TOKEN_OK,
+     "t", 0, PT_LIFETIME_NOT_NUMBER},
+    {"expires_in \"60s\"", DATA("{\"access_token\":\"t\",\"expires_in\":\"60s\"}"), PT_TOKEN_OK,
+     "t", 0, PT_LIFETIME_NOT_NUMBER},
+    {"expires_in \"1.\"", DATA("{\"access_token\":\"t\",\"expires_in\":\"1.\"}"), PT_TOKEN_OK, "t",
+     0, PT_LIFETIME_NOT_NUMBER},
+    {"expires_in \"1e3\"", DATA("{\"access_token\":\"t\",\"expires_in\":\"1e3\"}"), PT_TOKEN_OK,
+     "t", 0, PT_LIFETIME_NOT_NUMBER},
+    {"expires_in boolean", DATA("{\"access_token\":\"t\",\"expires_in\":true}"), PT_TOKEN_OK, "t",
+     0, PT_LIFETIME_NOT_NUMBER},
+    {"expires_in array", DATA("{\"access_token\":\"t\",\"expires_in\":[60]}"), PT_TOKEN_OK, "t", 0,
+     PT_LIFETIME_NOT_NUMBER},
+    {"expires_in object", DATA("{\"access_token\":\"t\",\"expires_in\":{\"s\":60}}"), PT_TOKEN_OK,
+     "t", 0, PT_LIFETIME_NOT_NUMBER},
+    {"expires_in NaN", DATA("{\"access_token\":\"t\",\"expires_in\":NaN}"), PT_TOKEN_OK, "t", 0,
+     PT_LIFETIME_NOT_NUMBER},
+    {"expires_in absent", DATA("{\"access_token\":\"t\"}"), PT_TOKEN_OK, "t", 0,
+     PT_LIFETIME_ABSENT},
     /* not a JSON object */
-    {"garbage", DATA("access_token=abc&token_type=bearer"), PT_TOKEN_NOT_JSON, NULL, 0},
+    {"garbage", DATA("access_token=abc&token_type=bearer"), PT_TOKEN_NOT_JSON, NULL, 0,
+     PT_LIFETIME_GIVEN},
     {"HTML", DATA("<html><body><h1>Service Unavailable</h1></body></html>"), PT_TOKEN_NOT_JSON,
-     NULL, 0},
-    {"empty", DATA(""), PT_TOKEN_NOT_JSON, NULL, 0},
-    {"array", DATA("[{\"access_token\":\"t\"}]"), PT_TOKEN_NOT_JSON, NULL, 0},
-    {"string", DATA("\"t\""), PT_TOKEN_NOT_JSON, NULL, 0},
-    {"null", DATA("null"), PT_TOKEN_NOT_JSON, NULL, 0},
-    {"truncated", DATA("{\"access_token\":\"abc"), PT_TOKEN_NOT_JSON, NULL, 0},
-    {"trailing garbage", DATA("{\"access_token\":\"t\"}x"), PT_TOKEN_NOT_JSON, NULL, 0},
+     NULL, 0, PT_LIFETIME_GIVEN},
+    {"empty", DATA(""), PT_TOKEN_NOT_JSON, NULL, 0, PT_LIFETIME_GIVEN},
+    {"array", DATA("[{\"access_token\":\"t\"}]"), PT_TOKEN_NOT_JSON, NULL, 0, PT_LIFETIME_GIVEN},
+    {"string", DATA("\"t\""), PT_TOKEN_NOT_JSON, NULL, 0, PT_LIFETIME_GIVEN},
+    {"null", DATA("null"), PT_TOKEN_NOT_JSON, NULL, 0, PT_LIFETIME_GIVEN},
+    {"truncated", DATA("{\"access_token\":\"abc"), PT_TOKEN_NOT_JSON, NULL, 0, PT_LIFETIME_GIVEN},
+    {"trailing garbage", DATA("{\"access_token\":\"t\"}x"), PT_TOKEN_NOT_JSON, NULL, 0,
+     PT_LIFETIME_GIVEN},
 };
 
 static void test_parse_table(void **state)
@@ -152,7 +197,7 @@ static void test_parse_table(void **state)
 		const struct tok_row *r = &tok_rows[i];
 		enum pt_token_status st;
 
-		memset(t, 'Z', sizeof(*t));
+		memset(t, 0, sizeof(*t));
 		st = pt_token_parse(r->body, r->len, t);
 		if (st != r->status) {
 			print_error("row %zu (%s): expected %s, got %s\n", i, r->name, status_names[r->status],
@@ -160,17 +205,20 @@ static void test_parse_table(void **state)
 			bad++;
 			continue;
 		}
-		if (r->token &&
-		    (strcmp(t->access_token, r->token) != 0 || t->expires_in != r->expires_in)) {
-			print_error("row %zu (%s): token \"%.40s\" expires_in %ld\n", i, r->name,
-			            t->access_token, t->expires_in);
+		if (r->token && (!t->access_token || strcmp(t->access_token, r->token) != 0 ||
+		                 t->expires_in != r->expires_in ||
+		                 (r->lifetime != PT_LIFETIME_GIVEN && t->lifetime != r->lifetime))) {
+			print_error("row %zu (%s): token \"%.40s\" expires_in %ld lifetime %d\n", i, r->name,
+			            t->access_token ? t->access_token : "(none)", t->expires_in,
+			            (int)t->lifetime);
 			bad++;
 		}
 		/* nothing of a refused token is kept */
-		if (!r->token && (t->access_token[0] != '\0' || t->expires_in != 0)) {
+		if (!r->token && (t->access_token || t->expires_in != 0)) {
 			print_error("row %zu (%s): refused, but the token was kept\n", i, r->name);
 			bad++;
 		}
+		pt_token_clear(t);
 	}
 	free(t);
 	assert_int_equal(bad, 0);
@@ -183,12 +231,15 @@ static void test_token_length(void **state)
 		enum pt_token_status status;
 	} rows[] = {
 	    {1, PT_TOKEN_OK},
-	    {PT_TOKEN_MAX - 1, PT_TOKEN_OK},
-	    {PT_TOKEN_MAX, PT_TOKEN_BAD_CHARS},
-	    {PT_TOKEN_MAX + 1, PT_TOKEN_BAD_CHARS},
-	    {1000000, PT_TOKEN_BAD_CHARS},
+	    {4096, PT_TOKEN_OK},
+	    {5480, PT_TOKEN_OK},
+	    {16 * 1024, PT_TOKEN_OK},
+	    {PT_TOKEN_MAX_CHARS - 1, PT_TOKEN_OK},
+	    {PT_TOKEN_MAX_CHARS, PT_TOKEN_OK},
+	    {PT_TOKEN_MAX_CHARS + 1, PT_TOKEN_TOO_LONG},
+	    {1000000, PT_TOKEN_TOO_LONG},
 	};
-	struct pt_token *t = malloc(sizeof(*t));
+	struct pt_token *t = calloc(1, sizeof(*t));
 	size_t i;
 
 	(void)state;
@@ -205,9 +256,13 @@ static void test_token_length(void **state)
 		assert_int_equal(pt_token_parse(body.data, body.len, t), rows[i].status);
 		if (rows[i].status == PT_TOKEN_OK) {
 			assert_string_equal(t->access_token, tok);
+			assert_int_equal(t->length, rows[i].len);
 		} else {
-			assert_string_equal(t->access_token, "");
+			/* Nothing kept but the length, which the message names. */
+			assert_null(t->access_token);
+			assert_int_equal(t->length, rows[i].len);
 		}
+		pt_token_clear(t);
 		free(tok);
 		pt_buf_free(&body);
 	}
@@ -217,8 +272,8 @@ static void test_token_length(void **state)
 static void test_status_text(void **state)
 {
 	static const enum pt_token_status all[] = {
-	    PT_TOKEN_OK,         PT_TOKEN_NOT_JSON,   PT_TOKEN_NO_ACCESS_TOKEN, PT_TOKEN_BAD_CHARS,
-	    PT_TOKEN_NOT_BEARER, PT_TOKEN_BAD_EXPIRY, PT_TOKEN_TOO_LARGE,
+	    PT_TOKEN_OK,       PT_TOKEN_NOT_JSON,   PT_TOKEN_NO_ACCESS_TOKEN, PT_TOKEN_BAD_CHARS,
+	    PT_TOKEN_TOO_LONG, PT_TOKEN_NOT_BEARER, PT_TOKEN_TOO_LARGE,
 	};
 	size_t i;
 	size_t k;
