@@ -558,7 +558,8 @@ def test_a_squatted_uid_directory_moves_the_cache_home_and_says_why(sim, how, se
 
 
 def test_a_refused_state_directory_with_no_other_place_says_so(sim, tmp_path):
-    """No fallback either: the run goes on without a cache, and says both."""
+    """No fallback either (neither the per-user directory nor one in memory): the run goes on
+    without a cache, and says both."""
     if os.geteuid() != 0:
         pytest.skip("needs root to give the directory to another user")
     state = tmp_path / "state"
@@ -567,12 +568,12 @@ def test_a_refused_state_directory_with_no_other_place_says_so(sim, tmp_path):
     theirs = state / str(os.geteuid())
     theirs.mkdir(mode=0o700)
     os.chown(theirs, NOBODY, NOBODY)
-    r = status(sim, state, env={"XDG_CACHE_HOME": NOT_CREATABLE})
+    r = status(sim, state, env={"XDG_CACHE_HOME": NOT_CREATABLE, "XDG_RUNTIME_DIR": NOT_CREATABLE})
     assert r.rc == OK, r.describe()
     assert r.lines[1] == (f"Token cache: the shared state directory was refused, {theirs} "
                           f"belongs to uid {NOBODY}, neither root nor this user (uid 0); no "
                           f"cache in this run"), r.describe()
     doc = json.loads(status(sim, state, ["--output-format=json"],
-                            env={"XDG_CACHE_HOME": NOT_CREATABLE}).stdout)
+                            env={"XDG_CACHE_HOME": NOT_CREATABLE, "XDG_RUNTIME_DIR": NOT_CREATABLE}).stdout)
     assert doc["details"][0].startswith("Token cache: the shared state directory was refused, ")
     assert doc["state"] == OK
