@@ -90,6 +90,7 @@ def test_install_engines_remove_purge_on_fresh_debian(deb_build, sim):
         " python3 /opt/proof/deb_proof.py /opt/deb/%s %s %s %s %s" % (
             deb.name, sim.base_url(), sim.root_url(), CLIENT_ID, CLIENT_SECRET))
     res = fresh_debian(command, ins=[(HERE / "deb_proof.py", "/opt/proof/deb_proof.py"),
+                                     (HERE / "chroot_lib.py", "/opt/proof/chroot_lib.py"),
                                      (deb, "/opt/deb/" + deb.name)])
     report = "rc=%s\nstdout:\n%s\nstderr:\n%s" % (res.returncode, res.stdout[-5000:],
                                                     res.stderr[-3000:])
