@@ -36,6 +36,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 CONTRIB = REPO_ROOT / "contrib"
 SIM_DIR = Path(os.environ.get("PRIOTICKET_SIM_DIR",
                             str(REPO_ROOT / "tests" / "simulator")))
+sys.path.insert(0, str(SIM_DIR))
+import certs  # noqa: E402 - the simulator's certificate maker
 PLUGIN_DIR = Path(os.environ.get(
     "PRIOTICKET_PLUGIN_DIR",
     str(Path(os.environ.get("PT_BUILDDIR", str(REPO_ROOT))) / "plugins"))
@@ -186,48 +188,39 @@ def private_env(root):
 # ---------------------------------------------------------------- Icinga 2
 
 class IcingaPKI:
-    """One CA (made with `icinga2 pki`) and node certificates signed by it;
-    shared by every Icinga 2 node in the session."""
+    """One CA and node certificates signed by it, shared by every Icinga 2
+    node in the session: the layout `icinga2 pki` makes (ca.crt, NODE.crt,
+    NODE.key; the certificate's CN is the NodeName), made with the openssl
+    CLI like the simulator's certificates. Not with `icinga2 pki`: its
+    certificates carry no Authority Key Identifier (nor the CA a Subject Key
+    Identifier), which RFC 5280 asks for and which Python 3.13's default
+    context (VERIFY_X509_STRICT) requires of the API the tests call."""
 
     def __init__(self, root):
         self.root = Path(root)
-        self.ca_data = self.root / "ca-data"
-        self.ca_data.mkdir(parents=True)
-        self.env = icinga_env(self.root)
-        self._run("pki", "new-ca",
-                  "-DConfiguration.DataDir=%s" % self.ca_data)
-        self.ca_crt = self.ca_data / "ca" / "ca.crt"
+        self.work = self.root / "ca"
+        self.work.mkdir(parents=True)
+        certs.prepare_workdir(self.work)
+        certs.make_ca(self.work)
+        self.ca_crt = self.work / "ca.pem"
         self.certs = {}
-
-    def _run(self, *args):
-        res = subprocess.run([ICINGA2] + list(args), capture_output=True,
-                             text=True, env=self.env, timeout=120,
-                             check=False)
-        if res.returncode != 0:
-            raise AssertionError("icinga2 %s failed: %s%s"
-                                 % (" ".join(args), res.stdout, res.stderr))
-        return res
 
     def cert(self, cn):
         if cn not in self.certs:
-            key = self.root / (cn + ".key")
-            csr = self.root / (cn + ".csr")
-            crt = self.root / (cn + ".crt")
-            self._run("pki", "new-cert", "--cn", cn, "--key", str(key),
-                      "--csr", str(csr))
-            self._run("pki", "sign-csr", "--csr", str(csr), "--cert",
-                      str(crt), "-DConfiguration.DataDir=%s" % self.ca_data)
-            self.certs[cn] = (key, crt)
+            # A node is the server of its API and the client of its parent.
+            certs.make_ca_signed(self.work, cn, "DNS:" + cn, -certs.DAY, 400 * certs.DAY,
+                                 eku="serverAuth, clientAuth")
+            self.certs[cn] = (self.work / (cn + ".key"), self.work / (cn + ".pem"))
         return self.certs[cn]
 
     def install(self, cn, data_dir):
         key, crt = self.cert(cn)
-        certs = Path(data_dir) / "certs"
-        certs.mkdir(parents=True, exist_ok=True)
-        shutil.copy(str(key), str(certs / (cn + ".key")))
-        shutil.copy(str(crt), str(certs / (cn + ".crt")))
-        shutil.copy(str(self.ca_crt), str(certs / "ca.crt"))
-        os.chmod(str(certs / (cn + ".key")), 0o600)
+        certs_dir = Path(data_dir) / "certs"
+        certs_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copy(str(key), str(certs_dir / (cn + ".key")))
+        shutil.copy(str(crt), str(certs_dir / (cn + ".crt")))
+        shutil.copy(str(self.ca_crt), str(certs_dir / "ca.crt"))
+        os.chmod(str(certs_dir / (cn + ".key")), 0o600)
 
 
 def icinga_env(root):
