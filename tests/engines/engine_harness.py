@@ -15,6 +15,7 @@ Environment:
 """
 
 import base64
+import functools
 import json
 import os
 import re
@@ -24,6 +25,7 @@ import socket
 import ssl
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -237,6 +239,46 @@ def icinga_env(root):
     return env
 
 
+ICINGA_DIRS = ("data", "log", "cache", "spool", "run", "zones.d", "etc")
+
+
+def icinga_defines(r):
+    """Icinga 2's directories below r (ICINGA_DIRS)."""
+    return [
+        "-DConfiguration.DataDir=%s" % (r / "data"),
+        "-DConfiguration.LogDir=%s" % (r / "log"),
+        "-DConfiguration.CacheDir=%s" % (r / "cache"),
+        "-DConfiguration.SpoolDir=%s" % (r / "spool"),
+        "-DConfiguration.InitRunDir=%s" % (r / "run"),
+        "-DConfiguration.PidPath=%s" % (r / "run" / "icinga2.pid"),
+        "-DConfiguration.ZonesDir=%s" % (r / "zones.d"),
+    ]
+
+
+FILTER_PERMISSION = "enforce_filter_expression_permission"
+
+
+@functools.lru_cache(maxsize=None)
+def icinga_has_filter_permission():
+    """Whether this Icinga 2 has ApiListener's FILTER_PERMISSION (from 2.14.9,
+    2.15.4 and 2.16.2, and in Debian 13's 2.14.6-1+deb13u1; not in Debian
+    12's 2.13.6). Where it has it, leaving it unset makes every start and
+    validation print a security notice at warning level (which names the
+    attribute). Validation says "Attribute '...' does not exist" of one
+    Icinga lacks; anything else (here: the probe has no certificate) means
+    that Icinga knows it."""
+    with tempfile.TemporaryDirectory(prefix="icinga2-probe-") as tmp:
+        root = Path(tmp)
+        for d in ICINGA_DIRS:
+            (root / d).mkdir()
+        conf = root / "etc" / "probe.conf"
+        conf.write_text('object ApiListener "api" {\n  %s = true\n}\n' % FILTER_PERMISSION)
+        res = subprocess.run([ICINGA2, "daemon", "-C", "-c", str(conf)] + icinga_defines(root),
+                             capture_output=True, text=True, env=icinga_env(root),
+                             timeout=120, check=False)
+        return "Attribute '%s' does not exist" % FILTER_PERMISSION not in res.stdout + res.stderr
+
+
 class Icinga2Node:
     """One Icinga 2 daemon in a private directory with its own REST API."""
 
@@ -248,7 +290,7 @@ class Icinga2Node:
         self.pki = pki
         self.port = free_port()
         self.password = base64.b16encode(os.urandom(12)).decode().lower()
-        for d in ("data", "log", "cache", "spool", "run", "zones.d", "etc"):
+        for d in ICINGA_DIRS:
             (self.root / d).mkdir(parents=True, exist_ok=True)
         self.conf = self.root / "etc" / "icinga2.conf"
         self.log = self.root / "log" / "icinga2.log"
@@ -261,19 +303,16 @@ class Icinga2Node:
         self.ssl = ctx
 
     def defines(self):
-        r = self.root
-        return [
-            "-DConfiguration.DataDir=%s" % (r / "data"),
-            "-DConfiguration.LogDir=%s" % (r / "log"),
-            "-DConfiguration.CacheDir=%s" % (r / "cache"),
-            "-DConfiguration.SpoolDir=%s" % (r / "spool"),
-            "-DConfiguration.InitRunDir=%s" % (r / "run"),
-            "-DConfiguration.PidPath=%s" % (r / "run" / "icinga2.pid"),
-            "-DConfiguration.ZonesDir=%s" % (r / "zones.d"),
-        ]
+        return icinga_defines(self.root)
 
     def base_config(self, zone=None):
-        """Node identity, logging, the REST API and an API user."""
+        """Node identity, logging, the REST API and an API user. Where Icinga
+        has it, the API enforces the filter-expression permission, as
+        Icinga recommends (and makes the default in 2.17); the user's "*"
+        grants it."""
+        enforce = ""
+        if icinga_has_filter_permission():
+            enforce = "\n  %s = true" % FILTER_PERMISSION
         return """\
 const NodeName = "{name}"
 const ZoneName = "{zone}"
@@ -287,7 +326,7 @@ object ApiListener "api" {{
   bind_host = "127.0.0.1"
   bind_port = "{port}"
   accept_commands = true
-  accept_config = false
+  accept_config = false{enforce}
 }}
 
 object ApiUser "{user}" {{
@@ -295,7 +334,7 @@ object ApiUser "{user}" {{
   permissions = [ "*" ]
 }}
 """.format(name=self.name, zone=zone or self.name, log=self.log,
-           port=self.port, user=self.API_USER, password=self.password)
+           port=self.port, enforce=enforce, user=self.API_USER, password=self.password)
 
     def write_config(self, text):
         self.conf.write_text(text)
