@@ -1,4 +1,5 @@
-"""The Debian package on a fresh Debian 12 minbase, run INSIDE the chroot by
+"""The Debian package on a fresh minbase of the release the suite runs on
+(Debian 12 or 13), run INSIDE the chroot by
 test_deb.py (with python3, icinga2 and nagios4-core already installed):
 
     python3 deb_proof.py DEB BASE_URL SIM_CONTROL_URL CLIENT_ID CLIENT_SECRET
