@@ -1,4 +1,5 @@
-"""The Debian package on a fresh Debian 12 minbase, run INSIDE the chroot by
+"""The Debian package on a fresh minbase of the release the suite runs on
+(Debian 12 or 13), run INSIDE the chroot by
 test_deb.py (with python3, icinga2 and nagios4-core already installed):
 
     python3 deb_proof.py DEB BASE_URL SIM_CONTROL_URL CLIENT_ID CLIENT_SECRET
@@ -172,7 +173,9 @@ icinga = subprocess.Popen(["/usr/sbin/icinga2", "daemon", "-e", "/var/log/icinga
                           start_new_session=True)
 try:
     wait_for("Icinga 2's probes at the simulator",
-             lambda: (icinga.poll() is None or sys.exit("icinga2 exited"))
+             lambda: (icinga.poll() is None
+                      or exited("icinga2", icinga, "/var/log/icinga2/foreground.log",
+                                "/var/log/icinga2/icinga2.log"))
              and sim_counts()["ping"] > start["ping"]
              and sim_counts()["status"] > start["status"], 120)
     time.sleep(3)  # the result reaches Icinga right after the plugin exits
@@ -224,9 +227,21 @@ def nagios_status():
             if kind == "servicestatus" and a.get("host_name") == "localhost"}
 
 
+def exited(name, proc, *logs):
+    """Stops the proof when a daemon ended, with what it said."""
+    text = "%s exited with %s" % (name, proc.returncode)
+    for path in logs:
+        try:
+            with open(path, errors="replace") as f:
+                text += "\n--- %s:\n%s" % (path, "".join(f.readlines()[-20:]))
+        except OSError as exc:
+            text += "\n--- %s: %s" % (path, exc)
+    sys.exit(text)
+
+
 def checked():
     if nag.poll() is not None:
-        sys.exit("nagios4 exited")
+        exited("nagios4", nag, "/var/log/nagios4/foreground.log", "/var/log/nagios4/nagios.log")
     st = nagios_status()
     got = {s: st.get(s) for s in ("prioticket-ping", "prioticket-status")}
     if all(a and a.get("has_been_checked") == "1" for a in got.values()):

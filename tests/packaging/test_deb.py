@@ -1,5 +1,5 @@
 """The Debian package (make deb): lintian, its contents, and on a fresh
-Debian 12 minbase: apt-get install, the stock Icinga 2 and Nagios 4 run
+minbase of the release it was built on (Debian 12 or 13): apt-get install, the stock Icinga 2 and Nagios 4 run
 both plugins to OK against the simulator, then remove and purge leave
 nothing but the user's files (deb_proof.py runs inside the chroot)."""
 
