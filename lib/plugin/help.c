@@ -113,5 +113,5 @@ void pt_help(struct pt_buf *out, enum pt_endpoint endpoint)
 	    "Perfdata: time time_resolve time_connect time_tls time_processing\n"
 	    "time_transfer time_auth (s), size (B). The phases add up to time;\n"
 	    "time_connect includes a proxy's CONNECT, time_processing earlier\n"
-	    "redirect hops (see the README, \"Phases\").\n");
+	    "redirect hops (see doc/output.md, \"Phases\").\n");
 }

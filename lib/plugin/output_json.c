@@ -1,4 +1,4 @@
-/* One JSON document per run (schema in the README, "JSON output"; keep
+/* One JSON document per run (schema in doc/output.md, "JSON output"; keep
  * it stable: add members, never rename or retype one). Every string in
  * the report is already sanitised UTF-8; here it is only escaped. */
 #include "config.h"

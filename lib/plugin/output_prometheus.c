@@ -1,8 +1,8 @@
 /* The Prometheus text exposition format (version 0.0.4), as
  * node_exporter's textfile collector and Sensu's prometheus_text read it.
  * Every series carries the endpoint and environment labels; metric names
- * start with prioticket_ (README, "Prometheus output"). The first line is
- * a comment with the Nagios format's first line, without perfdata. */
+ * start with prioticket_ (doc/output.md, "Prometheus output"). The first
+ * line is a comment with the Nagios format's first line, without perfdata. */
 #include "config.h"
 
 #include "output.h"

@@ -1,6 +1,6 @@
 /* The reason of a run: one word from a fixed vocabulary, so that a
  * script or an event handler can act on the cause without parsing prose.
- * The words are part of the interface (README, "Reasons"): add, never
+ * The words are part of the interface (doc/output.md, "Reasons"): add, never
  * rename. */
 #ifndef PT_REASON_H
 #define PT_REASON_H

@@ -15,6 +15,7 @@ Environment:
 """
 
 import base64
+import functools
 import json
 import os
 import re
@@ -24,6 +25,7 @@ import socket
 import ssl
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -36,6 +38,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 CONTRIB = REPO_ROOT / "contrib"
 SIM_DIR = Path(os.environ.get("PRIOTICKET_SIM_DIR",
                             str(REPO_ROOT / "tests" / "simulator")))
+sys.path.insert(0, str(SIM_DIR))
+import certs  # noqa: E402 - the simulator's certificate maker
 PLUGIN_DIR = Path(os.environ.get(
     "PRIOTICKET_PLUGIN_DIR",
     str(Path(os.environ.get("PT_BUILDDIR", str(REPO_ROOT))) / "plugins"))
@@ -186,48 +190,39 @@ def private_env(root):
 # ---------------------------------------------------------------- Icinga 2
 
 class IcingaPKI:
-    """One CA (made with `icinga2 pki`) and node certificates signed by it;
-    shared by every Icinga 2 node in the session."""
+    """One CA and node certificates signed by it, shared by every Icinga 2
+    node in the session: the layout `icinga2 pki` makes (ca.crt, NODE.crt,
+    NODE.key; the certificate's CN is the NodeName), made with the openssl
+    CLI like the simulator's certificates. Not with `icinga2 pki`: its
+    certificates carry no Authority Key Identifier (nor the CA a Subject Key
+    Identifier), which RFC 5280 asks for and which Python 3.13's default
+    context (VERIFY_X509_STRICT) requires of the API the tests call."""
 
     def __init__(self, root):
         self.root = Path(root)
-        self.ca_data = self.root / "ca-data"
-        self.ca_data.mkdir(parents=True)
-        self.env = icinga_env(self.root)
-        self._run("pki", "new-ca",
-                  "-DConfiguration.DataDir=%s" % self.ca_data)
-        self.ca_crt = self.ca_data / "ca" / "ca.crt"
+        self.work = self.root / "ca"
+        self.work.mkdir(parents=True)
+        certs.prepare_workdir(self.work)
+        certs.make_ca(self.work)
+        self.ca_crt = self.work / "ca.pem"
         self.certs = {}
-
-    def _run(self, *args):
-        res = subprocess.run([ICINGA2] + list(args), capture_output=True,
-                             text=True, env=self.env, timeout=120,
-                             check=False)
-        if res.returncode != 0:
-            raise AssertionError("icinga2 %s failed: %s%s"
-                                 % (" ".join(args), res.stdout, res.stderr))
-        return res
 
     def cert(self, cn):
         if cn not in self.certs:
-            key = self.root / (cn + ".key")
-            csr = self.root / (cn + ".csr")
-            crt = self.root / (cn + ".crt")
-            self._run("pki", "new-cert", "--cn", cn, "--key", str(key),
-                      "--csr", str(csr))
-            self._run("pki", "sign-csr", "--csr", str(csr), "--cert",
-                      str(crt), "-DConfiguration.DataDir=%s" % self.ca_data)
-            self.certs[cn] = (key, crt)
+            # A node is the server of its API and the client of its parent.
+            certs.make_ca_signed(self.work, cn, "DNS:" + cn, -certs.DAY, 400 * certs.DAY,
+                                 eku="serverAuth, clientAuth")
+            self.certs[cn] = (self.work / (cn + ".key"), self.work / (cn + ".pem"))
         return self.certs[cn]
 
     def install(self, cn, data_dir):
         key, crt = self.cert(cn)
-        certs = Path(data_dir) / "certs"
-        certs.mkdir(parents=True, exist_ok=True)
-        shutil.copy(str(key), str(certs / (cn + ".key")))
-        shutil.copy(str(crt), str(certs / (cn + ".crt")))
-        shutil.copy(str(self.ca_crt), str(certs / "ca.crt"))
-        os.chmod(str(certs / (cn + ".key")), 0o600)
+        certs_dir = Path(data_dir) / "certs"
+        certs_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copy(str(key), str(certs_dir / (cn + ".key")))
+        shutil.copy(str(crt), str(certs_dir / (cn + ".crt")))
+        shutil.copy(str(self.ca_crt), str(certs_dir / "ca.crt"))
+        os.chmod(str(certs_dir / (cn + ".key")), 0o600)
 
 
 def icinga_env(root):
@@ -244,6 +239,46 @@ def icinga_env(root):
     return env
 
 
+ICINGA_DIRS = ("data", "log", "cache", "spool", "run", "zones.d", "etc")
+
+
+def icinga_defines(r):
+    """Icinga 2's directories below r (ICINGA_DIRS)."""
+    return [
+        "-DConfiguration.DataDir=%s" % (r / "data"),
+        "-DConfiguration.LogDir=%s" % (r / "log"),
+        "-DConfiguration.CacheDir=%s" % (r / "cache"),
+        "-DConfiguration.SpoolDir=%s" % (r / "spool"),
+        "-DConfiguration.InitRunDir=%s" % (r / "run"),
+        "-DConfiguration.PidPath=%s" % (r / "run" / "icinga2.pid"),
+        "-DConfiguration.ZonesDir=%s" % (r / "zones.d"),
+    ]
+
+
+FILTER_PERMISSION = "enforce_filter_expression_permission"
+
+
+@functools.lru_cache(maxsize=None)
+def icinga_has_filter_permission():
+    """Whether this Icinga 2 has ApiListener's FILTER_PERMISSION (from 2.14.9,
+    2.15.4 and 2.16.2, and in Debian 13's 2.14.6-1+deb13u1; not in Debian
+    12's 2.13.6). Where it has it, leaving it unset makes every start and
+    validation print a security notice at warning level (which names the
+    attribute). Validation says "Attribute '...' does not exist" of one
+    Icinga lacks; anything else (here: the probe has no certificate) means
+    that Icinga knows it."""
+    with tempfile.TemporaryDirectory(prefix="icinga2-probe-") as tmp:
+        root = Path(tmp)
+        for d in ICINGA_DIRS:
+            (root / d).mkdir()
+        conf = root / "etc" / "probe.conf"
+        conf.write_text('object ApiListener "api" {\n  %s = true\n}\n' % FILTER_PERMISSION)
+        res = subprocess.run([ICINGA2, "daemon", "-C", "-c", str(conf)] + icinga_defines(root),
+                             capture_output=True, text=True, env=icinga_env(root),
+                             timeout=120, check=False)
+        return "Attribute '%s' does not exist" % FILTER_PERMISSION not in res.stdout + res.stderr
+
+
 class Icinga2Node:
     """One Icinga 2 daemon in a private directory with its own REST API."""
 
@@ -255,7 +290,7 @@ class Icinga2Node:
         self.pki = pki
         self.port = free_port()
         self.password = base64.b16encode(os.urandom(12)).decode().lower()
-        for d in ("data", "log", "cache", "spool", "run", "zones.d", "etc"):
+        for d in ICINGA_DIRS:
             (self.root / d).mkdir(parents=True, exist_ok=True)
         self.conf = self.root / "etc" / "icinga2.conf"
         self.log = self.root / "log" / "icinga2.log"
@@ -268,19 +303,16 @@ class Icinga2Node:
         self.ssl = ctx
 
     def defines(self):
-        r = self.root
-        return [
-            "-DConfiguration.DataDir=%s" % (r / "data"),
-            "-DConfiguration.LogDir=%s" % (r / "log"),
-            "-DConfiguration.CacheDir=%s" % (r / "cache"),
-            "-DConfiguration.SpoolDir=%s" % (r / "spool"),
-            "-DConfiguration.InitRunDir=%s" % (r / "run"),
-            "-DConfiguration.PidPath=%s" % (r / "run" / "icinga2.pid"),
-            "-DConfiguration.ZonesDir=%s" % (r / "zones.d"),
-        ]
+        return icinga_defines(self.root)
 
     def base_config(self, zone=None):
-        """Node identity, logging, the REST API and an API user."""
+        """Node identity, logging, the REST API and an API user. Where Icinga
+        has it, the API enforces the filter-expression permission, as
+        Icinga recommends (and makes the default in 2.17); the user's "*"
+        grants it."""
+        enforce = ""
+        if icinga_has_filter_permission():
+            enforce = "\n  %s = true" % FILTER_PERMISSION
         return """\
 const NodeName = "{name}"
 const ZoneName = "{zone}"
@@ -294,7 +326,7 @@ object ApiListener "api" {{
   bind_host = "127.0.0.1"
   bind_port = "{port}"
   accept_commands = true
-  accept_config = false
+  accept_config = false{enforce}
 }}
 
 object ApiUser "{user}" {{
@@ -302,7 +334,7 @@ object ApiUser "{user}" {{
   permissions = [ "*" ]
 }}
 """.format(name=self.name, zone=zone or self.name, log=self.log,
-           port=self.port, user=self.API_USER, password=self.password)
+           port=self.port, enforce=enforce, user=self.API_USER, password=self.password)
 
     def write_config(self, text):
         self.conf.write_text(text)

@@ -1,6 +1,6 @@
 """--output-format=json and --output-format=prometheus (issue 12): the same
 exit code as the Nagios output, a JSON document that keeps its documented
-schema (README, "JSON output") with no secret and only valid UTF-8, and a
+schema (doc/output.md, "JSON output") with no secret and only valid UTF-8, and a
 Prometheus text exposition that promtool (Debian package prometheus) accepts,
 that python3-prometheus-client parses, and that a real
 prometheus-node-exporter serves from its textfile collector. Also: the
@@ -32,7 +32,7 @@ PERF_KEYS = ["label", "value", "unit", "warn", "crit", "min", "max"]
 
 
 def check_schema(doc):
-    """The README's schema, key by key and type by type."""
+    """The schema of doc/output.md, key by key and type by type."""
     assert list(doc) == TOP_KEYS, list(doc)
     assert doc["schema_version"] == 1
     assert doc["plugin"] in ("check_prioticket_ping", "check_prioticket_status")
@@ -248,7 +248,7 @@ def node_exporter(tmp_path):
 
 
 def test_node_exporter_textfile_collector(sim, files, node_exporter, prom_parser):
-    """The README's cron line: write to a temporary file, then rename."""
+    """The cron line of doc/output.md: write to a temporary file, then rename."""
     textdir, url = node_exporter
     for plugin, scenario in (("ping", ""), ("status", "status=503")):
         tmp = textdir / f"prioticket_{plugin}.prom.tmp"

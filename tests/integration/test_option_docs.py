@@ -1,7 +1,7 @@
 """Every long option of the option table (lib/plugin/options.c) is documented
 where COORDINATION's rule says: --help of both plugins, both man pages, the
-README, and the Icinga 2 CheckCommands (except what must not be an argument
-there: the secret itself, --help and --version).
+option list (doc/options.md), and the Icinga 2 CheckCommands (except what
+must not be an argument there: the secret itself, --help and --version).
 
 The man pages are made by make from one source, doc/check_prioticket.1.in
 (issue 21): the built ones are read."""
@@ -36,7 +36,7 @@ def texts():
     helps = {p: run(p, ["--help"]).stdout for p in ("ping", "status")}
     return {"help ping": helps["ping"], "help status": helps["status"],
             "man ping": man["ping"], "man status": man["status"],
-            "README": (REPO / "README.md").read_text(),
+            "doc/options.md": (REPO / "doc" / "options.md").read_text(),
             "icinga2": (REPO / "contrib" / "icinga2" / "prioticket.conf").read_text()}
 
 

@@ -87,10 +87,13 @@ class Issued:
 
 def authlib_endpoint(client_id, client_secret, issued):
     from authlib.common.urls import url_decode
-    from authlib.oauth2.rfc6749 import AuthorizationServer, ClientMixin, grants
+    from authlib.oauth2.rfc6749 import AuthorizationServer, ClientMixin, OAuth2Request, grants
     from authlib.oauth2.rfc6749.errors import InvalidClientError
-    from authlib.oauth2.rfc6749.wrappers import OAuth2Request
     from authlib.oauth2.rfc6750 import BearerTokenGenerator
+    try:
+        from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
+    except ImportError:
+        BasicOAuth2Payload = None
 
     class Client(ClientMixin):
         def get_client_id(self):
@@ -155,13 +158,33 @@ def authlib_endpoint(client_id, client_secret, issued):
     server.register_token_generator("default", Generator(access_token))
     server.register_client_auth_method("client_secret_basic", basic_auth)
 
+    # authlib up to 1.3 (Debian 12: 1.2) takes the form as OAuth2Request's
+    # body argument. From 1.4 on (Debian 13: 1.6) OAuth2Request leaves the
+    # form to a subclass and reads the parameters from request.payload, as
+    # its Flask and Django integrations set them.
+    def token_request(uri, headers, form):
+        if BasicOAuth2Payload is None:
+            return OAuth2Request("POST", uri, form, headers)
+
+        class FormRequest(OAuth2Request):
+            @property
+            def args(self):
+                return {}
+
+            @property
+            def form(self):
+                return form
+
+        request = FormRequest("POST", uri, headers)
+        request.payload = BasicOAuth2Payload(form)
+        return request
+
     def handle(uri, headers, body):
         form = {}
         if headers.get("Content-Type", "").split(";")[0].strip() == \
                 "application/x-www-form-urlencoded":
             form = dict(url_decode(body.decode("utf-8")))
-        request = OAuth2Request("POST", uri, form, headers)
-        status, text, extra = server.create_token_response(request)
+        status, text, extra = server.create_token_response(token_request(uri, headers, form))
         return status, text, list(extra)
 
     return handle

@@ -1,4 +1,5 @@
-"""The Debian package on a fresh Debian 12 minbase, run INSIDE the chroot by
+"""The Debian package on a fresh minbase of the release the suite runs on
+(Debian 12 or 13), run INSIDE the chroot by
 test_deb.py (with python3, icinga2 and nagios4-core already installed):
 
     python3 deb_proof.py DEB BASE_URL SIM_CONTROL_URL CLIENT_ID CLIENT_SECRET
@@ -20,7 +21,6 @@ Prints '@@@ result' and one JSON object; every wait is bounded.
 import json
 import os
 import pwd
-import re
 import shutil
 import signal
 import stat
@@ -28,6 +28,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+
+from chroot_lib import icinga_state_objects, nagios_status_blocks, sh, wait_for
 
 DEB, BASE_URL, SIM_CONTROL, CLIENT_ID, CLIENT_SECRET = sys.argv[1:6]
 PKG = "monitoring-plugins-prioticket"
@@ -40,13 +42,6 @@ SKIP = ("/proc", "/sys", "/dev", "/run", "/tmp", "/var/tmp", "/var/log",
         "/var/lib/nagios4", "/var/spool", "/root", "/opt/proof", "/opt/deb",
         "/usr/lib/python3", "/var/lib/ucf")
 result = {}
-
-
-def sh(args, **kw):
-    kw.setdefault("capture_output", True)
-    kw.setdefault("text", True)
-    kw.setdefault("timeout", 600)
-    return subprocess.run(args, check=False, **kw)
 
 
 def skipped(path):
@@ -65,34 +60,6 @@ def snapshot():
             st = os.lstat(path)
             seen[path] = "%o %d" % (st.st_mode, st.st_uid)
     return seen
-
-
-def netstrings(data):
-    """Icinga 2's state file: netstrings, "<length>:<JSON>,", one after another."""
-    pos = 0
-    while pos < len(data):
-        while pos < len(data) and data[pos:pos + 1] in (b"\n", b"\r", b" "):
-            pos += 1
-        if pos >= len(data):
-            break
-        colon = data.index(b":", pos)
-        length = int(data[pos:colon])
-        yield data[colon + 1:colon + 1 + length]
-        pos = colon + 1 + length + 1
-
-
-def wait_for(what, predicate, timeout, interval=0.5):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        try:
-            value = predicate()
-            if value:
-                return value
-        except Exception as exc:  # noqa: BLE001 - reported below
-            last = exc
-        time.sleep(interval)
-    raise SystemExit("timed out after %ss waiting for %s (last error %r)" % (timeout, what, last))
 
 
 def sim_counts():
@@ -206,21 +173,21 @@ icinga = subprocess.Popen(["/usr/sbin/icinga2", "daemon", "-e", "/var/log/icinga
                           start_new_session=True)
 try:
     wait_for("Icinga 2's probes at the simulator",
-             lambda: (icinga.poll() is None or sys.exit("icinga2 exited"))
+             lambda: (icinga.poll() is None
+                      or exited("icinga2", icinga, "/var/log/icinga2/foreground.log",
+                                "/var/log/icinga2/icinga2.log"))
              and sim_counts()["ping"] > start["ping"]
              and sim_counts()["status"] > start["status"], 120)
     time.sleep(3)  # the result reaches Icinga right after the plugin exits
 finally:
     stop(icinga)
 results = {}
-with open("/var/lib/icinga2/icinga2.state", "rb") as f:
-    for record in netstrings(f.read()):
-        obj = json.loads(record.decode("utf-8", "replace"))
-        for svc in ("prioticket-ping", "prioticket-status"):
-            if obj.get("type") == "Service" and obj.get("name") == "%s!%s" % (HOST, svc):
-                cr = obj.get("update", {}).get("last_check_result") or {}
-                results[svc] = {"state": cr.get("state"), "output": cr.get("output"),
-                                "command": cr.get("command")}
+for obj in icinga_state_objects("/var/lib/icinga2/icinga2.state"):
+    for svc in ("prioticket-ping", "prioticket-status"):
+        if obj.get("type") == "Service" and obj.get("name") == "%s!%s" % (HOST, svc):
+            cr = obj.get("update", {}).get("last_check_result") or {}
+            results[svc] = {"state": cr.get("state"), "output": cr.get("output"),
+                            "command": cr.get("command")}
 result["icinga"] = results
 result["icinga_log"] = open("/var/log/icinga2/icinga2.log", errors="replace").read()[-3000:]
 cache = "%s/%d/check_prioticket" % (STATE_DIR, nagios.pw_uid)
@@ -256,27 +223,25 @@ STATUS = "/var/lib/nagios4/status.dat"
 
 
 def nagios_status():
-    blocks, cur = [], None
-    with open(STATUS, errors="replace") as f:
-        for line in f:
-            s = line.strip()
-            if cur is None:
-                m = re.match(r"^(\w+)\s*\{$", s)
-                if m:
-                    cur = (m.group(1), {})
-            elif s == "}":
-                blocks.append(cur)
-                cur = None
-            elif "=" in s:
-                k, _, v = s.partition("=")
-                cur[1][k] = v
-    return {a["service_description"]: a for kind, a in blocks
+    return {a["service_description"]: a for kind, a in nagios_status_blocks(STATUS)
             if kind == "servicestatus" and a.get("host_name") == "localhost"}
+
+
+def exited(name, proc, *logs):
+    """Stops the proof when a daemon ended, with what it said."""
+    text = "%s exited with %s" % (name, proc.returncode)
+    for path in logs:
+        try:
+            with open(path, errors="replace") as f:
+                text += "\n--- %s:\n%s" % (path, "".join(f.readlines()[-20:]))
+        except OSError as exc:
+            text += "\n--- %s: %s" % (path, exc)
+    sys.exit(text)
 
 
 def checked():
     if nag.poll() is not None:
-        sys.exit("nagios4 exited")
+        exited("nagios4", nag, "/var/log/nagios4/foreground.log", "/var/log/nagios4/nagios.log")
     st = nagios_status()
     got = {s: st.get(s) for s in ("prioticket-ping", "prioticket-status")}
     if all(a and a.get("has_been_checked") == "1" for a in got.values()):

@@ -2,8 +2,10 @@
 so that the test modules can import it whatever else the suite imports).
 The Debian package and the Sensu asset are built once per session from the
 configured tree (make deb, make sensu-asset, into private directories; the
-fixtures are in conftest.py), and each proof runs in a fresh
-Debian 12 minbase chroot made by tools/fresh-debian. The chroot shares the
+fixtures are in conftest.py), and each proof runs in a fresh minbase
+chroot of the Debian release the suite runs on (12 or 13), made by
+tools/fresh-debian: what is built here is proven where it was built for.
+The chroot shares the
 host's network, so the simulator runs here, on the host, on 127.0.0.1:
 nothing of it (python3, OpenSSL) has to be installed in the chroot.
 
@@ -66,9 +68,19 @@ def timed(label, func):
               file=sys.stderr)
 
 
+def debian_release():
+    """The VERSION_ID of the machine the suite runs on ("12", "13")."""
+    for line in Path("/etc/os-release").read_text().splitlines():
+        name, sep, value = line.partition("=")
+        if sep and name == "VERSION_ID":
+            return value.strip().strip('"')
+    return ""
+
+
 def fresh_debian(command, ins=(), timeout=1800):
-    """Runs a shell command in a fresh Debian 12 minbase chroot; ins are
-    (host path, chroot path) pairs copied in. Returns CompletedProcess."""
+    """Runs a shell command in a fresh minbase chroot of this machine's
+    Debian release (tools/fresh-debian's default suite); ins are (host
+    path, chroot path) pairs copied in. Returns CompletedProcess."""
     need_root()
     need(CHROOT_TOOLS)
     args = [str(FRESH_DEBIAN), "run"]

@@ -1,5 +1,5 @@
 """The Debian package (make deb): lintian, its contents, and on a fresh
-Debian 12 minbase: apt-get install, the stock Icinga 2 and Nagios 4 run
+minbase of the release it was built on (Debian 12 or 13): apt-get install, the stock Icinga 2 and Nagios 4 run
 both plugins to OK against the simulator, then remove and purge leave
 nothing but the user's files (deb_proof.py runs inside the chroot)."""
 
@@ -90,6 +90,7 @@ def test_install_engines_remove_purge_on_fresh_debian(deb_build, sim):
         " python3 /opt/proof/deb_proof.py /opt/deb/%s %s %s %s %s" % (
             deb.name, sim.base_url(), sim.root_url(), CLIENT_ID, CLIENT_SECRET))
     res = fresh_debian(command, ins=[(HERE / "deb_proof.py", "/opt/proof/deb_proof.py"),
+                                     (HERE / "chroot_lib.py", "/opt/proof/chroot_lib.py"),
                                      (deb, "/opt/deb/" + deb.name)])
     report = "rc=%s\nstdout:\n%s\nstderr:\n%s" % (res.returncode, res.stdout[-5000:],
                                                     res.stderr[-3000:])

@@ -78,7 +78,7 @@ commonName = supplied
 LEAF_EXT = """\
 basicConstraints = CA:FALSE
 keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = serverAuth
+extendedKeyUsage = {eku}
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 subjectAltName = {san}
@@ -128,10 +128,11 @@ def make_selfsigned(work):
             "-extensions", "v3_self", cwd=work)
 
 
-def make_ca_signed(work, name, san, not_before, not_after):
-    """A key + CSR, then `openssl ca`, which (unlike `x509 -req`) can backdate."""
+def make_ca_signed(work, name, san, not_before, not_after, eku="serverAuth"):
+    """A key + CSR, then `openssl ca`, which (unlike `x509 -req`) can backdate.
+    The common name is the first name of the subjectAltName."""
     common_name = san.split(",")[0].split(":", 1)[1]
-    (work / f"{name}.ext").write_text(LEAF_EXT.format(san=san))
+    (work / f"{name}.ext").write_text(LEAF_EXT.format(san=san, eku=eku))
     openssl("req", "-new", *EC_KEY, "-keyout", f"{name}.key", "-out", f"{name}.csr",
             "-subj", f"/CN={common_name}", "-config", "openssl.cnf", cwd=work)
     openssl("ca", "-batch", "-notext", "-config", "openssl.cnf", "-in", f"{name}.csr",

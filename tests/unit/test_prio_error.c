@@ -122,6 +122,28 @@ static const struct err_row err_rows[] = {
      "",
      0,
      {NULL}},
+    {"raw UTF-8, control bytes and bytes that are not UTF-8, as sent",
+     DATA("{\"error\":\"caf\xc3\xa9\",\"error_description\":\"before\\u0000after \xff\xfe "
+          "raw\",\"error_reference\":\"r\te\x01"
+          "f\",\"errors\":[\"\xe2\x82\xac\"]}"),
+     true,
+     "caf\xc3\xa9",
+     "before",
+     "r\te\x01"
+     "f",
+     1,
+     {"\xe2\x82\xac"}},
+    {"an integer beyond 64 bits next to the fields",
+     DATA("{\"code\":123456789012345678901234567890,\"error\":\"server_error\","
+          "\"error_description\":\"\xc3\xa9"
+          "chec\"}"),
+     true,
+     "server_error",
+     "\xc3\xa9"
+     "chec",
+     "",
+     0,
+     {NULL}},
     {"embedded \\u0000 ends the copy",
      DATA("{\"error\":\"abc\\u0000def\",\"errors\":[\"x\\u0000y\"]}"),
      true,
