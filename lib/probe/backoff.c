@@ -83,6 +83,9 @@ bool pt_backoff_for(const struct pt_token_result *t, const struct pt_backoff *be
 	b->kind =
 	    status >= 400 && status < 500 && status != 429 ? PT_BACKOFF_REFUSAL : PT_BACKOFF_FAILURE;
 	b->failures = before && before->kind == b->kind ? before->failures + 1 : 1;
+	if (b->failures > PT_CACHE_FAILURES_MAX) {
+		b->failures = PT_CACHE_FAILURES_MAX;
+	}
 	if ((status == 429 || status == 503) && h->retry_after >= 0) {
 		retry_after = h->retry_after;
 		b->retry_after = true;

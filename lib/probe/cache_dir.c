@@ -254,7 +254,7 @@ static bool build_path(char *out, size_t len, char *note, size_t notelen, const 
 static int open_memory_dir(struct pt_cache *c, const struct pt_cache_places *places)
 {
 	char euid[24];
-	char why[512];
+	char why[PT_CACHE_TEXT_MAX];
 	bool unsafe = false;
 	int fd = -1;
 
@@ -320,7 +320,7 @@ static int open_default_dir(struct pt_cache *c, const struct pt_cache_places *pl
 	}
 	if (fd < 0) {
 		/* Both reasons, so that -v explains the whole way down. */
-		char second[512];
+		char second[PT_CACHE_TEXT_MAX];
 
 		snprintf(second, sizeof(second), "%s", c->note);
 		snprintf(c->note, sizeof(c->note), "%.250s; %.250s", c->skipped, second);

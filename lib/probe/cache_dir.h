@@ -5,6 +5,7 @@
 #define PT_CACHE_DIR_H
 
 #include "probe_types.h"
+#include "util/limits.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -13,18 +14,18 @@
 /* An open token cache: its directory, and the name of this run's
  * identity's entry in it (token_cache.h). */
 struct pt_cache {
-	int dirfd;      /* -1: no cache in this run */
-	int lockfd;     /* -1: not locked */
-	char name[65];  /* the entry's file name */
-	char dir[512];  /* for messages */
-	char note[512]; /* why the cache is not used, or "" */
+	int dirfd;                    /* -1: no cache in this run */
+	int lockfd;                   /* -1: not locked */
+	char name[65];                /* the entry's file name */
+	char dir[PT_CACHE_TEXT_MAX];  /* for messages */
+	char note[PT_CACHE_TEXT_MAX]; /* why the cache is not used, or "" */
 	/* Why the state directory was passed over for the per-user one. */
-	char skipped[512];
+	char skipped[PT_CACHE_TEXT_MAX];
 	bool in_memory; /* the last resort of struct pt_cache_places was taken */
 	/* Why the state directory was refused, when it is there but breaks a
 	 * rule (another user's <euid>/, a symlink ...), whatever came next;
 	 * "" when it was only missing or not creatable. */
-	char refused[512];
+	char refused[PT_CACHE_TEXT_MAX];
 };
 
 /* The directory used without --token-cache: <state_dir>/<euid>/

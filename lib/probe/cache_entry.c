@@ -17,9 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The longest token and the few short lines around it. */
-#define ENTRY_MAX (PT_TOKEN_MAX_CHARS + 1024)
-#define MAGIC     "check_prioticket-token-cache 2"
+#define MAGIC "check_prioticket-token-cache 2"
 
 static bool all_digits(const char *s)
 {
@@ -87,7 +85,7 @@ static bool parse_field(const char *key, const char *value, struct pt_cache_entr
 		e->backoff_until = t;
 	} else if (strcmp(key, "status") == 0 && strlen(value) <= 3) {
 		b->status = (long)t;
-	} else if (strcmp(key, "failures") == 0 && t >= 1 && t <= 1000) {
+	} else if (strcmp(key, "failures") == 0 && t >= 1 && t <= PT_CACHE_FAILURES_MAX) {
 		b->failures = (int)t;
 	} else if (strcmp(key, "retry_after") == 0 && t <= 1) {
 		b->retry_after = t == 1;
@@ -155,7 +153,7 @@ static bool read_entry(struct pt_cache *c, struct pt_cache_entry *e)
 	if (c->dirfd < 0) {
 		return false;
 	}
-	fd = pt_cache_open_own_file(c->dirfd, c->name, ENTRY_MAX);
+	fd = pt_cache_open_own_file(c->dirfd, c->name, PT_CACHE_ENTRY_MAX);
 	if (fd < 0) {
 		return false;
 	}

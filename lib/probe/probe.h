@@ -65,13 +65,13 @@ struct pt_probe_result {
 	struct pt_backoff backoff;
 	bool carried;       /* a cached token due for renewal, used because renewing failed */
 	bool renewal_tried; /* carried: this run asked for a new token (token.http says how it went) */
-	long token_valid_for;    /* PT_AUTH_CACHED: seconds until the token used expires */
-	bool not_cached;         /* a fetched token whose lifetime is under a second: not stored */
-	char cache_dir[512];     /* the cache directory, "" without cache */
-	char cache_note[512];    /* why the cache was not used, or "" */
-	char cache_skipped[512]; /* why the state directory was passed over, or "" */
-	bool cache_in_memory;    /* the cache is the last resort, in memory */
-	char cache_refused[512]; /* why it was refused as unsafe (cache_dir.h), or "" */
+	long token_valid_for; /* PT_AUTH_CACHED: seconds until the token used expires */
+	bool not_cached;      /* a fetched token whose lifetime is under a second: not stored */
+	char cache_dir[PT_CACHE_TEXT_MAX];     /* the cache directory, "" without cache */
+	char cache_note[PT_CACHE_TEXT_MAX];    /* why the cache was not used, or "" */
+	char cache_skipped[PT_CACHE_TEXT_MAX]; /* why the state directory was passed over, or "" */
+	bool cache_in_memory;                  /* the cache is the last resort, in memory */
+	char cache_refused[PT_CACHE_TEXT_MAX]; /* why it was refused as unsafe (cache_dir.h), or "" */
 	/* One per json_paths, in their order, when the probe's answer was a
 	 * complete 2xx (else PT_JSON_NOT_LOOKED). */
 	struct pt_json_value json[PT_EXPECT_MAX];

@@ -74,6 +74,12 @@
 #define PT_EXPECT_MAX     16
 #define PT_EXPECT_ARG_MAX 1024
 
+/* --expect-json paths: the longest segment (between dots), in bytes. */
+#define PT_JSON_SEGMENT_MAX 256
+/* JSON nesting a response body may have: deep enough for any real
+ * answer, shallow enough that hostile nesting costs nothing. */
+#define PT_JSON_DEPTH_MAX 32
+
 /* What an error body's fields (error, description, reference, each of
  * errors[]) are cut to, NUL included, and how many errors[] are kept:
  * enough for the codes and texts Prioticket and OAuth2 servers send. */
@@ -130,6 +136,9 @@
  * within half of one). */
 #define PT_CACHE_FAILURE_FIRST_SECONDS 2
 #define PT_CACHE_FAILURE_MAX_SECONDS   30
+/* Failures in a row an entry counts; more count as this many (the
+ * back-off stopped growing long before). */
+#define PT_CACHE_FAILURES_MAX 1000
 /* An entry written more than this many seconds in the future was
  * written before the clock was stepped back: it is void. */
 #define PT_CACHE_CLOCK_SKEW 5
@@ -137,5 +146,16 @@
  * locked, is left by a run that was stopped or killed between writing
  * and renaming it: a write, fsync and rename take far less. */
 #define PT_CACHE_STALE_TMP_SECONDS 10
+/* The biggest entry file read: the longest token and the few short lines
+ * around it. */
+#define PT_CACHE_ENTRY_MAX (PT_TOKEN_MAX_CHARS + 1024)
+/* The cache directory's path, and each note on why a directory was
+ * passed over, in bytes with the NUL; a longer path is refused (a cut
+ * path is another directory). */
+#define PT_CACHE_TEXT_MAX 512
+/* A Retry-After is read up to this many seconds (six digits): past every
+ * bound that applies (PT_CACHE_RETRY_AFTER_MAX), so longer values need
+ * no exact number. */
+#define PT_RETRY_AFTER_READ_MAX 999999
 
 #endif

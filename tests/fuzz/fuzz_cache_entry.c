@@ -31,7 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define INPUT_MAX (PT_TOKEN_MAX_CHARS + 2048) /* a bit above the cache's ENTRY_MAX */
+#define INPUT_MAX (PT_CACHE_ENTRY_MAX + 1024) /* a bit above what the cache reads */
 
 static struct pt_cache cache;
 static char dir[256];
