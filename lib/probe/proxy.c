@@ -221,9 +221,11 @@ void pt_proxy_classify(CURL *h, CURLcode rc, struct pt_http_response *resp)
 		resp->proxy_failure = PT_PROXY_UNRESOLVED;
 	} else if (rc == CURLE_COULDNT_CONNECT && resp->via_proxy) {
 		resp->proxy_failure = PT_PROXY_UNREACHABLE;
+#if LIBCURL_VERSION_NUM >= 0x074900 /* 7.73.0: CURLE_PROXY; before, CURLE_COULDNT_CONNECT */
 	} else if (rc == CURLE_PROXY) {
 		/* A SOCKS proxy's refusal. */
 		resp->proxy_failure = PT_PROXY_REFUSED;
+#endif
 	} else {
 		return;
 	}
