@@ -45,8 +45,8 @@ struct pt_cache {
  * Missing directories are created: the shared state directory 1777
  * (sticky, so that every user can create its own <euid>/ and none can
  * remove another's), directories above it 0755, <euid>/ and everything
- * below it, and every directory of --token-cache or the per-user
- * fallback, 0700.
+ * below it, and every directory of --token-cache, the per-user fallback
+ * or the one in memory, 0700.
  *
  * Opens dir, or the default of places when dir is NULL: its descriptor,
  * or -1 with c->note saying why (and c->dir, skipped, in_memory and

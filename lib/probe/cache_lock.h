@@ -11,7 +11,8 @@
 
 /* Waits, until deadline at the latest, for the right to fetch a token
  * for this entry (so that one run fetches while the others wait).
- * Returns false on timeout (*timed_out set) or when locking is not
+ * Returns false on timeout (*timed_out set: the run asks
+ * pt_cache_holder_busy whether to fetch at all) or when locking is not
  * possible (the run then fetches without the lock). Once locked, notes
  * who holds it until holder_deadline (a wall-clock time), and removes
  * the temporary files a stopped or killed writer left behind. */

@@ -214,11 +214,12 @@ struct pt_cache_places {
 	const char *state_dir; /* the shared state directory: <euid>/check_prioticket in it */
 	const char *user_base; /* the per-user fallback is user_base + user_sub; */
 	const char *user_sub;  /* NULL when there is none */
-	/* The last resort, a directory in memory that every user may create
-	 * an own subdirectory in (/dev/shm): memory_base + memory_sub + the
-	 * euid. Without it, a run whose other places fail has no cache, and
-	 * nothing would limit its token requests; a token there is gone at
-	 * reboot, which costs one request. NULL when there is none. */
+	/* The last resort, a directory in memory: memory_base + memory_sub +
+	 * the euid, in the user's own $XDG_RUNTIME_DIR where a session has
+	 * one, else in /dev/shm, where every user may create an own
+	 * subdirectory. Without it, a run whose other places fail has no
+	 * cache, and nothing would limit its token requests; a token there is
+	 * gone at reboot, which costs one request. NULL when there is none. */
 	const char *memory_base;
 	const char *memory_sub;
 };

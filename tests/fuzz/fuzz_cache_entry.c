@@ -6,8 +6,8 @@
  * remove), else /dev/shm, $TMPDIR or /tmp, and removed at a normal exit
  * (a crash leaves it behind).
  *
- * Invariants (token_cache.h: "a missing, corrupt, foreign or expired one
- * is a miss"):
+ * Invariants (cache_entry.h, pt_cache_read: a missing, corrupt or foreign
+ * entry is a miss, and so is one written in the future or expired):
  * - the kind is MISS, TOKEN or BACKOFF; a miss holds no token;
  * - TOKEN: a non-empty b64token of token_len characters, not expired at
  *   `now`, renewed no later than it expires; due once its renewal time

@@ -1,5 +1,5 @@
-/* Unit tests for lib/probe/http.c: the no-proxy matching that decides
- * whether a request went through a proxy, and the reason phrases. */
+/* Unit tests for lib/probe/proxy.c: the no-proxy matching that decides
+ * whether a request went through a proxy; and http.c's reason phrases. */
 #include "config.h"
 
 #include <setjmp.h>
