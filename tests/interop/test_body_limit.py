@@ -9,7 +9,7 @@ would let PT_MAX_BODY + 1 bytes through. So each framing is a row, at the
 limit and one byte over: nginx (Debian's 1.22) serving a file with its
 length, the same file gzip-compressed (chunked, and counted after
 decoding), and a close-delimited upstream that nginx re-frames as chunked;
-and a raw server (body_server.py) sending Content-Length, chunked, and
+and a raw server (upstream.py) sending Content-Length, chunked, and
 close-delimited bodies itself, since nginx never answers an HTTP/1.1
 client with a close-delimited body."""
 
@@ -19,6 +19,7 @@ import sys
 
 import pytest
 
+from interop_daemons import nginx_config
 from plugin import OK, REPO, WARNING
 
 API = "/v3.8/distributor"
@@ -42,32 +43,15 @@ LIMIT = max_body()
 def servers(need, daemon, free_port, workdir):
     binary = need("nginx", "nginx")
     d = workdir("bodylimit")
-    for sub in ("tmp", "www"):
-        (d / sub).mkdir()
-    os.chmod(d / "tmp", 0o777)  # nginx's workers may run as nobody
+    (d / "www").mkdir()
     for size in (LIMIT, LIMIT + 1):
         (d / "www" / f"{size}.txt").write_bytes(b"x" * size)
     os.chmod(d / "www", 0o755)
     raw = free_port()
-    daemon([sys.executable, os.path.join(os.path.dirname(__file__), "body_server.py"), raw],
-           [("127.0.0.1", raw)], d, log=d / "body_server.log")
+    daemon([sys.executable, os.path.join(os.path.dirname(__file__), "upstream.py"), raw],
+           [("127.0.0.1", raw)], d, log=d / "upstream.log")
     port = free_port()
-    (d / "nginx.conf").write_text(f"""
-daemon off;
-master_process on;
-worker_processes 1;
-pid {d}/nginx.pid;
-error_log {d}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-    client_body_temp_path {d}/tmp/body;
-    proxy_temp_path {d}/tmp/proxy;
-    fastcgi_temp_path {d}/tmp/fastcgi;
-    uwsgi_temp_path {d}/tmp/uwsgi;
-    scgi_temp_path {d}/tmp/scgi;
-    root {d}/www;
-    default_type application/json;
+    (d / "nginx.conf").write_text(nginx_config(d, f"""
     server {{
         listen 127.0.0.1:{port};
         location ~ ^/length/([0-9]+)/ {{ gzip off; try_files /$1.txt =404; }}
@@ -77,11 +61,9 @@ http {{
         }}
         location ~ ^/proxied/([0-9]+)/ {{
             gzip off; proxy_buffering off;
-            proxy_pass http://127.0.0.1:{raw}/close/$1/;
+            proxy_pass http://127.0.0.1:{raw}/body/close/$1/;
         }}
-    }}
-}}
-""")
+    }}"""))
     daemon([binary, "-p", d, "-c", d / "nginx.conf", "-e", d / "error.log"],
            [("127.0.0.1", port)], d)
     return {"nginx": port, "raw": raw}
@@ -112,7 +94,8 @@ EDGES = [
 @pytest.mark.parametrize("over,state,first", [e[1:] for e in EDGES], ids=[e[0] for e in EDGES])
 def test_body_limit(servers, run, verify, server, framing, has, lacks, over, state, first):
     size = LIMIT + over
-    r = run("ping", ["-u", f"http://127.0.0.1:{servers[server]}/{framing}/{size}{API}", "-vvv"],
+    prefix = f"/{framing}" if server == "nginx" else f"/body/{framing}"
+    r = run("ping", ["-u", f"http://127.0.0.1:{servers[server]}{prefix}/{size}{API}", "-vvv"],
             timeout=30)
     verify(r, state, first)
     headers = [line for line in r.lines if line.startswith("< ")]
