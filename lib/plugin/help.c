@@ -11,7 +11,7 @@
  * the GPL), with the SPDX name that COPYING and debian/copyright carry. */
 void pt_version(struct pt_buf *out)
 {
-	pt_buf_printf(out, "%s %s (%s)\n", pt_progname, PACKAGE_VERSION, pt_http_library_version());
+	pt_buf_printf(out, "%s %s (%s)\n", pt_progname, PACKAGE_VERSION, pt_probe_library_version());
 	pt_buf_puts(out,
 	            "License GPL-3.0-or-later: you may redistribute it; ABSOLUTELY NO WARRANTY.\n");
 }

@@ -3,7 +3,7 @@
 #ifndef PT_CERTINFO_H
 #define PT_CERTINFO_H
 
-#include "http.h"
+#include "probe_types.h"
 
 #include <curl/curl.h>
 

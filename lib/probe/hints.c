@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "hints.h"
+#include "util/limits.h"
 #include "util/redact.h"
 
 #include <stdio.h>
@@ -19,9 +20,9 @@ long pt_hints_retry_after(const char *value, time_t date, time_t now)
 	value += strspn(value, " \t");
 	n = strspn(value, "0123456789");
 	if (n > 0 && value[n + strspn(value + n, " \t")] == '\0') {
-		/* delay-seconds; anything past a day is past every bound that
-		 * applies, so longer numbers need no exact value. */
-		return n > 6 ? 999999L : strtol(value, NULL, 10);
+		/* delay-seconds; seven digits or more are past every bound that
+		 * applies (PT_RETRY_AFTER_READ_MAX), so need no exact value. */
+		return n > 6 ? PT_RETRY_AFTER_READ_MAX : strtol(value, NULL, 10);
 	}
 	/* RFC 9110 section 5.6.7: IMF-fixdate, and the obsolete RFC 850 and
 	 * asctime forms a recipient must accept; curl_getdate reads all three. */
@@ -34,7 +35,9 @@ long pt_hints_retry_after(const char *value, time_t date, time_t now)
 	if (date != -1) {
 		now = date;
 	}
-	return when > now ? (long)(when - now > 999999 ? 999999 : when - now) : 0;
+	return when > now
+	           ? (long)(when - now > PT_RETRY_AFTER_READ_MAX ? PT_RETRY_AFTER_READ_MAX : when - now)
+	           : 0;
 }
 
 #if LIBCURL_VERSION_NUM >= 0x075400 /* 7.84.0: curl_easy_header, no longer experimental */

@@ -6,7 +6,7 @@
 #ifndef PT_HINTS_H
 #define PT_HINTS_H
 
-#include "http.h"
+#include "probe_types.h"
 
 #include <curl/curl.h>
 

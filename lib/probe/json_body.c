@@ -2,14 +2,11 @@
 #include "config.h"
 
 #include "json_body.h"
+#include "util/limits.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Deep enough for any real answer, shallow enough that hostile nesting
- * costs nothing. */
-#define JSON_DEPTH 32
 
 /* RFC 8259 section 8.1: a parser MAY ignore a leading UTF-8 byte order
  * mark, and a status file saved with one and served as it is has one.
@@ -29,7 +26,7 @@ static struct json_object *parse_once(const char *body, size_t len, bool strict)
 	struct json_object *obj;
 	size_t used = len;
 
-	tok = json_tokener_new_ex(JSON_DEPTH);
+	tok = json_tokener_new_ex(PT_JSON_DEPTH_MAX);
 	if (!tok) {
 		return NULL;
 	}

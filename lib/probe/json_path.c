@@ -2,12 +2,11 @@
 #include "config.h"
 
 #include "json_path.h"
+#include "util/limits.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define SEGMENT_MAX 256
 
 bool pt_json_path_valid(const char *path, const char **why)
 {
@@ -24,7 +23,7 @@ bool pt_json_path_valid(const char *path, const char **why)
 			*why = "empty segment in JSON path";
 			return false;
 		}
-		if (n >= SEGMENT_MAX) {
+		if (n >= PT_JSON_SEGMENT_MAX) {
 			*why = "JSON path segment too long";
 			return false;
 		}
@@ -93,7 +92,7 @@ bool pt_json_path_text(struct json_object *root, const char *path, char *out, si
 		return false;
 	}
 	while (*p) {
-		char seg[SEGMENT_MAX];
+		char seg[PT_JSON_SEGMENT_MAX];
 
 		n = strcspn(p, ".");
 		if (n == 0 || n >= sizeof(seg)) {

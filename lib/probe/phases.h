@@ -3,7 +3,7 @@
 #ifndef PT_PHASES_H
 #define PT_PHASES_H
 
-#include "http.h"
+#include "probe_types.h"
 
 #include <stdint.h>
 

@@ -81,7 +81,7 @@ static bool noproxy_token(int af, const char *name, size_t namelen, const char *
 	return cidr_match(af, name, check, bits);
 }
 
-bool pt_http_noproxy_match(const char *host, const char *list)
+bool pt_proxy_noproxy_match(const char *host, const char *list)
 {
 	char name[256];
 	unsigned char addr[16];
@@ -183,7 +183,7 @@ void pt_proxy_find(const struct pt_net_options *net, const char *url, struct pt_
 	if (!noproxy) {
 		noproxy = nonempty_env("NO_PROXY");
 	}
-	skip = pt_http_noproxy_match(host, noproxy);
+	skip = pt_proxy_noproxy_match(host, noproxy);
 	curl_free(host);
 	if (skip) {
 		return;
@@ -221,9 +221,11 @@ void pt_proxy_classify(CURL *h, CURLcode rc, struct pt_http_response *resp)
 		resp->proxy_failure = PT_PROXY_UNRESOLVED;
 	} else if (rc == CURLE_COULDNT_CONNECT && resp->via_proxy) {
 		resp->proxy_failure = PT_PROXY_UNREACHABLE;
+#if LIBCURL_VERSION_NUM >= 0x074900 /* 7.73.0: CURLE_PROXY; before, CURLE_COULDNT_CONNECT */
 	} else if (rc == CURLE_PROXY) {
 		/* A SOCKS proxy's refusal. */
 		resp->proxy_failure = PT_PROXY_REFUSED;
+#endif
 	} else {
 		return;
 	}

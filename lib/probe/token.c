@@ -2,7 +2,9 @@
 #include "config.h"
 
 #include "token.h"
+#include "http.h"
 #include "json_body.h"
+#include "prio_error.h"
 
 #include <math.h>
 #include <stdlib.h>

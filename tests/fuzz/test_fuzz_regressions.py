@@ -50,7 +50,7 @@ def _run(cmd, **kw):
 
 def _dep_flags():
     """pkg-config's flags for libcurl, json-c, libssl and libcrypto (the TLS
-    facts of lib/probe/http.c, the verified chain of certinfo.c), as
+    facts of lib/probe/http_sinks.c, the verified chain of certinfo.c), as
     configure found them."""
     pkg = shutil.which("pkg-config")
     if pkg:

@@ -274,7 +274,9 @@ def test_the_cache_file_holds_no_secret(sim, state):
 
 def test_a_short_lived_token_is_not_reused_near_its_end(sim, state):
     # expires_in=4: a quarter of the lifetime (1 s) is the margin, so 3.1 s
-    # later the token is too close to its end to be sent again.
+    # later the token is too close to its end to be sent again. This is the
+    # whole path; the renewal's edges, second by second with an explicit
+    # clock, are in tests/unit/test_cache_entry.c.
     assert status(sim, state, scenario="expires_in=4").rc == OK
     assert status(sim, state, scenario="expires_in=4").rc == OK
     assert tokens(sim) == 1

@@ -1,6 +1,7 @@
 """Real third-party servers from Debian packages for the interop tests of the
 proxy (squid, tinyproxy) and of a standard OAuth2 library (authlib, oauthlib),
-plus the checks every interop case makes.
+the frame of every nginx configuration (nginx_config), plus the checks every
+interop case makes.
 
 Each daemon runs on 127.0.0.1, on a port chosen at run time, with its
 configuration, logs and pid in a private temporary directory; it is stopped
@@ -340,6 +341,32 @@ class OAuth2Server(Daemon):
 
 
 # ---- what every case checks ----------------------------------------------------
+
+def nginx_config(d, http):
+    """An nginx.conf for one master and one worker kept in d (d/tmp is made,
+    writable by workers that run as nobody); http: what goes inside http {}."""
+    (d / "tmp").mkdir(exist_ok=True)
+    os.chmod(d / "tmp", 0o777)
+    return f"""
+daemon off;
+master_process on;
+worker_processes 1;
+pid {d}/nginx.pid;
+error_log {d}/error.log warn;
+events {{ worker_connections 128; }}
+http {{
+    access_log off;
+    client_body_temp_path {d}/tmp/body;
+    proxy_temp_path {d}/tmp/proxy;
+    fastcgi_temp_path {d}/tmp/fastcgi;
+    uwsgi_temp_path {d}/tmp/uwsgi;
+    scgi_temp_path {d}/tmp/scgi;
+    root {d}/www;
+    default_type application/json;
+{http}
+}}
+"""
+
 
 def secret_file(directory, content, name="secret"):
     path = Path(directory) / name

@@ -14,6 +14,7 @@ import sys
 
 import pytest
 
+from interop_daemons import nginx_config
 from plugin import CRITICAL, OK, UNKNOWN, WARNING
 
 API = "/v3.8/distributor"
@@ -80,22 +81,7 @@ def nginx_conf(d, ports, pki, token, basic, upstream_port):
     tls = f"ssl_certificate {pki['cert']}; ssl_certificate_key {pki['key']};"
     api = api_locations(token, basic)
     v6 = have_ipv6_loopback()
-    return f"""
-daemon off;
-master_process on;
-worker_processes 1;
-pid {d}/nginx.pid;
-error_log {d}/error.log warn;
-events {{ worker_connections 128; }}
-http {{
-    access_log off;
-    client_body_temp_path {d}/tmp/body;
-    proxy_temp_path {d}/tmp/proxy;
-    fastcgi_temp_path {d}/tmp/fastcgi;
-    uwsgi_temp_path {d}/tmp/uwsgi;
-    scgi_temp_path {d}/tmp/scgi;
-    root {d}/www;
-    default_type application/json;
+    return nginx_config(d, f"""
     gzip on; gzip_types application/json; gzip_min_length 0; gzip_proxied any;
     upstream upstream {{ server 127.0.0.1:{upstream_port}; }}
     server {{ listen 127.0.0.1:{ports['http']}; {api} }}
@@ -112,9 +98,7 @@ http {{
              ssl_certificate {pki['other_cert']}; ssl_certificate_key {pki['other_key']};
              return 421; }}
     server {{ listen 127.0.0.1:{ports['connect_to']} ssl; server_name api.prioticket.invalid;
-             {tls} {api} }}
-}}
-"""
+             {tls} {api} }}""")
 
 
 @pytest.fixture(scope="module")

@@ -39,6 +39,7 @@ from pathlib import Path
 
 import pytest
 
+from interop_daemons import nginx_config
 from plugin import CRITICAL, OK, WARNING, run
 
 HERE = Path(__file__).resolve().parent
@@ -193,23 +194,11 @@ def front(provider, need, daemon, workdir, free_port):
     the redirects below), redirects of every kind, and canned 429 / 503."""
     binary = need("nginx", "nginx")
     d = workdir("oidc-nginx")
-    (d / "tmp").mkdir()
-    os.chmod(d / "tmp", 0o777)
     port = free_port()
     target = f"http://127.0.0.1:{provider['provider_port']}/token"
     busy = '{"error":"LIMIT_REACHED"}'
     down = '{"error":"SERVICE_UNAVAILABLE"}'
-    (d / "nginx.conf").write_text(f"""
-daemon off;
-worker_processes 1;
-pid {d}/nginx.pid;
-error_log {d}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-    client_body_temp_path {d}/tmp/body; proxy_temp_path {d}/tmp/proxy;
-    fastcgi_temp_path {d}/tmp/fastcgi; uwsgi_temp_path {d}/tmp/uwsgi; scgi_temp_path {d}/tmp/scgi;
-    default_type application/json;
+    (d / "nginx.conf").write_text(nginx_config(d, f"""
     server {{
         listen 127.0.0.1:{port};
         location = /token {{ proxy_pass {target}; }}
@@ -223,9 +212,7 @@ http {{
             add_header Retry-After "Wed, 21 Oct 2037 07:28:00 GMT" always; return 503 '{down}'; }}
         location = /down503-past/token {{
             add_header Retry-After "Sun, 06 Nov 1994 08:49:37 GMT" always; return 503 '{down}'; }}
-    }}
-}}
-""")
+    }}"""))
     daemon([binary, "-p", d, "-c", d / "nginx.conf", "-e", d / "error.log"],
            [("127.0.0.1", port)], d)
     return f"http://127.0.0.1:{port}"

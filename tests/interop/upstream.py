@@ -7,6 +7,11 @@ Usage: upstream.py PORT
                     connection closes (the upstream "dies" mid-body)
   CONNECT host:port a slow forward proxy: waits CONNECT_DELAY seconds, then
                     tunnels (for the phase of the CONNECT round trip)
+  GET /body/FRAMING/SIZE/...
+                    200 with a body of exactly SIZE bytes of "x", framed as
+                    FRAMING says: length (Content-Length), chunked (chunks
+                    of 64 KiB and a last short one), or close (neither: the
+                    body ends when the connection closes)
   anything else     404
 """
 import socket
@@ -15,6 +20,8 @@ import threading
 import time
 
 CONNECT_DELAY = 1.0
+CHUNK = 64 * 1024
+NOT_FOUND = b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
 
 
 def pipe(src, dst):
@@ -51,6 +58,34 @@ def tunnel(conn, target):
     upstream.close()
 
 
+def sized_body(conn, path):
+    """/body/FRAMING/SIZE/...: a body of exactly SIZE bytes."""
+    fields = path.split(b"/")
+    if len(fields) < 4 or not fields[3].isdigit():
+        conn.sendall(NOT_FOUND)
+        return
+    framing, size = fields[2], int(fields[3])
+    body = b"x" * size
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+    try:
+        if framing == b"length":
+            conn.sendall(head + b"Content-Length: %d\r\n\r\n" % size + body)
+        elif framing == b"chunked":
+            conn.sendall(head + b"Transfer-Encoding: chunked\r\n\r\n")
+            for at in range(0, size, CHUNK):
+                part = body[at:at + CHUNK]
+                conn.sendall(b"%x\r\n%s\r\n" % (len(part), part))
+            conn.sendall(b"0\r\n\r\n")
+        elif framing == b"close":
+            conn.sendall(head + b"\r\n" + body)
+        else:
+            conn.sendall(NOT_FOUND)
+            return
+        conn.shutdown(socket.SHUT_WR)
+    except OSError:
+        pass  # the client stopped reading at its limit
+
+
 def handle(conn):
     with conn:
         data = b""
@@ -68,12 +103,13 @@ def handle(conn):
             for part in (b'{"ping":', b'"pong",', b'"via":"chunks"}'):
                 conn.sendall(b"%x\r\n%s\r\n" % (len(part), part))
             conn.sendall(b"0\r\n\r\n")
+        elif path.startswith(b"/body/"):
+            sized_body(conn, path)
         elif path.startswith(b"/cut/"):
             conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                          b"Content-Length: 5000\r\nConnection: close\r\n\r\n" + b" " * 100)
         else:
-            conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n"
-                         b"Connection: close\r\n\r\n")
+            conn.sendall(NOT_FOUND)
 
 
 def main():

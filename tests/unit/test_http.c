@@ -1,6 +1,7 @@
-/* Unit tests for the pure helpers of lib/probe/http.c: the --connect-to
- * entry, version names and where a bound secret may go; and URL redaction
- * (lib/util/redact.c) of the URLs http.c shows. */
+/* Unit tests for the pure helpers of the probe layer's HTTP files: the
+ * --connect-to entry (http_setup.c), version names (http.c) and where a
+ * bound secret may go (http_binding.c); and URL redaction
+ * (lib/util/redact.c) of the URLs they show. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -11,6 +12,8 @@
 #include <cmocka.h>
 
 #include "probe/http.h"
+#include "probe/http_binding.h"
+#include "probe/http_setup.h"
 #include "util/buf.h"
 #include "util/redact.h"
 

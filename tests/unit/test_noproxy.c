@@ -1,5 +1,5 @@
-/* Unit tests for lib/probe/http.c: the no-proxy matching that decides
- * whether a request went through a proxy, and the reason phrases. */
+/* Unit tests for lib/probe/proxy.c: the no-proxy matching that decides
+ * whether a request went through a proxy; and http.c's reason phrases. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "probe/http.h"
+#include "probe/proxy.h"
 
 #include <curl/curl.h>
 
@@ -93,7 +94,7 @@ static void test_noproxy_match(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(np_rows) / sizeof(np_rows[0]); i++) {
 		const struct np_row *r = &np_rows[i];
-		bool got = pt_http_noproxy_match(r->host, r->list);
+		bool got = pt_proxy_noproxy_match(r->host, r->list);
 
 		if (got != r->match) {
 			print_error("row %zu: host %s, list \"%s\": expected %d, got %d\n", i, r->host,
@@ -113,12 +114,12 @@ static void test_noproxy_long_input(void **state)
 	(void)state;
 	memset(host, 'a', sizeof(host) - 1);
 	host[sizeof(host) - 1] = '\0';
-	assert_false(pt_http_noproxy_match(host, "example.com"));
+	assert_false(pt_proxy_noproxy_match(host, "example.com"));
 	memset(list, '1', sizeof(list) - 1);
 	list[sizeof(list) - 1] = '\0';
-	assert_false(pt_http_noproxy_match("127.0.0.1", list));
-	assert_false(pt_http_noproxy_match("[::1", "::1"));
-	assert_false(pt_http_noproxy_match("", "*x"));
+	assert_false(pt_proxy_noproxy_match("127.0.0.1", list));
+	assert_false(pt_proxy_noproxy_match("[::1", "::1"));
+	assert_false(pt_proxy_noproxy_match("", "*x"));
 }
 
 static void test_reason(void **state)
