@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "options.h"
+#include "option_table.h"
 #include "option_values.h"
 #include "sanitize.h"
 #include "secret.h"
@@ -17,73 +18,6 @@
 #include <stdint.h>
 #include <strings.h>
 #include <sys/stat.h>
-
-enum {
-	OPT_PROXY = 256,
-	OPT_NOPROXY,
-	OPT_CA_FILE,
-	OPT_CA_PATH,
-	OPT_INSECURE,
-	OPT_CLIENT_ID,
-	OPT_CLIENT_SECRET_FILE,
-	OPT_CLIENT_SECRET,
-	OPT_SCOPE,
-	OPT_TOKEN_URL,
-	OPT_API_KEY_FILE,
-	OPT_TOKEN_CACHE,
-	OPT_NO_TOKEN_CACHE,
-	OPT_TIMEOUT_RESULT,
-	OPT_EXPECT_JSON,
-	OPT_EXTRA_OPTS,
-	OPT_FOLLOW_REDIRECTS,
-	OPT_ALLOW_HTTP_TOKEN_URL,
-	OPT_HTTP_VERSION,
-	OPT_CONNECT_TO,
-	OPT_TOKEN_BODY,
-	OPT_OUTPUT_FORMAT,
-};
-
-static const struct option long_options[] = {
-    {"environment", required_argument, NULL, 'E'},
-    {"hostname", required_argument, NULL, 'H'},
-    {"port", required_argument, NULL, 'p'},
-    {"api-version", required_argument, NULL, 'A'},
-    {"base-url", required_argument, NULL, 'u'},
-    {"ipv4", no_argument, NULL, '4'},
-    {"ipv6", no_argument, NULL, '6'},
-    {"proxy", required_argument, NULL, OPT_PROXY},
-    {"noproxy", required_argument, NULL, OPT_NOPROXY},
-    {"ca-file", required_argument, NULL, OPT_CA_FILE},
-    {"ca-path", required_argument, NULL, OPT_CA_PATH},
-    {"insecure", no_argument, NULL, OPT_INSECURE},
-    {"follow-redirects", no_argument, NULL, OPT_FOLLOW_REDIRECTS},
-    {"http-version", required_argument, NULL, OPT_HTTP_VERSION},
-    {"connect-to", required_argument, NULL, OPT_CONNECT_TO},
-    {"certificate", required_argument, NULL, 'C'},
-    {"client-id", required_argument, NULL, OPT_CLIENT_ID},
-    {"client-secret-file", required_argument, NULL, OPT_CLIENT_SECRET_FILE},
-    {"client-secret", required_argument, NULL, OPT_CLIENT_SECRET},
-    {"scope", required_argument, NULL, OPT_SCOPE},
-    {"token-url", required_argument, NULL, OPT_TOKEN_URL},
-    {"allow-http-token-url", no_argument, NULL, OPT_ALLOW_HTTP_TOKEN_URL},
-    {"token-body", required_argument, NULL, OPT_TOKEN_BODY},
-    {"api-key-file", required_argument, NULL, OPT_API_KEY_FILE},
-    {"token-cache", required_argument, NULL, OPT_TOKEN_CACHE},
-    {"no-token-cache", no_argument, NULL, OPT_NO_TOKEN_CACHE},
-    {"warning", required_argument, NULL, 'w'},
-    {"critical", required_argument, NULL, 'c'},
-    {"timeout", required_argument, NULL, 't'},
-    {"timeout-result", required_argument, NULL, OPT_TIMEOUT_RESULT},
-    {"expect-json", required_argument, NULL, OPT_EXPECT_JSON},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},
-    {"extra-opts", optional_argument, NULL, OPT_EXTRA_OPTS},
-    {"output-format", required_argument, NULL, OPT_OUTPUT_FORMAT},
-    {NULL, 0, NULL, 0},
-};
-
-static const char short_options[] = "E:H:p:A:u:46C:w:c:t:vhV";
 
 /* Echoes a value the user gave, quoted. */
 static void echo(struct pt_buf *err, const char *value)
@@ -299,73 +233,73 @@ static bool apply(int c, const char *arg, const char *origin, struct pt_config *
 	case '6':
 		cfg->ip_version = c - '0';
 		return true;
-	case OPT_PROXY:
+	case PT_OPT_PROXY:
 		cfg->proxy = arg;
 		return pt_value_proxy(arg) ||
 		       bad(err, "proxy", "want [SCHEME://][USER:PASS@]HOST[:PORT]", NULL);
-	case OPT_NOPROXY:
+	case PT_OPT_NOPROXY:
 		cfg->noproxy = arg;
 		return pt_value_printable(arg, 4096, false) || bad(err, "noproxy", "not a host list", arg);
-	case OPT_CA_FILE:
+	case PT_OPT_CA_FILE:
 		cfg->ca_file = arg;
 		return pt_value_is_type(arg, S_IFREG) || bad(err, "ca-file", "not a readable file", arg);
-	case OPT_CA_PATH:
+	case PT_OPT_CA_PATH:
 		cfg->ca_path = arg;
 		return pt_value_is_type(arg, S_IFDIR) || bad(err, "ca-path", "not a directory", arg);
-	case OPT_INSECURE:
+	case PT_OPT_INSECURE:
 		cfg->insecure = true;
 		return true;
-	case OPT_FOLLOW_REDIRECTS:
+	case PT_OPT_FOLLOW_REDIRECTS:
 		cfg->follow_redirects = true;
 		return true;
-	case OPT_HTTP_VERSION:
+	case PT_OPT_HTTP_VERSION:
 		if (strcmp(arg, "1.1") == 0 || strcmp(arg, "2") == 0) {
 			cfg->http_version = arg[0] == '2' ? 2 : 11;
 			return true;
 		}
 		return bad(err, "http-version", "use 1.1 or 2", arg);
-	case OPT_CONNECT_TO:
+	case PT_OPT_CONNECT_TO:
 		cfg->connect_to = arg;
 		return pt_value_connect_to(arg) ||
 		       bad(err, "connect-to", "want HOST:PORT (an IPv6 address in brackets)", arg);
 	case 'C':
 		return pt_value_certificate(arg, cfg) ||
 		       bad(err, "certificate", "want WARN_DAYS[,CRIT_DAYS] with CRIT <= WARN", arg);
-	case OPT_CLIENT_ID:
+	case PT_OPT_CLIENT_ID:
 		cfg->client_id = arg;
 		return (pt_value_printable(arg, 256, false) && !strchr(arg, ':')) ||
 		       bad(err, "client-id", "not a client id (printable, no ':')", arg);
-	case OPT_CLIENT_SECRET_FILE:
+	case PT_OPT_CLIENT_SECRET_FILE:
 		return take_secret_file(arg, &cfg->client_secret, &cfg->client_secret_from, err);
-	case OPT_CLIENT_SECRET:
+	case PT_OPT_CLIENT_SECRET:
 		pt_secret_free(cfg->client_secret);
 		cfg->client_secret = strdup(arg);
 		memset(&cfg->client_secret_from, 0, sizeof(cfg->client_secret_from));
 		cfg->client_secret_from.kind = origin ? PT_SECRET_INI : PT_SECRET_COMMAND_LINE;
 		cfg->client_secret_from.where = origin;
 		return cfg->client_secret || bad(err, "client-secret", "out of memory", NULL);
-	case OPT_SCOPE:
+	case PT_OPT_SCOPE:
 		cfg->scope = arg;
 		return pt_value_printable(arg, 1024, true) || bad(err, "scope", "not a scope", arg);
-	case OPT_TOKEN_URL:
+	case PT_OPT_TOKEN_URL:
 		cfg->token_url = arg;
 		return pt_value_url(arg) || bad_url(err, "token-url", arg);
-	case OPT_ALLOW_HTTP_TOKEN_URL:
+	case PT_OPT_ALLOW_HTTP_TOKEN_URL:
 		cfg->allow_http_token_url = true;
 		return true;
-	case OPT_TOKEN_BODY:
+	case PT_OPT_TOKEN_BODY:
 		if (strcmp(arg, "json") != 0 && strcmp(arg, "form") != 0) {
 			return bad(err, "token-body", "use json or form", arg);
 		}
 		cfg->token_body_form = strcmp(arg, "form") == 0;
 		return true;
-	case OPT_API_KEY_FILE:
+	case PT_OPT_API_KEY_FILE:
 		return take_secret_file(arg, &cfg->api_key, &cfg->api_key_from, err);
-	case OPT_TOKEN_CACHE:
+	case PT_OPT_TOKEN_CACHE:
 		cfg->token_cache_dir = arg;
 		return (arg[0] == '/' && pt_value_printable(arg, 1024, true)) ||
 		       bad(err, "token-cache", "not an absolute directory path", arg);
-	case OPT_NO_TOKEN_CACHE:
+	case PT_OPT_NO_TOKEN_CACHE:
 		cfg->no_token_cache = true;
 		return true;
 	case 'w':
@@ -375,12 +309,12 @@ static bool apply(int c, const char *arg, const char *origin, struct pt_config *
 	case 't':
 		return pt_value_seconds(arg, &cfg->timeout) ||
 		       bad(err, "timeout", "want seconds, more than 0 and at most 3600", arg);
-	case OPT_TIMEOUT_RESULT:
+	case PT_OPT_TIMEOUT_RESULT:
 		return pt_state_parse(arg, &cfg->timeout_state) ||
 		       bad(err, "timeout-result", "use ok, warning, critical or unknown", arg);
-	case OPT_EXPECT_JSON:
+	case PT_OPT_EXPECT_JSON:
 		return parse_expect(arg, cfg, err);
-	case OPT_OUTPUT_FORMAT:
+	case PT_OPT_OUTPUT_FORMAT:
 		return pt_options_output_format(arg, &cfg->output_format) ||
 		       bad(err, "output-format", "use nagios, json or prometheus", arg);
 	case 'v':
@@ -388,7 +322,7 @@ static bool apply(int c, const char *arg, const char *origin, struct pt_config *
 			cfg->verbose++;
 		}
 		return true;
-	case OPT_EXTRA_OPTS:
+	case PT_OPT_EXTRA_OPTS:
 		/* Expanded before parsing; seeing one here means it came from
 		 * an ini file. */
 		pt_buf_puts(err, "--extra-opts cannot be used inside an extra-opts file");
@@ -525,16 +459,6 @@ static const char *origin_of(const struct origins *o, const char *p)
 	return NULL;
 }
 
-static const char *long_name(int c)
-{
-	for (const struct option *o = long_options; o->name; o++) {
-		if (o->val == c) {
-			return o->name;
-		}
-	}
-	return "?";
-}
-
 /* Optimal string alignment distance between a[0..n) (compared without
  * case) and an option name b: insertions, deletions, substitutions and
  * swaps of two neighbours, the typos of a hand on a keyboard. Returns 3
@@ -589,15 +513,18 @@ static bool short_option(int c)
  * argument itself may be echoed. */
 static void refusal(const char *arg, struct pt_buf *err)
 {
+	size_t nrows;
+	const struct pt_option_row *rows = pt_option_rows(&nrows);
+	const struct pt_option_row *end = rows + nrows;
 	size_t best = 3;
 	size_t n;
 	int prefixes = 0;
 	bool said = false;
 
 	if (strncmp(arg, "--", 2) != 0 || !arg[2]) {
-		const char *spec = short_option(optopt) ? strchr(short_options, optopt) : NULL;
-
-		pt_buf_puts(err, spec && spec[1] == ':' ? "needs a value" : "is not known");
+		pt_buf_puts(err, short_option(optopt) && pt_option_letter_takes_value(optopt)
+		                     ? "needs a value"
+		                     : "is not known");
 		return;
 	}
 	arg += 2;
@@ -606,7 +533,7 @@ static void refusal(const char *arg, struct pt_buf *err)
 		pt_buf_puts(err, "is not known");
 		return;
 	}
-	for (const struct option *o = long_options; o->name; o++) {
+	for (const struct pt_option_row *o = rows; o < end; o++) {
 		if (strlen(o->name) == n && strncmp(arg, o->name, n) == 0) {
 			pt_buf_puts(err, o->has_arg == no_argument ? "takes no value" : "needs a value");
 			return;
@@ -617,7 +544,7 @@ static void refusal(const char *arg, struct pt_buf *err)
 		const char *sep = " (";
 
 		pt_buf_puts(err, "is ambiguous");
-		for (const struct option *o = long_options; o->name; o++) {
+		for (const struct pt_option_row *o = rows; o < end; o++) {
 			if (strncmp(arg, o->name, n) == 0) {
 				pt_buf_printf(err, "%s--%s", sep, o->name);
 				sep = ", ";
@@ -627,7 +554,7 @@ static void refusal(const char *arg, struct pt_buf *err)
 		return;
 	}
 	pt_buf_puts(err, "is not known");
-	for (const struct option *o = long_options; o->name; o++) {
+	for (const struct pt_option_row *o = rows; o < end; o++) {
 		size_t d = typo_distance(arg, n, o->name);
 
 		/* Two edits in a short name make another word. */
@@ -636,7 +563,7 @@ static void refusal(const char *arg, struct pt_buf *err)
 		}
 	}
 	/* Every option that near, in table order ("--proxy or --noproxy"). */
-	for (const struct option *o = long_options; o->name && best < 3; o++) {
+	for (const struct pt_option_row *o = rows; o < end && best < 3; o++) {
 		if (typo_distance(arg, n, o->name) == best && best * 2 < strlen(o->name)) {
 			pt_buf_printf(err, "%s--%s", said ? " or " : "; did you mean ", o->name);
 			said = true;
@@ -658,12 +585,12 @@ static void hidden_failure(int c, const char *arg, const char *origin, const str
 	size_t keep = strcspn(text, "'");
 	struct pt_buf name = {0};
 
-	if (c == OPT_CLIENT_SECRET_FILE || c == OPT_API_KEY_FILE) {
+	if (c == PT_OPT_CLIENT_SECRET_FILE || c == PT_OPT_API_KEY_FILE) {
 		/* "secret file PATH: why" -> "--option: the file it names: why" */
 		pt_buf_puts(&name, "secret file ");
 		pt_sanitize_user_value(&name, arg, 200);
 		pt_buf_puts(&name, ": ");
-		pt_buf_printf(err, "--%s: the file it names ", long_name(c));
+		pt_buf_printf(err, "--%s: the file it names ", pt_option_name(c));
 		if (strncmp(text, pt_buf_str(&name), name.len) == 0) {
 			text += name.len;
 			keep = strcspn(text, "'");
@@ -672,7 +599,7 @@ static void hidden_failure(int c, const char *arg, const char *origin, const str
 		}
 		pt_buf_free(&name);
 	} else if (strncmp(text, "--", 2) != 0) {
-		pt_buf_printf(err, "--%s: ", long_name(c));
+		pt_buf_printf(err, "--%s: ", pt_option_name(c));
 	}
 	while (keep > 0 && (text[keep - 1] == ' ' || text[keep - 1] == ':')) {
 		keep--;
@@ -691,16 +618,18 @@ enum pt_options_result pt_options_parse(int argc, char **argv, struct pt_config 
 static enum pt_options_result parse(int argc, char **argv, const struct origins *from,
                                     struct pt_config *cfg, struct pt_buf *err)
 {
+	struct pt_getopt_table table;
 	bool help = false;
 	bool version = false;
 	int c;
 
+	pt_getopt_table(&table);
 	opterr = 0;
 	optind = 0; /* 0 makes glibc reinitialise, so parsing can run twice */
 	for (;;) {
 		int before = optind > 0 ? optind : 1; /* 0 means "start again" */
 
-		c = getopt_long(argc, argv, short_options, long_options, NULL);
+		c = getopt_long(argc, argv, table.shortopts, table.longopts, NULL);
 		if (c == -1) {
 			break;
 		}
@@ -781,77 +710,29 @@ enum pt_options_result pt_options_parse_origins(int argc, char **argv, const cha
 	return r;
 }
 
-/* The value of -t / --timeout / --timeout-result in one argument, or
- * NULL. *next is set when the value is the following argument. */
-static const char *prescan_arg(const char *a, int *which, bool *next)
+/* The options the hard stop and the first output need, from a look at
+ * argv through the table: the last valid value of each wins. */
+static void prescanned(const struct pt_option_seen *o, void *ctx)
 {
-	*next = false;
-	if (strncmp(a, "--", 2) == 0) {
-		size_t n = strcspn(a + 2, "=");
+	struct pt_config *cfg = ctx;
+	double t;
 
-		for (const struct option *o = long_options; o->name; o++) {
-			if (strlen(o->name) != n || strncmp(a + 2, o->name, n) != 0) {
-				continue;
-			}
-			*which = o->val;
-			if (a[2 + n] == '=') {
-				return a + 3 + n;
-			}
-			*next = o->has_arg == required_argument;
-			return NULL;
-		}
-		*which = 0;
-		return NULL;
+	if (!o->value) {
+		return;
 	}
-	*which = 0;
-	if (a[0] != '-') {
-		return NULL;
+	if (o->id == 't' && pt_value_seconds(o->value, &t)) {
+		cfg->timeout = t;
+	} else if (o->id == PT_OPT_TIMEOUT_RESULT) {
+		(void)pt_state_parse(o->value, &cfg->timeout_state);
+	} else if (o->id == PT_OPT_OUTPUT_FORMAT) {
+		(void)pt_options_output_format(o->value, &cfg->output_format);
 	}
-	/* A cluster of short options: flags, then maybe one with a value. */
-	for (const char *p = a + 1; *p; p++) {
-		const char *spec = strchr(short_options, *p);
-
-		if (!spec || *p == ':') {
-			return NULL;
-		}
-		if (spec[1] == ':') {
-			*which = *p;
-			*next = p[1] == '\0';
-			return p[1] ? p + 1 : NULL;
-		}
-	}
-	return NULL;
 }
 
 void pt_options_prescan(int argc, char **argv, struct pt_config *cfg)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *v;
-		bool next;
-		int which;
-
-		if (strcmp(argv[i], "--") == 0) {
-			return;
-		}
-		v = prescan_arg(argv[i], &which, &next);
-		if (next && i + 1 < argc) {
-			v = argv[++i];
-		}
-		if (!v) {
-			continue;
-		}
-		if (which == 't') {
-			double t;
-
-			if (pt_value_seconds(v, &t)) {
-				cfg->timeout = t;
-			}
-		} else if (which == OPT_TIMEOUT_RESULT) {
-			(void)pt_state_parse(v, &cfg->timeout_state);
-		} else if (which == OPT_OUTPUT_FORMAT) {
-			(void)pt_options_output_format(v, &cfg->output_format);
-		}
-	}
+	/* Without memory for the scan the defaults hold until parsing. */
+	(void)pt_options_scan(argc, argv, prescanned, cfg);
 }
 
 bool pt_options_output_format(const char *text, enum pt_output_format *out)
@@ -880,24 +761,16 @@ enum pt_output_format pt_options_prescan_format(int argc, char **argv)
 	return f;
 }
 
-static void scrub(char *s)
+/* The value of --client-secret, overwritten where argv holds it. */
+static void scrubbed(const struct pt_option_seen *o, void *ctx)
 {
-	memset(s, 'x', strlen(s));
+	(void)ctx;
+	if (o->id == PT_OPT_CLIENT_SECRET && o->value) {
+		memset((char *)o->value, 'x', strlen(o->value));
+	}
 }
 
 void pt_options_scrub_argv(int argc, char **argv)
 {
-	static const char opt[] = "--client-secret";
-
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0) {
-			return;
-		}
-		if (strcmp(argv[i], opt) == 0 && i + 1 < argc) {
-			scrub(argv[i + 1]);
-			i++;
-		} else if (strncmp(argv[i], opt, sizeof(opt) - 1) == 0 && argv[i][sizeof(opt) - 1] == '=') {
-			scrub(argv[i] + sizeof(opt));
-		}
-	}
+	(void)pt_options_scan(argc, argv, scrubbed, NULL);
 }

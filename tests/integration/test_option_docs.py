@@ -1,4 +1,4 @@
-"""Every long option of the option table (lib/plugin/options.c) is documented
+"""Every long option of the option table (lib/plugin/option_table.c) is documented
 where COORDINATION's rule says: --help of both plugins, both man pages, the
 README, and the Icinga 2 CheckCommands (except what must not be an argument
 there: the secret itself, --help and --version).
@@ -15,13 +15,13 @@ from plugin import BUILDDIR, REPO, run
 
 sys.path.insert(0, str(REPO / "tests"))
 from build_config import configured_state_dir, makefile_variable  # noqa: E402
+import plugin_tables  # noqa: E402
 
 NOT_IN_ICINGA = {"client-secret", "help", "version"}
 
 
 def long_options():
-    source = (REPO / "lib" / "plugin" / "options.c").read_text()
-    names = re.findall(r'\{"([a-z0-9-]+)", (?:required|no|optional)_argument', source)
+    names = list(plugin_tables.options())
     assert len(names) > 20, names
     return names
 
