@@ -361,25 +361,6 @@ static struct pt_subcheck *find_subcheck(struct pt_subchecks *l, enum pt_subchec
 	return NULL;
 }
 
-/* Puts text before a subcheck's own: "remembered refusal from 12 s ago: ...". */
-static void prefix_text(struct pt_subcheck *c, const char *text)
-{
-	size_t n;
-	size_t keep;
-
-	if (!c) {
-		return;
-	}
-	n = strlen(text) < sizeof(c->text) - 1 ? strlen(text) : sizeof(c->text) - 1;
-	keep = strlen(c->text);
-	if (keep > sizeof(c->text) - 1 - n) {
-		keep = sizeof(c->text) - 1 - n; /* the end of the text goes */
-	}
-	memmove(c->text + n, c->text, keep);
-	memcpy(c->text, text, n);
-	c->text[n + keep] = '\0';
-}
-
 /* How a remembered failure ended, in a few words. */
 void pt_judge_failure_words(const struct pt_cache_backoff *b, char *out, size_t len)
 {
@@ -463,7 +444,7 @@ static void judge_backoff(const struct pt_config *cfg, const struct pt_probe_res
 		pt_subcheck_skip(l, PT_SUBCHECK_TOKEN, "token", "the token endpoint did not answer");
 	}
 	snprintf(head, sizeof(head), "remembered %s from %ld s ago: ", what, ago);
-	prefix_text(c, head);
+	pt_subcheck_prefix_text(c, head);
 	pt_judge_backoff_why(b, why, sizeof(why));
 	snprintf(text, sizeof(text), "next token request in %ld s (%s)", pt_judge_backoff_left(b), why);
 	pt_subcheck_append_server_text(c, "; ", text);

@@ -17,6 +17,10 @@
  * Returns false on allocation failure. */
 bool pt_sanitize_append(struct pt_buf *out, const char *src, size_t len, size_t max);
 
+/* The longest part of s[0..len) of at most max bytes that ends at a
+ * UTF-8 character boundary: every cut of text goes through here. */
+size_t pt_sanitize_cut(const char *s, size_t len, size_t max);
+
 /* Appends a value the user gave, for an error message: sanitised, and
  * only up to its first '=' (then "..."), since what follows a '=' may be
  * a secret glued to a mistyped option. */

@@ -54,8 +54,11 @@ struct pt_subcheck *pt_subcheck_add(struct pt_subchecks *l, enum pt_subcheck_kin
 void pt_subcheck_skip(struct pt_subchecks *l, enum pt_subcheck_kind kind, const char *name,
                       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Appends sep and server text (sanitised, bounded) to a subcheck's text;
- * nothing when text is empty. */
+ * nothing when text is empty. A text over the field's size is cut at a
+ * character boundary and ends in "...". */
 void pt_subcheck_append_server_text(struct pt_subcheck *c, const char *sep, const char *text);
+/* Puts text before a subcheck's own, cut the same way. */
+void pt_subcheck_prefix_text(struct pt_subcheck *c, const char *text);
 
 /* The run's state: the worst evaluated subcheck, CRITICAL > WARNING >
  * UNKNOWN > OK; its reason: that of the first subcheck (importance
