@@ -7,6 +7,7 @@
 #include "plugin/target.h"
 #include "util/buf.h"
 #include "util/clock.h"
+#include "util/limits.h"
 
 #include <signal.h>
 #include <stdio.h>

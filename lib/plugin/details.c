@@ -334,8 +334,8 @@ static const char *redacted(const struct pt_buf *url, struct pt_buf *out)
  * line where the state is not changed by it. */
 static void threshold_note(const struct pt_config *cfg, struct pt_report *r)
 {
-	char warn[256];
-	char crit[256];
+	char warn[PT_RANGE_TEXT_MAX];
+	char crit[PT_RANGE_TEXT_MAX];
 
 	if (!pt_range_covers(&cfg->critical, &cfg->warning) ||
 	    !pt_range_perfdata(&cfg->warning, warn, sizeof(warn)) ||

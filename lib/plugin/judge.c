@@ -591,8 +591,8 @@ static void judge_latency(const struct pt_config *cfg, const struct pt_http_resp
                           struct pt_subchecks *l)
 {
 	const enum pt_subcheck_kind k = PT_SUBCHECK_LATENCY;
-	char warn[256] = "";
-	char crit[256] = "";
+	char warn[PT_RANGE_TEXT_MAX] = "";
+	char crit[PT_RANGE_TEXT_MAX] = "";
 
 	if (!cfg->warning.set && !cfg->critical.set) {
 		return;

@@ -6,6 +6,7 @@
 #include "option_values.h"
 #include "sanitize.h"
 #include "secret.h"
+#include "util/limits.h"
 #include "util/redact.h"
 #include "probe/probe.h"
 
@@ -23,7 +24,7 @@
 static void echo(struct pt_buf *err, const char *value)
 {
 	pt_buf_puts(err, "'");
-	pt_sanitize_user_value(err, value, 80);
+	pt_sanitize_user_value(err, value, PT_VALUE_SHOWN);
 	pt_buf_puts(err, "'");
 }
 
@@ -180,7 +181,7 @@ static void echo_url(struct pt_buf *err, const char *value)
 	 * after an '@'. The '=' kept after it makes the sanitiser mark the
 	 * cut as it marks every other. */
 	if (pt_redact_text(&clean, value, n) && (!cut || pt_buf_puts(&clean, "="))) {
-		pt_sanitize_user_value(err, pt_buf_str(&clean), 80);
+		pt_sanitize_user_value(err, pt_buf_str(&clean), PT_VALUE_SHOWN);
 	} else {
 		pt_buf_puts(err, "(not shown)");
 	}
@@ -239,7 +240,8 @@ static bool apply(int c, const char *arg, const char *origin, struct pt_config *
 		       bad(err, "proxy", "want [SCHEME://][USER:PASS@]HOST[:PORT]", NULL);
 	case PT_OPT_NOPROXY:
 		cfg->noproxy = arg;
-		return pt_value_printable(arg, 4096, false) || bad(err, "noproxy", "not a host list", arg);
+		return pt_value_printable(arg, PT_NOPROXY_MAX, false) ||
+		       bad(err, "noproxy", "not a host list", arg);
 	case PT_OPT_CA_FILE:
 		cfg->ca_file = arg;
 		return pt_value_is_type(arg, S_IFREG) || bad(err, "ca-file", "not a readable file", arg);
@@ -267,7 +269,7 @@ static bool apply(int c, const char *arg, const char *origin, struct pt_config *
 		       bad(err, "certificate", "want WARN_DAYS[,CRIT_DAYS] with CRIT <= WARN", arg);
 	case PT_OPT_CLIENT_ID:
 		cfg->client_id = arg;
-		return (pt_value_printable(arg, 256, false) && !strchr(arg, ':')) ||
+		return (pt_value_printable(arg, PT_CLIENT_ID_MAX, false) && !strchr(arg, ':')) ||
 		       bad(err, "client-id", "not a client id (printable, no ':')", arg);
 	case PT_OPT_CLIENT_SECRET_FILE:
 		return take_secret_file(arg, &cfg->client_secret, &cfg->client_secret_from, err);
@@ -280,7 +282,7 @@ static bool apply(int c, const char *arg, const char *origin, struct pt_config *
 		return cfg->client_secret || bad(err, "client-secret", "out of memory", NULL);
 	case PT_OPT_SCOPE:
 		cfg->scope = arg;
-		return pt_value_printable(arg, 1024, true) || bad(err, "scope", "not a scope", arg);
+		return pt_value_printable(arg, PT_SCOPE_MAX, true) || bad(err, "scope", "not a scope", arg);
 	case PT_OPT_TOKEN_URL:
 		cfg->token_url = arg;
 		return pt_value_url(arg) || bad_url(err, "token-url", arg);
@@ -297,7 +299,7 @@ static bool apply(int c, const char *arg, const char *origin, struct pt_config *
 		return take_secret_file(arg, &cfg->api_key, &cfg->api_key_from, err);
 	case PT_OPT_TOKEN_CACHE:
 		cfg->token_cache_dir = arg;
-		return (arg[0] == '/' && pt_value_printable(arg, 1024, true)) ||
+		return (arg[0] == '/' && pt_value_printable(arg, PT_PATH_MAX, true)) ||
 		       bad(err, "token-cache", "not an absolute directory path", arg);
 	case PT_OPT_NO_TOKEN_CACHE:
 		cfg->no_token_cache = true;
@@ -308,7 +310,8 @@ static bool apply(int c, const char *arg, const char *origin, struct pt_config *
 		return pt_range_parse(arg, &cfg->critical, &why) || bad(err, "critical", why, arg);
 	case 't':
 		return pt_value_seconds(arg, &cfg->timeout) ||
-		       bad(err, "timeout", "want seconds, more than 0 and at most 3600", arg);
+		       bad(err, "timeout",
+		           "want seconds, more than 0 and at most " PT_TIMEOUT_MAX_SECONDS_TEXT, arg);
 	case PT_OPT_TIMEOUT_RESULT:
 		return pt_state_parse(arg, &cfg->timeout_state) ||
 		       bad(err, "timeout-result", "use ok, warning, critical or unknown", arg);
@@ -381,7 +384,7 @@ static bool apply_environment(struct pt_config *cfg, struct pt_buf *err)
 	}
 
 	if (!cfg->client_id && id && *id) {
-		if (!pt_value_printable(id, 256, false) || strchr(id, ':')) {
+		if (!pt_value_printable(id, PT_CLIENT_ID_MAX, false) || strchr(id, ':')) {
 			return bad(err, "client-id", "PRIOTICKET_CLIENT_ID is not a client id", NULL);
 		}
 		cfg->client_id = id;
@@ -588,7 +591,7 @@ static void hidden_failure(int c, const char *arg, const char *origin, const str
 	if (c == PT_OPT_CLIENT_SECRET_FILE || c == PT_OPT_API_KEY_FILE) {
 		/* "secret file PATH: why" -> "--option: the file it names: why" */
 		pt_buf_puts(&name, "secret file ");
-		pt_sanitize_user_value(&name, arg, 200);
+		pt_sanitize_name(&name, arg);
 		pt_buf_puts(&name, ": ");
 		pt_buf_printf(err, "--%s: the file it names ", pt_option_name(c));
 		if (strncmp(text, pt_buf_str(&name), name.len) == 0) {

@@ -9,10 +9,6 @@
 #include "run_config.h"
 #include "util/buf.h"
 
-/* Nagios Core's MAX_PLUGIN_OUTPUT_LENGTH: the Nagios format never
- * writes more. */
-#define PT_NAGIOS_OUTPUT_MAX 8192
-
 /* Who is writing: the plugin and the environment label. */
 struct pt_output_target {
 	enum pt_endpoint endpoint;

@@ -4,11 +4,13 @@
 #include "config.h"
 
 #include "output.h"
+#include "util/limits.h"
 #include "cli.h"
 
 #include <string.h>
 
-static const char cut_note[] = "(long output cut: Nagios keeps 8192 bytes)\n";
+static const char cut_note[] =
+    "(long output cut: Nagios keeps " PT_NAGIOS_OUTPUT_MAX_TEXT " bytes)\n";
 
 /* Whether the characters of s[0..len) that are in [-0-9.], taken alone,
  * are a number to Go's strconv.ParseFloat: -?(D+.?D*|.D+). (A number

@@ -33,13 +33,13 @@ void pt_report_perf(struct pt_report *r, const struct pt_perf *p)
 }
 
 /* One line, cut by the sanitiser (at a character boundary, with "...")
- * when over PT_SANITIZE_LINE_MAX. */
+ * when over PT_LINE_MAX. */
 static void add_line(struct pt_buf *to, const char *fmt, va_list ap)
 {
 	struct pt_buf text = {0};
 
 	if (pt_buf_vprintf(&text, fmt, ap)) {
-		pt_sanitize_append(to, text.data, text.len, PT_SANITIZE_LINE_MAX);
+		pt_sanitize_append(to, text.data, text.len, PT_LINE_MAX);
 	} else {
 		pt_buf_puts(to, "?");
 	}

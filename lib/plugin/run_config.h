@@ -6,13 +6,10 @@
 #include "range.h"
 #include "secret.h"
 #include "state.h"
+#include "util/limits.h"
 
 #include <stdbool.h>
 #include <stddef.h>
-
-#define PT_EXPECT_MAX          16
-#define PT_EXPECT_ARG_MAX      1024 /* one --expect-json argument, bytes */
-#define PT_DEFAULT_API_VERSION "v3.8"
 
 enum pt_output_format {
 	PT_FORMAT_NAGIOS,

@@ -145,8 +145,7 @@ bool pt_sanitize_lines(struct pt_buf *out, const char *src, size_t len)
 		const char *nl = memchr(src + start, '\n', len - start);
 		size_t end = nl ? (size_t)(nl - src) : len;
 
-		if (end > start &&
-		    !pt_sanitize_append(out, src + start, end - start, PT_SANITIZE_LINE_MAX)) {
+		if (end > start && !pt_sanitize_append(out, src + start, end - start, PT_LINE_MAX)) {
 			return false;
 		}
 		if (end > start && !pt_buf_append(out, "\n", 1)) {

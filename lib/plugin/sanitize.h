@@ -30,9 +30,8 @@ bool pt_sanitize_user_value(struct pt_buf *out, const char *value, size_t max);
  * of at most PT_NAME_SHOWN bytes. */
 bool pt_sanitize_name(struct pt_buf *out, const char *name);
 
-/* Sanitises text line by line (each cut at PT_SANITIZE_LINE_MAX) and
- * appends each with a "\n": for multi-line server text such as headers. */
-#define PT_SANITIZE_LINE_MAX 1024
+/* Sanitises text line by line (each cut at PT_LINE_MAX) and appends
+ * each with a "\n": for multi-line server text such as headers. */
 bool pt_sanitize_lines(struct pt_buf *out, const char *src, size_t len);
 
 #endif

@@ -9,6 +9,7 @@
 #include "run_config.h"
 #include "state.h"
 #include "util/buf.h"
+#include "util/limits.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -23,12 +24,6 @@ enum pt_subcheck_kind {
 	PT_SUBCHECK_LATENCY,
 	PT_SUBCHECK_CERTIFICATE,
 };
-
-#define PT_SUBCHECK_MAX      (5 + PT_EXPECT_MAX)
-#define PT_SUBCHECK_NAME_MAX 96
-#define PT_SUBCHECK_TEXT_MAX 512
-/* Where the first line stops naming subchecks ("; and N more"). */
-#define PT_SUMMARY_MAX 700
 
 struct pt_subcheck {
 	enum pt_subcheck_kind kind;
