@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include "hard_stop.h"
-#include "plugin/cli.h"
 #include "plugin/output.h"
 #include "plugin/target.h"
 #include "util/buf.h"

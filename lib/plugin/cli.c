@@ -10,14 +10,6 @@
 
 #include <string.h>
 
-const char *pt_progname = "check_prioticket";
-
-void pt_cli_prefix(struct pt_buf *out, enum pt_endpoint endpoint, enum pt_state state)
-{
-	pt_buf_printf(out, "PRIOTICKET %s %s - ", pt_endpoint_info(endpoint)->service,
-	              pt_state_name(state));
-}
-
 /* A bad argument: UNKNOWN, reason config, one line in the format the
  * command line asked for (looked up before the options are parsed). */
 static bool fail(struct pt_buf *out, const struct pt_config *cfg, enum pt_output_format format,
@@ -42,8 +34,8 @@ bool pt_cli_load(struct pt_cli *cli, enum pt_endpoint endpoint, int argc, char *
 	memset(cli, 0, sizeof(*cli));
 	pt_config_init(&cli->cfg, endpoint);
 	*state = PT_UNKNOWN;
-	if (!pt_extra_opts_apply_origins(argc, argv, pt_progname, &cli->argc, &cli->argv, &cli->origins,
-	                                 &err)) {
+	if (!pt_extra_opts_apply_origins(argc, argv, pt_endpoint_info(endpoint)->program, &cli->argc,
+	                                 &cli->argv, &cli->origins, &err)) {
 		pt_options_scrub_argv(argc, argv);
 		fail(out, &cli->cfg, format, &err, state);
 		pt_buf_free(&err);
@@ -63,7 +55,7 @@ bool pt_cli_load(struct pt_cli *cli, enum pt_endpoint endpoint, int argc, char *
 		pt_help(out, endpoint);
 		break;
 	case PT_OPTIONS_VERSION:
-		pt_version(out);
+		pt_version(out, endpoint);
 		break;
 	case PT_OPTIONS_ERROR:
 		fail(out, &cli->cfg, format, &err, state);

@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include "help.h"
-#include "cli.h"
 #include "option_table.h"
 #include "probe/probe.h"
 #include "util/limits.h"
@@ -12,9 +11,10 @@
 /* The license in one line: what the monitoring-plugins' print_revision
  * (utils.sh, utils.pm) says in three (no warranty, redistribution under
  * the GPL), with the SPDX name that COPYING and debian/copyright carry. */
-void pt_version(struct pt_buf *out)
+void pt_version(struct pt_buf *out, enum pt_endpoint endpoint)
 {
-	pt_buf_printf(out, "%s %s (%s)\n", pt_progname, PACKAGE_VERSION, pt_http_library_version());
+	pt_buf_printf(out, "%s %s (%s)\n", pt_endpoint_info(endpoint)->program, PACKAGE_VERSION,
+	              pt_http_library_version());
 	pt_buf_puts(out,
 	            "License GPL-3.0-or-later: you may redistribute it; ABSOLUTELY NO WARRANTY.\n");
 }
@@ -83,7 +83,7 @@ void pt_help(struct pt_buf *out, enum pt_endpoint endpoint)
 {
 	const char *what = pt_endpoint_info(endpoint)->name;
 
-	pt_version(out);
+	pt_version(out, endpoint);
 	pt_buf_printf(
 	    out,
 	    "Checks GET {base}/system/%s of the Prioticket Distributor API: is it up,\n"
@@ -93,7 +93,7 @@ void pt_help(struct pt_buf *out, enum pt_endpoint endpoint)
 	    "       [--client-id ID --client-secret-file FILE] [-w RANGE] [-c RANGE]\n"
 	    "       [-t SECONDS] [--expect-json PATH=VALUE] [-v] [--extra-opts=[SEC][@FILE]]\n"
 	    "\n",
-	    what, pt_progname);
+	    what, pt_endpoint_info(endpoint)->program);
 	options_help(out);
 	pt_buf_puts(out,
 	            "\n"

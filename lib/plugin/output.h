@@ -18,6 +18,9 @@ struct pt_output_target {
 void pt_output_render(enum pt_output_format f, const struct pt_output_target *t,
                       const struct pt_report *r, struct pt_buf *out);
 
+/* The first line's start: "PRIOTICKET PING OK - ". */
+void pt_output_prefix(struct pt_buf *out, enum pt_endpoint endpoint, enum pt_state state);
+
 /* A run that ended before any check (bad arguments, the hard stop): a
  * state, a reason and one line of text in format f. */
 void pt_output_early(enum pt_output_format f, const struct pt_output_target *t, enum pt_state s,

@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include "output.h"
-#include "cli.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -5,7 +5,6 @@
 
 #include "output.h"
 #include "util/limits.h"
-#include "cli.h"
 
 #include <string.h>
 
@@ -136,7 +135,7 @@ void pt_output_nagios(const struct pt_output_target *t, const struct pt_report *
 	size_t start = out->len;
 	size_t long_start;
 
-	pt_cli_prefix(out, t->endpoint, r->state);
+	pt_output_prefix(out, t->endpoint, r->state);
 	pt_buf_puts(out, pt_buf_str(&r->summary));
 	if (r->perf.len) {
 		pt_buf_printf(out, " | %s", pt_buf_str(&r->perf));
