@@ -22,6 +22,11 @@ def rows(kind):
     return found
 
 
+def phases():
+    """{phase name: perfdata label}, in the probe's order, auth last."""
+    return dict(rows("phase"))
+
+
 def options():
     """{long name: (letter or None, "none" | "required" | "optional")}, in
     --help's order."""

@@ -5,6 +5,7 @@
 #include "details.h"
 #include "judge.h"
 #include "perfdata.h"
+#include "phase_names.h"
 #include "sanitize.h"
 #include "probe/probe.h"
 #include "util/redact.h"
@@ -13,13 +14,6 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-
-static const char *const phase_labels[PT_PHASE_COUNT] = {
-    "time_resolve", "time_connect", "time_tls", "time_processing", "time_transfer",
-};
-static const char *const phase_names[PT_PHASE_COUNT] = {
-    "resolve", "connect", "tls", "processing", "transfer",
-};
 
 static void add_time(struct pt_report *r, const char *label, double v, const struct pt_config *cfg,
                      bool thresholds)
@@ -51,12 +45,12 @@ void pt_details_perfdata(const struct pt_config *cfg, const struct pt_probe_resu
 		add_time(r, "time", h->t.total, cfg, true);
 		for (int i = 0; i < PT_PHASE_COUNT; i++) {
 			if (h->t.reached[i]) {
-				add_time(r, phase_labels[i], h->t.phase[i], cfg, false);
+				add_time(r, pt_phase_label(i), h->t.phase[i], cfg, false);
 			}
 		}
 	}
 	if (res->auth != PT_AUTH_ANONYMOUS) {
-		add_time(r, "time_auth", res->time_auth, cfg, false);
+		add_time(r, pt_phase_label(PT_PHASE_AUTH), res->time_auth, cfg, false);
 	}
 	if (res->probed && h->outcome == PT_HTTP_RESPONSE) {
 		struct pt_perf size = {
@@ -94,7 +88,7 @@ static void timing_line(struct pt_report *r, const char *what, const struct pt_t
 	n = (size_t)snprintf(line, sizeof(line), "%s timings: total %.6f s", what, t->total);
 	for (int i = 0; i < PT_PHASE_COUNT && n < sizeof(line); i++) {
 		if (t->reached[i]) {
-			n += (size_t)snprintf(line + n, sizeof(line) - n, ", %s %.6f s", phase_names[i],
+			n += (size_t)snprintf(line + n, sizeof(line) - n, ", %s %.6f s", pt_phase_name(i),
 			                      t->phase[i]);
 		}
 	}

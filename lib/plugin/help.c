@@ -3,6 +3,7 @@
 
 #include "help.h"
 #include "option_table.h"
+#include "phase_names.h"
 #include "probe/probe.h"
 #include "util/limits.h"
 
@@ -23,6 +24,8 @@ void pt_version(struct pt_buf *out, enum pt_endpoint endpoint)
  * still shares its line (wider ones get a line of their own). */
 #define TEXT_COLUMN  26
 #define SHARED_WIDTH 28
+/* The width of the paragraphs made from tables. */
+#define PARAGRAPH_WIDTH 72
 
 /* One row of the option table: " -E, --environment=NAME   text". */
 static void option_help(struct pt_buf *out, const struct pt_option_row *o)
@@ -79,6 +82,46 @@ static void options_help(struct pt_buf *out)
 	}
 }
 
+/* text in lines of at most width columns, broken at spaces. */
+static void wrapped(struct pt_buf *out, const char *text, size_t width)
+{
+	size_t line = 0;
+
+	while (*text) {
+		size_t n = strcspn(text, " ");
+
+		if (line > 0 && line + 1 + n > width) {
+			pt_buf_puts(out, "\n");
+			line = 0;
+		} else if (line > 0) {
+			pt_buf_puts(out, " ");
+			line++;
+		}
+		pt_buf_append(out, text, n);
+		line += n;
+		text += n;
+		text += strspn(text, " ");
+	}
+	pt_buf_puts(out, "\n");
+}
+
+/* The perfdata labels, the phases' from their table. */
+static void perfdata_help(struct pt_buf *out)
+{
+	struct pt_buf text = {0};
+
+	pt_buf_puts(&text, "Perfdata: time");
+	for (int i = 0; i <= PT_PHASE_AUTH; i++) {
+		pt_buf_printf(&text, " %s", pt_phase_label(i));
+	}
+	pt_buf_printf(&text,
+	              " (s), size (B). The phases add up to time; %s includes a proxy's CONNECT, %s "
+	              "earlier redirect hops (see the README, \"Phases\").",
+	              pt_phase_label(PT_PHASE_CONNECT), pt_phase_label(PT_PHASE_PROCESSING));
+	wrapped(out, pt_buf_str(&text), PARAGRAPH_WIDTH);
+	pt_buf_free(&text);
+}
+
 void pt_help(struct pt_buf *out, enum pt_endpoint endpoint)
 {
 	const char *what = pt_endpoint_info(endpoint)->name;
@@ -102,9 +145,6 @@ void pt_help(struct pt_buf *out, enum pt_endpoint endpoint)
 	            "TLS and proxy failures CRITICAL; timeout --timeout-result; bad arguments\n"
 	            "UNKNOWN. Each subcheck (connection, token, http, json:PATH, latency,\n"
 	            "certificate) has a state; the worst wins (CRITICAL > WARNING > UNKNOWN > OK)\n"
-	            "and gives the reason word.\n"
-	            "Perfdata: time time_resolve time_connect time_tls time_processing\n"
-	            "time_transfer time_auth (s), size (B). The phases add up to time;\n"
-	            "time_connect includes a proxy's CONNECT, time_processing earlier\n"
-	            "redirect hops (see the README, \"Phases\").\n");
+	            "and gives the reason word.\n");
+	perfdata_help(out);
 }

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "output.h"
+#include "phase_names.h"
 #include "util/number.h"
 
 #include <stdio.h>
@@ -60,9 +61,6 @@ static void sample(const struct series *s, const char *name, const char *extra,
 
 static void phases(const struct series *s, const struct pt_facts *f)
 {
-	static const char *const names[PT_PHASE_COUNT] = {"resolve", "connect", "tls", "processing",
-	                                                  "transfer"};
-
 	if (!f->probed && !f->has_auth) {
 		return;
 	}
@@ -70,12 +68,13 @@ static void phases(const struct series *s, const struct pt_facts *f)
 	       "Seconds per phase of the probe request; phase auth is getting the token.");
 	for (int i = 0; f->probed && i < PT_PHASE_COUNT; i++) {
 		if (f->timings.reached[i]) {
-			sample(s, "prioticket_phase_duration_seconds", "phase", names[i], f->timings.phase[i],
-			       6);
+			sample(s, "prioticket_phase_duration_seconds", "phase", pt_phase_name(i),
+			       f->timings.phase[i], 6);
 		}
 	}
 	if (f->has_auth) {
-		sample(s, "prioticket_phase_duration_seconds", "phase", "auth", f->time_auth, 6);
+		sample(s, "prioticket_phase_duration_seconds", "phase", pt_phase_name(PT_PHASE_AUTH),
+		       f->time_auth, 6);
 	}
 	if (f->probed) {
 		family(s, "prioticket_duration_seconds", "Total seconds of the probe request.");

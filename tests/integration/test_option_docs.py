@@ -52,6 +52,15 @@ def test_option_is_documented(texts, name):
     assert not missing, f"--{name} is missing from {', '.join(missing)}"
 
 
+@pytest.mark.parametrize("label", list(plugin_tables.phases().values()))
+def test_phase_label_is_documented(texts, label):
+    """Every perfdata label of a phase (lib/plugin/phase_names.c) is named by
+    --help, the man pages and the README."""
+    missing = [where for where, text in texts.items()
+               if where != "icinga2" and not re.search(rf"(?<![\w-]){label}(?![\w-])", text)]
+    assert not missing, f"{label} is missing from {', '.join(missing)}"
+
+
 def test_man_pages_come_from_one_source():
     """The two pages differ in the plugin's names alone (comments aside),
     and nothing is left unfilled."""
