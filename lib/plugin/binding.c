@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Where a run's secrets may go: each request that carries a bound secret
- * judged by the probe layer's pt_http_binding_check, and the reason,
+ * judged by the probe layer's pt_probe_binding_check, and the reason,
  * with the way to allow it, when one may not go. */
 #include "config.h"
 
@@ -92,7 +92,7 @@ static bool check_request(const struct pt_config *cfg, const char *url, const ch
 		for (size_t k = 0; k <= from->origins.n; k++) {
 			origins[k] = k < from->origins.n ? from->origins.origin[k] : NULL;
 		}
-		v = pt_http_binding_check(url, &tls, &b, origin, sizeof(origin), detail, sizeof(detail));
+		v = pt_probe_binding_check(url, &tls, &b, origin, sizeof(origin), detail, sizeof(detail));
 		if (v == PT_BINDING_LOOPBACK) {
 			*loopback_only = true;
 		} else if (v != PT_BINDING_TLS) {

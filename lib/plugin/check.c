@@ -133,6 +133,7 @@ enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct p
 	char agent[64];
 	char connect_to[600];
 	char passwd_home[512];
+	const char *json_paths[PT_EXPECT_MAX];
 	struct pt_bindings bindings;
 	struct pt_buf why = {0};
 	enum pt_state state;
@@ -143,8 +144,8 @@ enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct p
 	}
 	/* --connect-to redirects the base URL's host and port only: a token
 	 * endpoint elsewhere is reached as its own name says. */
-	if (cfg->connect_to && !pt_http_connect_to_entry(pt_buf_str(&target.base), cfg->connect_to,
-	                                                 connect_to, sizeof(connect_to))) {
+	if (cfg->connect_to && !pt_probe_connect_to_entry(pt_buf_str(&target.base), cfg->connect_to,
+	                                                  connect_to, sizeof(connect_to))) {
 		return fail_early(cfg, &who, &target, PT_REASON_CONFIG,
 		                  "cannot use --connect-to with this URL", out);
 	}
@@ -157,6 +158,9 @@ enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct p
 	memset(&report, 0, sizeof(report));
 	app_reference(reference, sizeof(reference));
 	request_headers(reference, store, headers);
+	for (size_t i = 0; i < cfg->nexpects; i++) {
+		json_paths[i] = cfg->expects[i].path;
+	}
 	snprintf(agent, sizeof(agent), "%s/%s", PACKAGE_NAME, PACKAGE_VERSION);
 	struct pt_probe_config pc = {
 	    .url = pt_buf_str(&target.probe),
@@ -166,6 +170,8 @@ enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct p
 	    .scope = cfg->scope,
 	    .token_body = cfg->token_body_form ? PT_TOKEN_BODY_FORM : PT_TOKEN_BODY_JSON,
 	    .headers = headers,
+	    .json_paths = json_paths,
+	    .njson_paths = cfg->nexpects,
 	    .net =
 	        {
 	            .ip_version = cfg->ip_version,

@@ -145,8 +145,8 @@ static void proxy_line(const struct pt_probe_result *res, struct pt_report *r)
 /* HTTP version, TLS version and cipher the probe's connection used. */
 static void connection_lines(const struct pt_http_response *h, struct pt_report *r)
 {
-	if (pt_http_version_name(h->http_version)) {
-		pt_report_line(r, "HTTP version: %s", pt_http_version_name(h->http_version));
+	if (pt_probe_http_version_name(h->http_version)) {
+		pt_report_line(r, "HTTP version: %s", pt_probe_http_version_name(h->http_version));
 	}
 	if (h->tls_version[0]) {
 		pt_report_line(r, "TLS: %s, cipher %s", h->tls_version,
@@ -198,9 +198,7 @@ static void api_error_lines(const struct pt_config *cfg, const struct pt_probe_r
  * long: the state it gives comes from memory, not from the API. */
 static void backoff_line(const struct pt_probe_result *res, struct pt_report *r)
 {
-	const struct pt_cache_backoff *b = &res->backoff;
-	time_t now = time(NULL);
-	long ago = b->at < now ? (long)(now - b->at) : 0;
+	const struct pt_backoff *b = &res->backoff;
 	char failure[128];
 	char why[96];
 
@@ -210,22 +208,22 @@ static void backoff_line(const struct pt_probe_result *res, struct pt_report *r)
 		pt_report_line(r,
 		               "Back-off: the token endpoint answered %s %ld s ago and asked for a "
 		               "pause (%s, kept within %d to %d s); next token request in %ld s",
-		               failure, ago, why, PT_CACHE_RETRY_AFTER_MIN, PT_CACHE_RETRY_AFTER_MAX,
-		               pt_judge_backoff_left(b));
+		               failure, b->ago, why, PT_CACHE_RETRY_AFTER_MIN, PT_CACHE_RETRY_AFTER_MAX,
+		               b->left);
 	} else if (b->kind == PT_BACKOFF_REFUSAL || b->status == 429) {
 		pt_report_line(r,
 		               "Back-off: the token endpoint refused the request %ld s ago (%s); next "
 		               "token request in %ld s (%s: the API blocks an address for a minute after "
 		               "%d 4xx answers a minute, and %d credential sets behind one address then "
 		               "use at most %d %% of that)",
-		               ago, failure, pt_judge_backoff_left(b), why, PT_API_4XX_PER_MINUTE,
+		               b->ago, failure, b->left, why, PT_API_4XX_PER_MINUTE,
 		               PT_CACHE_REFUSAL_SHARERS, PT_CACHE_REFUSAL_SHARE_PERCENT);
 	} else {
 		pt_report_line(r,
 		               "Back-off: the token request failed %ld s ago (%s); next token request "
 		               "in %ld s (%s; the back-off starts at %d s and doubles up to %d s while "
 		               "the failures go on, so a failing endpoint gets one request at a time)",
-		               ago, failure, pt_judge_backoff_left(b), why, PT_CACHE_FAILURE_FIRST_SECONDS,
+		               b->ago, failure, b->left, why, PT_CACHE_FAILURE_FIRST_SECONDS,
 		               PT_CACHE_FAILURE_MAX_SECONDS);
 	}
 }
@@ -233,15 +231,14 @@ static void backoff_line(const struct pt_probe_result *res, struct pt_report *r)
 /* A cached token used past its renewal time, because renewing it failed. */
 static void carried_line(const struct pt_probe_result *res, struct pt_report *r)
 {
-	time_t now = time(NULL);
-	long valid = res->token_expires > now ? (long)(res->token_expires - now) : 0;
 	char failure[128];
 
 	pt_judge_failure_words(&res->backoff, failure, sizeof(failure));
 	pt_report_line(r,
 	               "Token: renewing the cached token failed (%s)%s; the cached token is used "
 	               "until it expires in %ld s, after which the failure shows",
-	               failure, res->renewal_tried ? " in this run" : ", remembered", valid);
+	               failure, res->renewal_tried ? " in this run" : ", remembered",
+	               res->token_valid_for);
 	if (!res->renewal_tried) {
 		backoff_line(res, r);
 	}
@@ -308,7 +305,9 @@ void pt_details_facts(const struct pt_config *cfg, const struct pt_target *t,
 	}
 	f->http_status = h->status;
 	snprintf(f->http_version, sizeof(f->http_version), "%s",
-	         pt_http_version_name(h->http_version) ? pt_http_version_name(h->http_version) : "");
+	         pt_probe_http_version_name(h->http_version)
+	             ? pt_probe_http_version_name(h->http_version)
+	             : "");
 	snprintf(f->tls_version, sizeof(f->tls_version), "%s", h->tls_version);
 	snprintf(f->tls_cipher, sizeof(f->tls_cipher), "%s", h->tls_cipher);
 	f->timings = h->t;
@@ -374,9 +373,9 @@ void pt_details_long_output(const struct pt_config *cfg, const struct pt_target 
 	if (res->probed) {
 		connection_lines(&res->http, r);
 	}
-	if (res->token_requested && pt_http_version_name(res->token.http.http_version)) {
+	if (res->token_requested && pt_probe_http_version_name(res->token.http.http_version)) {
 		pt_report_line(r, "HTTP version (token request): %s%s",
-		               pt_http_version_name(res->token.http.http_version),
+		               pt_probe_http_version_name(res->token.http.http_version),
 		               res->token.http.h2_fallback
 		                   ? " (HTTP/2 failed with libcurl's early-answer stream error; "
 		                     "repeated over HTTP/1.1)"

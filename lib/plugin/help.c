@@ -15,7 +15,7 @@
 void pt_version(struct pt_buf *out, enum pt_endpoint endpoint)
 {
 	pt_buf_printf(out, "%s %s (%s)\n", pt_endpoint_info(endpoint)->program, PACKAGE_VERSION,
-	              pt_http_library_version());
+	              pt_probe_library_version());
 	pt_buf_puts(out,
 	            "License GPL-3.0-or-later: you may redistribute it; ABSOLUTELY NO WARRANTY.\n");
 }

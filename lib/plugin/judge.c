@@ -89,8 +89,8 @@ static void connection_ok(const struct pt_http_response *h, const char *who, str
 {
 	char version[16] = "HTTP";
 
-	if (pt_http_version_name(h->http_version)) {
-		snprintf(version, sizeof(version), "HTTP/%s", pt_http_version_name(h->http_version));
+	if (pt_probe_http_version_name(h->http_version)) {
+		snprintf(version, sizeof(version), "HTTP/%s", pt_probe_http_version_name(h->http_version));
 	}
 	if (h->tls_version[0]) {
 		pt_subcheck_add(l, PT_SUBCHECK_CONNECTION, "connection", PT_OK, PT_REASON_OK,
@@ -108,7 +108,7 @@ static struct pt_subcheck *judge_proxy(const struct pt_http_response *h, const c
                                        struct pt_subchecks *l)
 {
 	const enum pt_subcheck_kind k = PT_SUBCHECK_CONNECTION;
-	const char *phrase = pt_http_reason(h->proxy_status);
+	const char *phrase = pt_probe_reason_phrase(h->proxy_status);
 	const char *sep = *phrase ? " " : "";
 
 	switch (h->proxy_failure) {
@@ -161,8 +161,8 @@ static bool judge_connection(const struct pt_config *cfg, const struct pt_http_r
 	case PT_HTTP_TOO_LARGE:
 		if (h->status == 407) {
 			pt_subcheck_add(l, k, "connection", PT_CRITICAL, PT_REASON_PROXY,
-			                "proxy refused the request (HTTP 407 %s)%s", pt_http_reason(407),
-			                where);
+			                "proxy refused the request (HTTP 407 %s)%s",
+			                pt_probe_reason_phrase(407), where);
 			return false;
 		}
 		connection_ok(h, *where ? "token endpoint" : "server", l);
@@ -316,7 +316,7 @@ static struct pt_subcheck *judge_refusal(const struct pt_config *cfg,
 	if (is_2xx(status)) {
 		return pt_subcheck_add(l, k, "token", PT_CRITICAL, PT_REASON_BAD_RESPONSE,
 		                       "token endpoint answered HTTP %ld but %s", status,
-		                       pt_token_status_text(t->parse));
+		                       pt_probe_token_status_text(t->parse));
 	}
 	shown(t->error.error, error, sizeof(error));
 	if (error[0]) {
@@ -362,7 +362,7 @@ static struct pt_subcheck *find_subcheck(struct pt_subchecks *l, enum pt_subchec
 }
 
 /* How a remembered failure ended, in a few words. */
-void pt_judge_failure_words(const struct pt_cache_backoff *b, char *out, size_t len)
+void pt_judge_failure_words(const struct pt_backoff *b, char *out, size_t len)
 {
 	static const struct {
 		const char *outcome;
@@ -394,27 +394,15 @@ void pt_judge_failure_words(const struct pt_cache_backoff *b, char *out, size_t 
 	snprintf(out, len, "no usable answer");
 }
 
-/* Seconds until the back-off ends: at least 1 (the probe layer caps it
- * at its own length from now; a second may have passed since). */
-long pt_judge_backoff_left(const struct pt_cache_backoff *b)
-{
-	time_t now = time(NULL);
-	long left = b->until > now ? (long)(b->until - now) : 0;
-
-	return left < 1 ? 1 : left;
-}
-
 /* Which back-off applies, for the first line: "(Retry-After of 60 s)". */
-void pt_judge_backoff_why(const struct pt_cache_backoff *b, char *out, size_t len)
+void pt_judge_backoff_why(const struct pt_backoff *b, char *out, size_t len)
 {
-	long length = (long)(b->until - b->at);
-
 	if (b->retry_after) {
-		snprintf(out, len, "Retry-After of %ld s", length);
+		snprintf(out, len, "Retry-After of %ld s", b->length);
 	} else if (b->kind == PT_BACKOFF_REFUSAL || b->status == 429) {
-		snprintf(out, len, "default back-off of %ld s", length);
+		snprintf(out, len, "default back-off of %ld s", b->length);
 	} else {
-		snprintf(out, len, "back-off of %ld s after %d failure%s in a row", length, b->failures,
+		snprintf(out, len, "back-off of %ld s after %d failure%s in a row", b->length, b->failures,
 		         b->failures == 1 ? "" : "s");
 	}
 }
@@ -425,10 +413,8 @@ void pt_judge_backoff_why(const struct pt_cache_backoff *b, char *out, size_t le
 static void judge_backoff(const struct pt_config *cfg, const struct pt_probe_result *res,
                           struct pt_subchecks *l)
 {
-	const struct pt_cache_backoff *b = &res->backoff;
+	const struct pt_backoff *b = &res->backoff;
 	const char *what = b->kind == PT_BACKOFF_REFUSAL ? "refusal" : "failure";
-	time_t now = time(NULL);
-	long ago = b->at < now ? (long)(now - b->at) : 0;
 	struct pt_subcheck *c;
 	char head[96];
 	char why[96];
@@ -443,10 +429,10 @@ static void judge_backoff(const struct pt_config *cfg, const struct pt_probe_res
 		c = find_subcheck(l, PT_SUBCHECK_CONNECTION);
 		pt_subcheck_skip(l, PT_SUBCHECK_TOKEN, "token", "the token endpoint did not answer");
 	}
-	snprintf(head, sizeof(head), "remembered %s from %ld s ago: ", what, ago);
+	snprintf(head, sizeof(head), "remembered %s from %ld s ago: ", what, b->ago);
 	pt_subcheck_prefix_text(c, head);
 	pt_judge_backoff_why(b, why, sizeof(why));
-	snprintf(text, sizeof(text), "next token request in %ld s (%s)", pt_judge_backoff_left(b), why);
+	snprintf(text, sizeof(text), "next token request in %ld s (%s)", b->left, why);
 	pt_subcheck_append_server_text(c, "; ", text);
 }
 
@@ -454,9 +440,7 @@ static void judge_backoff(const struct pt_config *cfg, const struct pt_probe_res
  * renewing it failed: OK (the token works), and the text says so. */
 static void judge_carried(const struct pt_probe_result *res, struct pt_subchecks *l)
 {
-	const struct pt_cache_backoff *b = &res->backoff;
-	time_t now = time(NULL);
-	long valid = res->token_expires > now ? (long)(res->token_expires - now) : 0;
+	const struct pt_backoff *b = &res->backoff;
 	char failure[128];
 
 	pt_judge_failure_words(b, failure, sizeof(failure));
@@ -464,13 +448,12 @@ static void judge_carried(const struct pt_probe_result *res, struct pt_subchecks
 		pt_subcheck_add(l, PT_SUBCHECK_TOKEN, "token", PT_OK, PT_REASON_OK,
 		                "from the cache: renewing it failed (%s); the token is valid for %ld "
 		                "more s",
-		                failure, valid);
+		                failure, res->token_valid_for);
 	} else {
 		pt_subcheck_add(l, PT_SUBCHECK_TOKEN, "token", PT_OK, PT_REASON_OK,
 		                "from the cache: renewing it failed %ld s ago (%s), next attempt in %ld "
 		                "s; the token is valid for %ld more s",
-		                b->at < now ? (long)(now - b->at) : 0, failure, pt_judge_backoff_left(b),
-		                valid);
+		                b->ago, failure, b->left, res->token_valid_for);
 	}
 }
 
@@ -623,58 +606,56 @@ static bool expect_matches(const struct pt_expect *e, const char *actual)
 	return false;
 }
 
-/* One subcheck per --expect-json, named json:PATH. */
-static void judge_expectation(const struct pt_expect *e, struct json_object *root, long status,
+/* One subcheck per --expect-json, named json:PATH, from what the probe
+ * found at its path. */
+static void judge_expectation(const struct pt_expect *e, const struct pt_json_value *v, long status,
                               struct pt_subchecks *l)
 {
 	const enum pt_subcheck_kind k = PT_SUBCHECK_JSON;
-	/* Longer than any expected value (options.c bounds the whole
-	 * argument), so a value cut to fit can never pass for one. */
-	char actual[PT_EXPECT_ARG_MAX + 2];
 	char name[PT_SUBCHECK_NAME_MAX];
 	char path[PT_SUMMARY_TEXT_MAX + 8];
 	char value[PT_SUMMARY_TEXT_MAX + 8];
-	const char *why = NULL;
 
 	snprintf(name, sizeof(name), "json:%s", e->path);
 	shown(e->path, path, sizeof(path));
-	if (!pt_json_path_valid(e->path, &why)) {
-		/* options.c refuses these; kept so that no path is ever looked
-		 * up unchecked. */
+	switch (v->lookup) {
+	case PT_JSON_BAD_PATH:
 		pt_subcheck_add(l, k, name, PT_UNKNOWN, PT_REASON_CONFIG, "bad --expect-json path %s: %s",
-		                path, why ? why : "invalid");
-	} else if (!root) {
+		                path, v->why ? v->why : "invalid");
+		break;
+	case PT_JSON_NOT_LOOKED:
+		pt_subcheck_add(l, k, name, PT_UNKNOWN, PT_REASON_INTERNAL,
+		                "HTTP %ld but %s was not looked up", status, path);
+		break;
+	case PT_JSON_NOT_JSON:
 		pt_subcheck_add(l, k, name, PT_CRITICAL, PT_REASON_JSON,
 		                "HTTP %ld but the body is not JSON (--expect-json)", status);
-	} else if (!pt_json_path_text(root, e->path, actual, sizeof(actual))) {
+		break;
+	case PT_JSON_MISSING:
 		pt_subcheck_add(l, k, name, PT_CRITICAL, PT_REASON_JSON,
 		                "HTTP %ld but %s is missing from the body", status, path);
-	} else {
-		shown(actual, value, sizeof(value));
-		if (expect_matches(e, actual)) {
+		break;
+	case PT_JSON_FOUND:
+		shown(v->text, value, sizeof(value));
+		if (expect_matches(e, v->text)) {
 			pt_subcheck_add(l, k, name, PT_OK, PT_REASON_OK, "%s is %s", path, value);
 		} else {
 			pt_subcheck_add(l, k, name, PT_CRITICAL, PT_REASON_JSON,
 			                "HTTP %ld but %s is %s, not one of the --expect-json values", status,
 			                path, value);
 		}
+		break;
 	}
 }
 
-static void judge_expectations(const struct pt_config *cfg, const struct pt_http_response *h,
+static void judge_expectations(const struct pt_config *cfg, const struct pt_probe_result *res,
                                struct pt_subchecks *l)
 {
-	struct json_object *root;
+	static const struct pt_json_value none = {PT_JSON_NOT_LOOKED, NULL, ""};
 
-	if (cfg->nexpects == 0) {
-		return;
-	}
-	root = pt_json_parse(h->body.data, h->body.len);
 	for (size_t i = 0; i < cfg->nexpects; i++) {
-		judge_expectation(&cfg->expects[i], root, h->status, l);
-	}
-	if (root) {
-		json_object_put(root);
+		judge_expectation(&cfg->expects[i], i < res->njson ? &res->json[i] : &none,
+		                  res->http.status, l);
 	}
 }
 
@@ -753,7 +734,7 @@ static void judge_probe(const struct pt_config *cfg, const struct pt_probe_resul
 		judge_status(cfg, res, l);
 		if (h->outcome == PT_HTTP_RESPONSE && is_2xx(h->status)) {
 			judge_latency(cfg, h, l);
-			judge_expectations(cfg, h, l);
+			judge_expectations(cfg, res, l);
 		} else {
 			snprintf(why, sizeof(why), "HTTP %ld is no complete success answer", h->status);
 			skip_body_checks(cfg, why, l);

@@ -12,12 +12,11 @@
 void pt_judge(const struct pt_config *cfg, const struct pt_probe_result *res, struct pt_report *r);
 
 /* A remembered failure of the token endpoint, in a few words ("HTTP 503",
- * "connection failed"); the seconds until its back-off ends (at least
- * 1); and which back-off applied ("Retry-After of 60 s", "default
- * back-off of 24 s", "back-off of 4 s after 2 failures in a row"). */
-void pt_judge_failure_words(const struct pt_cache_backoff *b, char *out, size_t len);
-long pt_judge_backoff_left(const struct pt_cache_backoff *b);
-void pt_judge_backoff_why(const struct pt_cache_backoff *b, char *out, size_t len);
+ * "connection failed"); and which back-off applied ("Retry-After of
+ * 60 s", "default back-off of 24 s", "back-off of 4 s after 2 failures
+ * in a row"). */
+void pt_judge_failure_words(const struct pt_backoff *b, char *out, size_t len);
+void pt_judge_backoff_why(const struct pt_backoff *b, char *out, size_t len);
 
 /* Whole days the server certificate has left (negative once expired). */
 long pt_cert_days_left(const struct pt_http_response *h);

@@ -130,7 +130,7 @@ static bool parse_expect(const char *s, struct pt_config *cfg, struct pt_buf *er
 		pt_buf_puts(err, "out of memory");
 		return false;
 	}
-	if (!pt_json_path_valid(e->path, &why)) {
+	if (!pt_probe_json_path_valid(e->path, &why)) {
 		pt_buf_printf(err, "--expect-json: bad path (%s): ", why ? why : "invalid");
 		echo(err, e->path);
 		return false;

@@ -2,6 +2,14 @@
 #include "config.h"
 
 #include "probe.h"
+#include "http.h"
+#include "json_body.h"
+#include "json_path.h"
+#include "prio_error.h"
+#include "token.h"
+#include "token_cache.h"
+#include "cache_entry.h"
+#include "cache_lock.h"
 #include "util/clock.h"
 
 #include <stdio.h>
@@ -34,6 +42,38 @@ static bool get_token(const struct pt_probe_config *cfg, struct pt_probe_result 
 	return res->token.ok;
 }
 
+/* The --expect-json paths, looked up in a complete 2xx answer. */
+static void look_up_json(const struct pt_probe_config *cfg, struct pt_probe_result *res)
+{
+	const struct pt_http_response *h = &res->http;
+	struct json_object *root;
+
+	memset(res->json, 0, sizeof(res->json));
+	res->njson = cfg->njson_paths < PT_EXPECT_MAX ? cfg->njson_paths : PT_EXPECT_MAX;
+	if (res->njson == 0 || h->outcome != PT_HTTP_RESPONSE || h->status < 200 || h->status >= 300) {
+		return;
+	}
+	root = pt_json_parse(h->body.data, h->body.len);
+	for (size_t i = 0; i < res->njson; i++) {
+		struct pt_json_value *v = &res->json[i];
+
+		/* options.c refuses bad paths; checked again so that no path is
+		 * ever looked up unchecked. */
+		if (!pt_json_path_valid(cfg->json_paths[i], &v->why)) {
+			v->lookup = PT_JSON_BAD_PATH;
+		} else if (!root) {
+			v->lookup = PT_JSON_NOT_JSON;
+		} else if (!pt_json_path_text(root, cfg->json_paths[i], v->text, sizeof(v->text))) {
+			v->lookup = PT_JSON_MISSING;
+		} else {
+			v->lookup = PT_JSON_FOUND;
+		}
+	}
+	if (root) {
+		json_object_put(root);
+	}
+}
+
 static void probe_once(const struct pt_probe_config *cfg, struct pt_probe_result *res,
                        const char *bearer)
 {
@@ -56,6 +96,7 @@ static void probe_once(const struct pt_probe_config *cfg, struct pt_probe_result
 	    (res->http.status < 200 || res->http.status >= 300)) {
 		pt_prio_error_parse(res->http.body.data, res->http.body.len, &res->error);
 	}
+	look_up_json(cfg, res);
 }
 
 /* How a failed token request ended, as the word the cache keeps: the
@@ -93,11 +134,11 @@ static const char *ending_word(const struct pt_token_result *t)
 	return endings[0].word;
 }
 
-/* What a failed token request leaves for the runs after it (token_cache.h
- * has the lengths): a refusal for a 4xx but 429, a failure for anything
- * else; nothing for the plugin's own trouble (out of memory). */
-static bool backoff_for(const struct pt_token_result *t, const struct pt_cache_backoff *before,
-                        time_t now, struct pt_cache_backoff *b)
+/* What a failed token request leaves for the runs after it (the lengths
+ * are in util/limits.h): a refusal for a 4xx but 429, a failure for
+ * anything else; nothing for the plugin's own trouble (out of memory). */
+static bool backoff_for(const struct pt_token_result *t, const struct pt_backoff *before,
+                        struct pt_backoff *b)
 {
 	const struct pt_http_response *h = &t->http;
 	bool answered = h->outcome == PT_HTTP_RESPONSE || h->outcome == PT_HTTP_TOO_LARGE;
@@ -118,9 +159,10 @@ static bool backoff_for(const struct pt_token_result *t, const struct pt_cache_b
 		b->retry_after = true;
 	}
 	/* A 429 counts against the API's 4xx limit like a refusal. */
-	b->at = now;
-	b->until = now + pt_cache_backoff_seconds(status == 429 ? PT_BACKOFF_REFUSAL : b->kind,
-	                                          b->failures, retry_after);
+	b->length = pt_cache_backoff_seconds(status == 429 ? PT_BACKOFF_REFUSAL : b->kind, b->failures,
+	                                     retry_after);
+	b->ago = 0;
+	b->left = b->length;
 	b->status = status;
 	snprintf(b->outcome, sizeof(b->outcome), "%s", ending_word(t));
 	if (strlen(t->error.error) < sizeof(b->error)) {
@@ -130,7 +172,7 @@ static bool backoff_for(const struct pt_token_result *t, const struct pt_cache_b
 }
 
 /* Replays a remembered failure into the result, to be judged as it was. */
-static void replay(struct pt_probe_result *res, const struct pt_cache_backoff *b)
+static void replay(struct pt_probe_result *res, const struct pt_backoff *b)
 {
 	res->auth = PT_AUTH_BACKOFF;
 	res->backoff = *b;
@@ -152,7 +194,7 @@ static void replay(struct pt_probe_result *res, const struct pt_cache_backoff *b
 static bool use_token(struct pt_probe_result *res, const struct pt_cache_entry *e)
 {
 	res->auth = PT_AUTH_CACHED;
-	res->token_expires = e->expires;
+	res->token_valid_for = e->valid_for;
 	res->token.ok = pt_token_set(&res->token.token, e->token, e->token_len);
 	if (!res->token.ok) {
 		res->token_requested = true;
@@ -186,7 +228,7 @@ static bool fetch_and_store(const struct pt_probe_config *cfg, struct pt_cache *
                             struct pt_probe_result *res, const struct pt_cache_entry *before,
                             const struct pt_cache_entry *keep, double deadline)
 {
-	struct pt_cache_backoff b;
+	struct pt_backoff b;
 	time_t now;
 	bool ok = get_token(cfg, res, deadline);
 
@@ -198,8 +240,8 @@ static bool fetch_and_store(const struct pt_probe_config *cfg, struct pt_cache *
 			pt_cache_store_token(cache, res->token.token.access_token, res->token.token.expires_in,
 			                     now);
 		}
-	} else if (backoff_for(&res->token, before ? &before->backoff : NULL, now, &b)) {
-		pt_cache_store_backoff(cache, &b, keep);
+	} else if (backoff_for(&res->token, before ? &before->backoff : NULL, &b)) {
+		pt_cache_store_backoff(cache, &b, now, keep);
 		res->backoff = b;
 	}
 	return ok;
@@ -242,7 +284,7 @@ static bool renew(const struct pt_probe_config *cfg, struct pt_cache *cache,
 	}
 	/* That run may have just finished. */
 	pt_cache_read(cache, time(NULL), e);
-	if (e->kind == PT_CACHE_TOKEN && (!e->due || e->backoff.active)) {
+	if (e->kind == PT_CACHE_TOKEN && (!e->due || e->backoff.left > 0)) {
 		pt_cache_unlock(cache);
 		return take_entry(res, e);
 	}
@@ -277,7 +319,7 @@ static bool cached_token(const struct pt_probe_config *cfg, struct pt_cache *cac
 	memset(&e, 0, sizeof(e));
 	if (!stale) {
 		pt_cache_read(cache, time(NULL), &e);
-		if (e.kind == PT_CACHE_TOKEN && e.due && !e.backoff.active) {
+		if (e.kind == PT_CACHE_TOKEN && e.due && e.backoff.left == 0) {
 			ok = renew(cfg, cache, res, &e);
 			pt_cache_entry_clear(&e);
 			return ok;
@@ -384,4 +426,41 @@ bool pt_probe_global_init(void)
 void pt_probe_global_cleanup(void)
 {
 	pt_http_global_cleanup();
+}
+
+const char *pt_probe_library_version(void)
+{
+	return pt_http_library_version();
+}
+
+const char *pt_probe_http_version_name(long version)
+{
+	return pt_http_version_name(version);
+}
+
+const char *pt_probe_reason_phrase(long status)
+{
+	return pt_http_reason(status);
+}
+
+const char *pt_probe_token_status_text(enum pt_token_status s)
+{
+	return pt_token_status_text(s);
+}
+
+bool pt_probe_json_path_valid(const char *path, const char **why)
+{
+	return pt_json_path_valid(path, why);
+}
+
+bool pt_probe_connect_to_entry(const char *url, const char *to, char *out, size_t len)
+{
+	return pt_http_connect_to_entry(url, to, out, len);
+}
+
+enum pt_binding_verdict pt_probe_binding_check(const char *url, const struct pt_tls_options *tls,
+                                               const struct pt_binding *b, char *origin,
+                                               size_t origin_len, char *detail, size_t detail_len)
+{
+	return pt_http_binding_check(url, tls, b, origin, origin_len, detail, detail_len);
 }

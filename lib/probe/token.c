@@ -3,6 +3,7 @@
 
 #include "token.h"
 #include "json_body.h"
+#include "prio_error.h"
 
 #include <math.h>
 #include <stdlib.h>

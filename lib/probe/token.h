@@ -5,49 +5,11 @@
 #define PT_TOKEN_H
 
 #include "http.h"
-#include "prio_error.h"
+#include "probe_types.h"
 #include "util/limits.h"
 
 #include <stdbool.h>
 #include <stddef.h>
-
-enum pt_token_status {
-	PT_TOKEN_OK,
-	PT_TOKEN_NOT_JSON,
-	PT_TOKEN_NO_ACCESS_TOKEN, /* missing, not a string, or empty */
-	PT_TOKEN_BAD_CHARS,       /* not an RFC 6750 b64token */
-	PT_TOKEN_TOO_LONG,        /* over PT_TOKEN_MAX_CHARS (length in struct pt_token) */
-	PT_TOKEN_NOT_BEARER,      /* token_type other than Bearer */
-	PT_TOKEN_TOO_LARGE,       /* a 2xx answer whose body went over the bound */
-};
-
-/* How expires_in read. RFC 6749 section 5.1 makes it an optional number
- * of seconds and says nothing of zero, negative or non-numeric values;
- * a token is never refused for its lifetime. */
-enum pt_token_lifetime {
-	PT_LIFETIME_GIVEN,      /* a number of at least 1, or a string holding one */
-	PT_LIFETIME_ABSENT,     /* missing or null: the cache assumes its default */
-	PT_LIFETIME_NOT_NUMBER, /* a string, boolean, array or object that is no
-	                         * number: read as absent */
-	PT_LIFETIME_TOO_SHORT,  /* under one second, zero and negative included:
-	                         * usable now, never cached */
-};
-
-/* How the token request is sent. */
-enum pt_token_body {
-	PT_TOKEN_BODY_JSON, /* Prioticket: {"grant_type":...}, credentials as given */
-	PT_TOKEN_BODY_FORM, /* RFC 6749: grant_type=..., credentials form-encoded */
-};
-
-/* The token lives on the heap (it may be up to PT_TOKEN_MAX_CHARS long)
- * and is wiped before it is freed (pt_token_clear). */
-struct pt_token {
-	char *access_token; /* NUL-terminated; NULL unless parsed as PT_TOKEN_OK */
-	size_t length;      /* its length; for PT_TOKEN_TOO_LONG, the length refused */
-	long expires_in;    /* whole seconds (a fraction is dropped), at most
-	                     * PT_TOKEN_LIFETIME_MAX; 0 unless PT_LIFETIME_GIVEN */
-	enum pt_token_lifetime lifetime;
-};
 
 /* Takes a copy of s (len bytes) as the token; false when out of memory. */
 bool pt_token_set(struct pt_token *t, const char *s, size_t len);
@@ -85,14 +47,6 @@ struct pt_token_request {
 	double deadline;
 	struct pt_buf *trace;
 	bool loopback_only; /* pt_http_request.loopback_only */
-};
-
-struct pt_token_result {
-	struct pt_http_response http; /* outcome, status and timings; body freed */
-	bool ok;                      /* a usable token is in token */
-	enum pt_token_status parse;   /* meaningful for a 2xx answer */
-	struct pt_prio_error error;   /* the error body of a non-2xx answer */
-	struct pt_token token;
 };
 
 /* Asks the token endpoint once. */

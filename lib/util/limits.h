@@ -41,7 +41,8 @@
 
 /* The longest token lifetime counted, in seconds (ten years): a longer
  * expires_in is valid and counts as this, so that no time arithmetic can
- * overflow. The cache renews tokens long before (token_cache.h). */
+ * overflow. The cache renews tokens long before
+ * (PT_CACHE_RENEW_MAX_SECONDS). */
 #define PT_TOKEN_LIFETIME_MAX (10L * 365 * 24 * 3600)
 
 /* A client secret or API key from a file, stdin or the environment,
@@ -68,8 +69,74 @@
 #define PT_INI_SECTION_CHARS      255
 #define PT_INI_SECTION_CHARS_TEXT PT_STR(PT_INI_SECTION_CHARS)
 
+/* --expect-json: how many, and the longest argument (PATH=VALUE,...)
+ * in bytes. */
+#define PT_EXPECT_MAX     16
+#define PT_EXPECT_ARG_MAX 1024
+
+/* What an error body's fields (error, description, reference, each of
+ * errors[]) are cut to, NUL included, and how many errors[] are kept:
+ * enough for the codes and texts Prioticket and OAuth2 servers send. */
+#define PT_ERROR_FIELD_MAX   512
+#define PT_ERROR_DETAILS_MAX 3
+
 /* How much of a file or section name an error message repeats. */
 #define PT_NAME_SHOWN 200
+
+/* The token cache (lib/probe/token_cache.h): how long a token is
+ * trusted, how often the token endpoint is asked, and how long a failure
+ * is remembered. All in seconds. */
+
+/* A token is renewed once fewer than this many seconds remain (or a
+ * quarter of its lifetime, if that is less), so that it never expires
+ * on its way to the API. */
+#define PT_CACHE_MARGIN_SECONDS 60
+/* Lifetime assumed when the token endpoint gives no expires_in. */
+#define PT_CACHE_DEFAULT_LIFETIME 300
+/* The longest the token endpoint goes unasked while the checks run.
+ * A token is renewed after this long at the latest, however long it
+ * lives: so at least once an hour the check proves that the token
+ * endpoint still issues tokens for these credentials (a 400-day token
+ * would otherwise hide a revoked secret for 400 days). One request an
+ * hour per identity costs nothing; Prioticket documents 3600 s tokens,
+ * which this leaves as they are. If that renewal fails, the token is
+ * still used until its real expiry (probe.h). And a Retry-After on a
+ * 429 or 503 (RFC 9110 section 10.2.3) is the back-off for this long at
+ * most, so that a wrong or hostile value cannot silence the check for
+ * longer; PT_CACHE_RETRY_AFTER_MIN at least. */
+#define PT_CACHE_QUIET_MAX_SECONDS 3600
+#define PT_CACHE_RENEW_MAX_SECONDS PT_CACHE_QUIET_MAX_SECONDS
+#define PT_CACHE_RETRY_AFTER_MAX   PT_CACHE_QUIET_MAX_SECONDS
+#define PT_CACHE_RETRY_AFTER_MIN   1
+/* How long a refused token request (a 4xx) is remembered. The API blocks
+ * an address for a minute once it answered 60 4xx within a minute, and
+ * one remembered refusal costs one 4xx per back-off period. Sized so that
+ * PT_CACHE_REFUSAL_SHARERS identities (several credentials per host,
+ * several monitoring hosts behind one NAT address) together use at most
+ * PT_CACHE_REFUSAL_SHARE_PERCENT of that budget, leaving the rest to the
+ * real integration on the same address: 60 s x 6 / (60 x 25 %) = 24 s.
+ * Shorter would risk the block; longer keeps reporting a refusal the API
+ * no longer gives after the credentials are fixed. */
+#define PT_API_4XX_PER_MINUTE          60
+#define PT_CACHE_REFUSAL_SHARERS       6
+#define PT_CACHE_REFUSAL_SHARE_PERCENT 25
+#define PT_CACHE_REFUSAL_SECONDS                                                                   \
+	(60 * PT_CACHE_REFUSAL_SHARERS * 100 / (PT_API_4XX_PER_MINUTE * PT_CACHE_REFUSAL_SHARE_PERCENT))
+/* A token request that failed without a refusal (5xx, no answer, an
+ * unusable 2xx) is remembered too, so that a failing endpoint gets one
+ * request per back-off instead of one per run: 2 s after the first
+ * failure, doubling while the failures go on, at most 30 s (under the
+ * usual check interval of a minute, so a recovered endpoint is seen
+ * within half of one). */
+#define PT_CACHE_FAILURE_FIRST_SECONDS 2
+#define PT_CACHE_FAILURE_MAX_SECONDS   30
+/* An entry written more than this many seconds in the future was
+ * written before the clock was stepped back: it is void. */
+#define PT_CACHE_CLOCK_SKEW 5
+/* A temporary file of another entry this old, whose entry nobody has
+ * locked, is left by a run that was stopped or killed between writing
+ * and renaming it: a write, fsync and rename take far less. */
+#define PT_CACHE_STALE_TMP_SECONDS 10
 
 /* The plugin layer: what an option may hold, how much text reaches an
  * output. */
@@ -81,10 +148,6 @@
 
 /* The API version without -A. */
 #define PT_DEFAULT_API_VERSION "v3.8"
-
-/* --expect-json options, and the bytes of one argument. */
-#define PT_EXPECT_MAX     16
-#define PT_EXPECT_ARG_MAX 1024
 
 /* Option values, in bytes: a URL (--base-url, --token-url, --proxy), a
  * client id, a scope or --token-cache path, a --noproxy list, a

@@ -1,5 +1,5 @@
 /* Fuzzes the token cache's entry parser (static parse_entry in
- * lib/probe/token_cache.c) through pt_cache_read: the input's first
+ * lib/probe/cache_entry.c) through pt_cache_read: the input's first
  * byte picks "now", the rest is written as the entry file (0600, ours)
  * into a private cache directory made once per process under
  * $PT_FUZZ_TMPDIR (run.sh and the pytest set it to a directory they
@@ -14,10 +14,14 @@
  *   has passed;
  * - a back-off: a 4xx status for a refusal (which keeps no token), codes
  *   of [A-Za-z_] only, running for at most PT_CACHE_RETRY_AFTER_MAX more;
- *   BACKOFF only while it runs;
+ *   BACKOFF only while it runs; its seconds counted from `now` (left
+ *   until the clamped end, at least 1 while it runs, ago and length never
+ *   negative, length at most PT_CACHE_RETRY_AFTER_MAX);
+ * - TOKEN: valid_for is the seconds from `now` to its expiry;
  * - a hit was not written in the future (beyond PT_CACHE_CLOCK_SKEW). */
 #include "config.h"
 
+#include "probe/cache_entry.h"
 #include "probe/token.h"
 #include "probe/token_cache.h"
 
@@ -115,7 +119,7 @@ static void write_entry(const uint8_t *data, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct pt_cache_entry *e;
-	struct pt_cache_backoff *b;
+	struct pt_backoff *b;
 	time_t now;
 
 	if (size == 0 || size > INPUT_MAX) {
@@ -133,7 +137,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	b = &e->backoff;
 	switch (e->kind) {
 	case PT_CACHE_MISS:
-		FUZZ_CHECK(e->token == NULL && !b->active);
+		FUZZ_CHECK(e->token == NULL && b->left == 0);
 		break;
 	case PT_CACHE_TOKEN:
 		FUZZ_CHECK(e->token != NULL && e->token_len == strlen(e->token));
@@ -146,9 +150,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(!"an expired token is a miss");
 		}
 		FUZZ_CHECK(e->written <= now + PT_CACHE_CLOCK_SKEW);
+		FUZZ_CHECK(e->valid_for == (long)(e->expires - now) && e->valid_for >= 1);
 		break;
 	case PT_CACHE_BACKOFF:
-		FUZZ_CHECK(e->token == NULL && b->active);
+		FUZZ_CHECK(e->token == NULL && b->left > 0);
 		break;
 	default:
 		FUZZ_CHECK(!"unknown entry kind");
@@ -159,11 +164,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(strspn(b->error, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_") ==
 		           strlen(b->error));
 		FUZZ_CHECK(strspn(b->outcome, "abcdefghijklmnopqrstuvwxyz_") == strlen(b->outcome));
-		FUZZ_CHECK(b->at <= now + PT_CACHE_CLOCK_SKEW);
-		FUZZ_CHECK(b->active == (b->until > now));
-		FUZZ_CHECK(!b->active || b->until - now <= PT_CACHE_RETRY_AFTER_MAX);
+		FUZZ_CHECK(e->backoff_at <= now + PT_CACHE_CLOCK_SKEW);
+		FUZZ_CHECK((b->left > 0) == (e->backoff_until > now));
+		FUZZ_CHECK(b->left == (e->backoff_until > now ? (long)(e->backoff_until - now) : 0));
+		FUZZ_CHECK(b->left <= PT_CACHE_RETRY_AFTER_MAX && b->left <= b->length);
+		FUZZ_CHECK(b->length >= 0 && b->length <= PT_CACHE_RETRY_AFTER_MAX && b->ago >= 0);
 	} else {
-		FUZZ_CHECK(!b->active);
+		FUZZ_CHECK(b->left == 0);
 	}
 	pt_cache_entry_clear(e);
 	free(e);
