@@ -27,6 +27,11 @@ def phases():
     return dict(rows("phase"))
 
 
+def proxy_variables():
+    """The environment variables libcurl takes a proxy from, in its order."""
+    return [name for (name,) in rows("proxy_variable")]
+
+
 def options():
     """{long name: (letter or None, "none" | "required" | "optional")}, in
     --help's order."""

@@ -335,27 +335,24 @@ static bool apply(int c, const char *arg, const char *origin, struct pt_config *
 	}
 }
 
-/* The proxy variables libcurl 7.88 reads (lib/url.c, detect_proxy):
- * http_proxy only in lower case (HTTP_PROXY could be set by a CGI
- * request's "Proxy:" header), the others in both cases. Without --proxy
- * libcurl uses them, so they are checked as strictly as --proxy, and a
- * bad one is named but never shown: it may hold a password. */
+/* Without --proxy libcurl takes one from the environment (the probe
+ * layer names the variables), so they are checked as strictly as
+ * --proxy, and a bad one is named but never shown: it may hold a
+ * password. */
 static bool check_proxy_environment(const struct pt_config *cfg, struct pt_buf *err)
 {
-	static const char *const names[] = {"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy",
-	                                    "ALL_PROXY"};
-
 	if (cfg->proxy) {
 		return true;
 	}
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		const char *v = getenv(names[i]);
+	for (size_t i = 0; pt_probe_proxy_variable(i); i++) {
+		const char *name = pt_probe_proxy_variable(i);
+		const char *v = getenv(name);
 
 		if (v && *v && !pt_value_proxy(v)) {
 			pt_buf_printf(err,
 			              "environment variable %s: not a proxy, want "
 			              "[SCHEME://][USER:PASS@]HOST[:PORT] (the value is not shown)",
-			              names[i]);
+			              name);
 			return false;
 		}
 	}

@@ -12,6 +12,10 @@
 void pt_proxy_find(const struct pt_net_options *net, const char *url,
                    struct pt_http_response *resp);
 
+/* The i-th environment variable libcurl takes a proxy from, NULL past
+ * the last. */
+const char *pt_proxy_variable(size_t i);
+
 /* Makes the outcome PT_HTTP_PROXY when the proxy, not the target, failed. */
 void pt_proxy_classify(CURL *h, CURLcode rc, struct pt_http_response *resp);
 

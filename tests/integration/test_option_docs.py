@@ -61,6 +61,15 @@ def test_phase_label_is_documented(texts, label):
     assert not missing, f"{label} is missing from {', '.join(missing)}"
 
 
+@pytest.mark.parametrize("name", plugin_tables.proxy_variables())
+def test_proxy_variable_is_documented(texts, name):
+    """Every variable libcurl takes a proxy from (lib/probe/proxy.c, the one
+    list the option checks read) is named by both man pages and the README."""
+    missing = [where for where, text in texts.items()
+               if where.startswith(("man", "README")) and not re.search(rf"\b{name}\b", text)]
+    assert not missing, f"{name} is missing from {', '.join(missing)}"
+
+
 def test_man_pages_come_from_one_source():
     """The two pages differ in the plugin's names alone (comments aside),
     and nothing is left unfilled."""
