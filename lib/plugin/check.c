@@ -104,20 +104,21 @@ static void request_headers(const char *reference, char store[3][96], const char
 	hdrs[4] = NULL;
 }
 
-/* A run that ends before any request: UNKNOWN, in the chosen format. */
+/* A run that ends before any request, in the chosen format. */
 static enum pt_state fail_early(const struct pt_config *cfg, const struct pt_output_target *who,
-                                struct pt_target *target, enum pt_reason reason, const char *why,
+                                struct pt_target *target, enum pt_finding f, const char *why,
                                 struct pt_buf *out)
 {
+	struct pt_verdict v = pt_verdict_of(f, cfg->timeout_state);
 	struct pt_report report;
 
 	memset(&report, 0, sizeof(report));
-	pt_report_fail(&report, PT_UNKNOWN, reason, why);
+	pt_report_fail(&report, v.state, v.reason, why);
 	pt_report_finish(&report);
 	pt_output_render(cfg->output_format, who, &report, out);
 	pt_target_free(target);
 	pt_report_free(&report);
-	return PT_UNKNOWN;
+	return v.state;
 }
 
 enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct pt_buf *out)
@@ -139,19 +140,19 @@ enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct p
 	enum pt_state state;
 
 	if (!pt_target_build(cfg, &target)) {
-		return fail_early(cfg, &who, &target, PT_REASON_INTERNAL,
+		return fail_early(cfg, &who, &target, PT_FOUND_INTERNAL,
 		                  "cannot build the URL (out of memory?)", out);
 	}
 	/* --connect-to redirects the base URL's host and port only: a token
 	 * endpoint elsewhere is reached as its own name says. */
 	if (cfg->connect_to && !pt_probe_connect_to_entry(pt_buf_str(&target.base), cfg->connect_to,
 	                                                  connect_to, sizeof(connect_to))) {
-		return fail_early(cfg, &who, &target, PT_REASON_CONFIG,
+		return fail_early(cfg, &who, &target, PT_FOUND_BAD_ARGUMENTS,
 		                  "cannot use --connect-to with this URL", out);
 	}
 	/* A secret that may not go where the options point: nothing is sent. */
 	if (!pt_binding_check(cfg, &target, &bindings, &why)) {
-		state = fail_early(cfg, &who, &target, PT_REASON_CONFIG, pt_buf_str(&why), out);
+		state = fail_early(cfg, &who, &target, PT_FOUND_NOT_SENT, pt_buf_str(&why), out);
 		pt_buf_free(&why);
 		return state;
 	}
@@ -194,7 +195,9 @@ enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct p
 	};
 
 	if (!pt_probe_global_init()) {
-		pt_report_fail(&report, PT_UNKNOWN, PT_REASON_INTERNAL, "cannot initialise libcurl");
+		struct pt_verdict v = pt_verdict_of(PT_FOUND_INTERNAL, cfg->timeout_state);
+
+		pt_report_fail(&report, v.state, v.reason, "cannot initialise libcurl");
 	} else {
 		pt_probe_run(&pc, &res);
 		pt_details_long_output(cfg, &target, &res, reference, &report);

@@ -16,9 +16,10 @@ static bool fail(struct pt_buf *out, const struct pt_config *cfg, enum pt_output
                  const struct pt_buf *why, enum pt_state *state)
 {
 	struct pt_output_target who = {cfg->endpoint, pt_target_environment_label(cfg)};
+	struct pt_verdict v = pt_verdict_of(PT_FOUND_BAD_ARGUMENTS, cfg->timeout_state);
 
-	*state = PT_UNKNOWN;
-	pt_output_early(format, &who, PT_UNKNOWN, PT_REASON_CONFIG,
+	*state = v.state;
+	pt_output_early(format, &who, v.state, v.reason,
 	                why->len ? pt_buf_str(why) : "invalid arguments", out);
 	return false;
 }

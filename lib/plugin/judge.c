@@ -1,39 +1,27 @@
-/* How a run's state is made.
+/* From what the probe saw to subchecks: pt_judge.
  *
- * Each concern judges itself into one subcheck (subcheck.h) with a state,
- * a reason and one line of text. The run's state is the worst subcheck
- * (CRITICAL > WARNING > UNKNOWN > OK), its reason that of the most
- * important subcheck at that state, and the first line names every
- * subcheck at that state: nothing depends on the order of this file.
+ * Each concern is judged into one subcheck (subcheck.h) with a state, a
+ * reason and one line of text. The judges find what happened and word
+ * it; the state and reason of each finding come from the state table
+ * (state.c), the one place where a state is decided. The run's state is
+ * the worst subcheck (CRITICAL > WARNING > UNKNOWN > OK), its reason that
+ * of the most important subcheck at that state, and the first line names
+ * every subcheck at that state: nothing depends on the order of the code.
  *
- *   subcheck     judged from                      state (reason)
- *   connection   how the last request ended       OK (ok); CRITICAL (dns, connect, tls, proxy,
- *                (token request or probe)         bad_response); timeout, also a body still
- *                                                 arriving: --timeout-result (timeout);
- *                                                 UNKNOWN (internal); not sent, since the
- *                                                 connection breaks its secret's binding:
- *                                                 UNKNOWN (config)
- *   token        the token endpoint's answer      OK (ok), also a cached token whose renewal
- *                (only with credentials), or a    failed; 401, 403, OAuth2 refusal CRITICAL
- *                remembered refusal or failure    (auth); unusable 2xx, also one over PT_MAX_BODY,
- *                (judged as it was, and said to   CRITICAL (bad_response); 429 WARNING
- *                be remembered; no connection     (rate_limited); other 4xx WARNING
- *                then)                            (client_error); 5xx CRITICAL (server_error);
- *                                                 3xx, or a followed redirect that lost the POST
- *                                                 or the credentials, WARNING (redirect)
- *   http         the probe's status               2xx OK (ok); 3xx WARNING (redirect); 401, 403,
- *                                                 and 400 to a probe sent without credentials
- *                                                 CRITICAL (auth); 429 WARNING (rate_limited);
- *                                                 other 4xx WARNING (client_error); 5xx CRITICAL
- *                                                 (server_error); body over the bound: WARNING
- *                                                 or worse (body_too_large)
- *   json:PATH    --expect-json, on a 2xx          met OK (ok); not met, missing, body not JSON
- *                                                 CRITICAL (json)
- *   latency      -w / -c on the total time, 2xx   OK (ok), WARNING, CRITICAL (latency)
- *   certificate  -C on the verified chain's       OK (ok), WARNING, CRITICAL (certificate);
- *                earliest expiry                  expiry unreadable UNKNOWN (certificate)
+ *   subcheck     judged from                                  in
+ *   connection   how the last request ended (the token        judge_connection.c
+ *                request or the probe); a 407 is a proxy
+ *                talking, never the API
+ *   token        the token endpoint's answer (with            judge_token.c
+ *                credentials); a remembered refusal or
+ *                failure (judged as it was, said to be
+ *                remembered; no connection then); a cached
+ *                token, also one whose renewal failed
+ *   http         the probe's status                           judge_answer.c
+ *   json:PATH    --expect-json, on a complete 2xx             judge_answer.c
+ *   latency      -w / -c on the total time, complete 2xx      judge_answer.c
+ *   certificate  -C on the verified chain's earliest expiry   judge_certificate.c
  *
- * A 407 is a proxy talking, never the API: connection CRITICAL (proxy).
  * A subcheck that an earlier failure left nothing to judge is reported as
  * not evaluated, with why. */
 #include "config.h"
@@ -43,34 +31,28 @@
 #include "sanitize.h"
 #include "probe/probe.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-bool pt_judge_is_2xx(long status)
+struct pt_subcheck *pt_judge_found(struct pt_subchecks *l, const struct pt_config *cfg,
+                                   enum pt_subcheck_kind kind, const char *name, enum pt_finding f,
+                                   const char *fmt, ...)
 {
-	return status >= 200 && status < 300;
+	struct pt_verdict v = pt_verdict_of(f, cfg->timeout_state);
+	struct pt_subcheck *c;
+	va_list ap;
+
+	va_start(ap, fmt);
+	c = pt_subcheck_vadd(l, kind, name, v.state, v.reason, fmt, ap);
+	va_end(ap);
+	return c;
 }
 
-/* The reason an HTTP status gives on its own. */
-enum pt_reason pt_judge_status_reason(long status)
+bool pt_judge_is_2xx(long status)
 {
-	if (pt_http_is_auth_failure(status)) {
-		return PT_REASON_AUTH;
-	}
-	if (status == 429) {
-		return PT_REASON_RATE_LIMITED;
-	}
-	if (status >= 300 && status < 400) {
-		return PT_REASON_REDIRECT;
-	}
-	if (status >= 400 && status < 500) {
-		return PT_REASON_CLIENT_ERROR;
-	}
-	if (status >= 500 && status < 600) {
-		return PT_REASON_SERVER_ERROR;
-	}
-	return pt_judge_is_2xx(status) ? PT_REASON_OK : PT_REASON_BAD_RESPONSE;
+	return pt_finding_of_status(status, false) == PT_FOUND_2XX;
 }
 
 /* Server or user text, made fit for a subcheck's text. */

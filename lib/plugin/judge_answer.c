@@ -21,10 +21,10 @@ static void judge_redirect(const struct pt_config *cfg, const struct pt_probe_re
 	/* http.c keeps the Location redacted already. */
 	pt_judge_shown(h->location, where, sizeof(where));
 	pt_judge_shown(res->error.error, error, sizeof(error));
-	pt_subcheck_add(l, PT_SUBCHECK_HTTP, "http", PT_WARNING, PT_REASON_REDIRECT,
-	                "HTTP %ld%s%s%s%s%s", h->status, where[0] ? " to " : "", where,
-	                cfg->follow_redirects ? "" : " (use --follow-redirects)", error[0] ? ": " : "",
-	                error);
+	pt_judge_found(l, cfg, PT_SUBCHECK_HTTP, "http", PT_FOUND_3XX, "HTTP %ld%s%s%s%s%s", h->status,
+	               where[0] ? " to " : "", where,
+	               cfg->follow_redirects ? "" : " (use --follow-redirects)", error[0] ? ": " : "",
+	               error);
 }
 
 void pt_judge_status(const struct pt_config *cfg, const struct pt_probe_result *res,
@@ -33,44 +33,40 @@ void pt_judge_status(const struct pt_config *cfg, const struct pt_probe_result *
 	const struct pt_http_response *h = &res->http;
 	const enum pt_subcheck_kind k = PT_SUBCHECK_HTTP;
 	long status = h->status;
+	bool anonymous = res->auth == PT_AUTH_ANONYMOUS;
+	enum pt_finding f = pt_finding_of_status(status, anonymous);
 	struct pt_subcheck *c;
 
 	if (h->outcome == PT_HTTP_TOO_LARGE) {
-		pt_subcheck_add(l, k, "http", pt_state_max_alt(PT_WARNING, pt_state_for_http(status)),
-		                pt_judge_is_2xx(status) ? PT_REASON_BODY_TOO_LARGE
-		                                        : pt_judge_status_reason(status),
-		                "HTTP %ld with a body over %d bytes", status, PT_MAX_BODY);
+		pt_judge_found(l, cfg, k, "http", f == PT_FOUND_2XX ? PT_FOUND_BODY_TOO_LARGE : f,
+		               "HTTP %ld with a body over %d bytes", status, PT_MAX_BODY);
 		return;
 	}
-	if (pt_judge_is_2xx(status)) {
-		pt_subcheck_add(l, k, "http", PT_OK, PT_REASON_OK, "HTTP %ld in %.3f s", status,
-		                h->t.total);
+	switch (f) {
+	case PT_FOUND_2XX:
+		pt_judge_found(l, cfg, k, "http", f, "HTTP %ld in %.3f s", status, h->t.total);
 		return;
-	}
-	if (res->auth == PT_AUTH_ANONYMOUS && status == 400) {
-		/* Prioticket answers a request without an Authorization header
-		 * with 400, not 401 (its OAuth2 documentation): to a probe sent
-		 * anonymously, this 400 is the 401 below. */
-		pt_subcheck_add(l, k, "http", PT_CRITICAL, PT_REASON_AUTH,
-		                "HTTP 400 with no credentials sent: the API may require them; give "
-		                "--client-id and a secret");
+	case PT_FOUND_400_ANONYMOUS:
+		/* To a probe sent anonymously, Prioticket's 400 is a 401. */
+		pt_judge_found(l, cfg, k, "http", f,
+		               "HTTP 400 with no credentials sent: the API may require them; give "
+		               "--client-id and a secret");
 		return;
-	}
-	if (pt_http_is_auth_failure(status)) {
-		c = pt_subcheck_add(l, k, "http", PT_CRITICAL, PT_REASON_AUTH,
-		                    "authentication failed: HTTP %ld", status);
-	} else if (status == 429) {
-		c = pt_subcheck_add(l, k, "http", PT_WARNING, PT_REASON_RATE_LIMITED,
-		                    "HTTP 429 rate limited (the API answers)");
-	} else if (status >= 300 && status < 400) {
+	case PT_FOUND_3XX:
 		judge_redirect(cfg, res, l);
 		return;
-	} else {
-		c = pt_subcheck_add(l, k, "http", pt_state_for_http(status), pt_judge_status_reason(status),
-		                    "HTTP %ld", status);
+	case PT_FOUND_401_403:
+		c = pt_judge_found(l, cfg, k, "http", f, "authentication failed: HTTP %ld", status);
+		break;
+	case PT_FOUND_429:
+		c = pt_judge_found(l, cfg, k, "http", f, "HTTP 429 rate limited (the API answers)");
+		break;
+	default:
+		c = pt_judge_found(l, cfg, k, "http", f, "HTTP %ld", status);
+		break;
 	}
 	pt_subcheck_append_server_text(c, ": ", res->error.error);
-	if (pt_http_is_auth_failure(status) && res->auth == PT_AUTH_ANONYMOUS) {
+	if (f == PT_FOUND_401_403 && anonymous) {
 		pt_subcheck_append_server_text(c, " ",
 		                               "(no credentials sent: give --client-id and a secret)");
 	} else if (status == 404) {
@@ -92,15 +88,15 @@ void pt_judge_latency(const struct pt_config *cfg, const struct pt_http_response
 	pt_range_perfdata(&cfg->critical, crit, sizeof(crit));
 	/* Critical first: a time inside both ranges is CRITICAL. */
 	if (pt_range_alert(&cfg->critical, h->t.total)) {
-		pt_subcheck_add(l, k, "latency", PT_CRITICAL, PT_REASON_LATENCY,
-		                "HTTP %ld in %.3f s (critical range %s)", h->status, h->t.total, crit);
+		pt_judge_found(l, cfg, k, "latency", PT_FOUND_LATENCY_CRITICAL,
+		               "HTTP %ld in %.3f s (critical range %s)", h->status, h->t.total, crit);
 	} else if (pt_range_alert(&cfg->warning, h->t.total)) {
-		pt_subcheck_add(l, k, "latency", PT_WARNING, PT_REASON_LATENCY,
-		                "HTTP %ld in %.3f s (warning range %s)", h->status, h->t.total, warn);
+		pt_judge_found(l, cfg, k, "latency", PT_FOUND_LATENCY_WARNING,
+		               "HTTP %ld in %.3f s (warning range %s)", h->status, h->t.total, warn);
 	} else {
-		pt_subcheck_add(l, k, "latency", PT_OK, PT_REASON_OK,
-		                "%.3f s (warning range %s, critical range %s)", h->t.total,
-		                warn[0] ? warn : "none", crit[0] ? crit : "none");
+		pt_judge_found(l, cfg, k, "latency", PT_FOUND_LATENCY_OK,
+		               "%.3f s (warning range %s, critical range %s)", h->t.total,
+		               warn[0] ? warn : "none", crit[0] ? crit : "none");
 	}
 }
 
@@ -116,8 +112,8 @@ static bool expect_matches(const struct pt_expect *e, const char *actual)
 
 /* One subcheck per --expect-json, named json:PATH, from what the probe
  * found at its path. */
-static void judge_expectation(const struct pt_expect *e, const struct pt_json_value *v, long status,
-                              struct pt_subchecks *l)
+static void judge_expectation(const struct pt_config *cfg, const struct pt_expect *e,
+                              const struct pt_json_value *v, long status, struct pt_subchecks *l)
 {
 	const enum pt_subcheck_kind k = PT_SUBCHECK_JSON;
 	char name[PT_SUBCHECK_NAME_MAX];
@@ -128,29 +124,29 @@ static void judge_expectation(const struct pt_expect *e, const struct pt_json_va
 	pt_judge_shown(e->path, path, sizeof(path));
 	switch (v->lookup) {
 	case PT_JSON_BAD_PATH:
-		pt_subcheck_add(l, k, name, PT_UNKNOWN, PT_REASON_CONFIG, "bad --expect-json path %s: %s",
-		                path, v->why ? v->why : "invalid");
+		pt_judge_found(l, cfg, k, name, PT_FOUND_JSON_BAD_PATH, "bad --expect-json path %s: %s",
+		               path, v->why ? v->why : "invalid");
 		break;
 	case PT_JSON_NOT_LOOKED:
-		pt_subcheck_add(l, k, name, PT_UNKNOWN, PT_REASON_INTERNAL,
-		                "HTTP %ld but %s was not looked up", status, path);
+		pt_judge_found(l, cfg, k, name, PT_FOUND_JSON_NOT_LOOKED,
+		               "HTTP %ld but %s was not looked up", status, path);
 		break;
 	case PT_JSON_NOT_JSON:
-		pt_subcheck_add(l, k, name, PT_CRITICAL, PT_REASON_JSON,
-		                "HTTP %ld but the body is not JSON (--expect-json)", status);
+		pt_judge_found(l, cfg, k, name, PT_FOUND_JSON_NOT_MET,
+		               "HTTP %ld but the body is not JSON (--expect-json)", status);
 		break;
 	case PT_JSON_MISSING:
-		pt_subcheck_add(l, k, name, PT_CRITICAL, PT_REASON_JSON,
-		                "HTTP %ld but %s is missing from the body", status, path);
+		pt_judge_found(l, cfg, k, name, PT_FOUND_JSON_NOT_MET,
+		               "HTTP %ld but %s is missing from the body", status, path);
 		break;
 	case PT_JSON_FOUND:
 		pt_judge_shown(v->text, value, sizeof(value));
 		if (expect_matches(e, v->text)) {
-			pt_subcheck_add(l, k, name, PT_OK, PT_REASON_OK, "%s is %s", path, value);
+			pt_judge_found(l, cfg, k, name, PT_FOUND_JSON_MET, "%s is %s", path, value);
 		} else {
-			pt_subcheck_add(l, k, name, PT_CRITICAL, PT_REASON_JSON,
-			                "HTTP %ld but %s is %s, not one of the --expect-json values", status,
-			                path, value);
+			pt_judge_found(l, cfg, k, name, PT_FOUND_JSON_NOT_MET,
+			               "HTTP %ld but %s is %s, not one of the --expect-json values", status,
+			               path, value);
 		}
 		break;
 	}
@@ -162,7 +158,7 @@ void pt_judge_expectations(const struct pt_config *cfg, const struct pt_probe_re
 	static const struct pt_json_value none = {PT_JSON_NOT_LOOKED, NULL, ""};
 
 	for (size_t i = 0; i < cfg->nexpects; i++) {
-		judge_expectation(&cfg->expects[i], i < res->njson ? &res->json[i] : &none,
+		judge_expectation(cfg, &cfg->expects[i], i < res->njson ? &res->json[i] : &none,
 		                  res->http.status, l);
 	}
 }

@@ -28,8 +28,8 @@ void pt_judge_certificate(const struct pt_config *cfg, const struct pt_http_resp
 
 	if (!h->cert_expiry_known) {
 		if (h->outcome == PT_HTTP_RESPONSE || h->outcome == PT_HTTP_TOO_LARGE) {
-			pt_subcheck_add(l, k, "certificate", PT_UNKNOWN, PT_REASON_CERTIFICATE,
-			                "cannot read the server certificate's expiry date");
+			pt_judge_found(l, cfg, k, "certificate", PT_FOUND_CERT_UNREADABLE,
+			               "cannot read the server certificate's expiry date");
 		} else {
 			pt_subcheck_skip(l, k, "certificate", "no server certificate was received");
 		}
@@ -44,15 +44,15 @@ void pt_judge_certificate(const struct pt_config *cfg, const struct pt_http_resp
 	}
 	days = pt_cert_days_left(h);
 	if (days < cfg->cert_crit_days) {
-		pt_subcheck_add(l, k, "certificate", PT_CRITICAL, PT_REASON_CERTIFICATE,
-		                "certificate expires in %ld days (critical below %ld): %s", days,
-		                cfg->cert_crit_days, which);
+		pt_judge_found(l, cfg, k, "certificate", PT_FOUND_CERT_CRITICAL,
+		               "certificate expires in %ld days (critical below %ld): %s", days,
+		               cfg->cert_crit_days, which);
 	} else if (days < cfg->cert_warn_days) {
-		pt_subcheck_add(l, k, "certificate", PT_WARNING, PT_REASON_CERTIFICATE,
-		                "certificate expires in %ld days (warning below %ld): %s", days,
-		                cfg->cert_warn_days, which);
+		pt_judge_found(l, cfg, k, "certificate", PT_FOUND_CERT_WARNING,
+		               "certificate expires in %ld days (warning below %ld): %s", days,
+		               cfg->cert_warn_days, which);
 	} else {
-		pt_subcheck_add(l, k, "certificate", PT_OK, PT_REASON_OK,
-		                "certificate expires in %ld days: %s", days, which);
+		pt_judge_found(l, cfg, k, "certificate", PT_FOUND_CERT_OK,
+		               "certificate expires in %ld days: %s", days, which);
 	}
 }

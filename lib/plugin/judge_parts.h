@@ -38,9 +38,12 @@ void pt_judge_certificate(const struct pt_config *cfg, const struct pt_http_resp
                           struct pt_subchecks *l);
 
 /* judge.c: what the judges share. */
+/* Adds a judged subcheck with the state and reason the state table
+ * (state.c) gives finding f. */
+struct pt_subcheck *pt_judge_found(struct pt_subchecks *l, const struct pt_config *cfg,
+                                   enum pt_subcheck_kind kind, const char *name, enum pt_finding f,
+                                   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 bool pt_judge_is_2xx(long status);
-/* The reason an HTTP status gives on its own. */
-enum pt_reason pt_judge_status_reason(long status);
 /* Server or user text, made fit for a subcheck's text. */
 void pt_judge_shown(const char *raw, char *out, size_t len);
 /* A 404: what is likely wrong with the base URL. */

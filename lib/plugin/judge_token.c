@@ -31,7 +31,8 @@ static bool oauth_auth_error(const char *error)
  * secret to whatever host a Location names). The answer that came back
  * says nothing of the credentials; the way out is a token URL that needs
  * no redirect. */
-static struct pt_subcheck *judge_broken_redirect(const struct pt_token_result *t, const char *note,
+static struct pt_subcheck *judge_broken_redirect(const struct pt_config *cfg,
+                                                 const struct pt_token_result *t, const char *note,
                                                  struct pt_subchecks *l)
 {
 	const struct pt_http_response *h = &t->http;
@@ -44,11 +45,11 @@ static struct pt_subcheck *judge_broken_redirect(const struct pt_token_result *t
 	                                         "credentials are not sent";
 
 	pt_judge_shown(h->final_url, where, sizeof(where));
-	return pt_subcheck_add(l, PT_SUBCHECK_TOKEN, "token", PT_WARNING, PT_REASON_REDIRECT,
-	                       "token endpoint answered HTTP %ld%s after a redirect%s%s that %s: point "
-	                       "--token-url at %s",
-	                       h->status, note, where[0] ? " to " : "", where, what,
-	                       where[0] ? where : "the URL it redirects to");
+	return pt_judge_found(l, cfg, PT_SUBCHECK_TOKEN, "token", PT_FOUND_TOKEN_REDIRECTED,
+	                      "token endpoint answered HTTP %ld%s after a redirect%s%s that %s: point "
+	                      "--token-url at %s",
+	                      h->status, note, where[0] ? " to " : "", where, what,
+	                      where[0] ? where : "the URL it redirects to");
 }
 
 /* The token endpoint answered but gave no usable token. */
@@ -57,54 +58,56 @@ static struct pt_subcheck *judge_refusal(const struct pt_config *cfg,
 {
 	const enum pt_subcheck_kind k = PT_SUBCHECK_TOKEN;
 	long status = t->http.status;
+	enum pt_finding f = pt_finding_of_status(status, false);
 	char error[PT_SUMMARY_TEXT_MAX + 8] = "";
 	char note[PT_SUMMARY_TEXT_MAX + 16] = "";
 	char where[PT_SUMMARY_TEXT_MAX + 8] = "";
 	struct pt_subcheck *c;
 
-	if (pt_judge_is_2xx(status) &&
+	if (f == PT_FOUND_2XX &&
 	    (t->parse == PT_TOKEN_TOO_LARGE || t->http.outcome == PT_HTTP_TOO_LARGE)) {
-		return pt_subcheck_add(l, k, "token", PT_CRITICAL, PT_REASON_BAD_RESPONSE,
-		                       "token endpoint answered HTTP %ld but the response is over %d "
-		                       "bytes; no token obtained",
-		                       status, PT_MAX_BODY);
+		return pt_judge_found(l, cfg, k, "token", PT_FOUND_TOKEN_UNUSABLE,
+		                      "token endpoint answered HTTP %ld but the response is over %d "
+		                      "bytes; no token obtained",
+		                      status, PT_MAX_BODY);
 	}
-	if (pt_judge_is_2xx(status) && t->parse == PT_TOKEN_TOO_LONG && t->token.length) {
-		return pt_subcheck_add(l, k, "token", PT_CRITICAL, PT_REASON_BAD_RESPONSE,
-		                       "token endpoint answered HTTP %ld but access_token is %zu "
-		                       "characters, over the limit of %d",
-		                       status, t->token.length, PT_TOKEN_MAX_CHARS);
+	if (f == PT_FOUND_2XX && t->parse == PT_TOKEN_TOO_LONG && t->token.length) {
+		return pt_judge_found(l, cfg, k, "token", PT_FOUND_TOKEN_UNUSABLE,
+		                      "token endpoint answered HTTP %ld but access_token is %zu "
+		                      "characters, over the limit of %d",
+		                      status, t->token.length, PT_TOKEN_MAX_CHARS);
 	}
-	if (pt_judge_is_2xx(status)) {
-		return pt_subcheck_add(l, k, "token", PT_CRITICAL, PT_REASON_BAD_RESPONSE,
-		                       "token endpoint answered HTTP %ld but %s", status,
-		                       pt_probe_token_status_text(t->parse));
+	if (f == PT_FOUND_2XX) {
+		return pt_judge_found(l, cfg, k, "token", PT_FOUND_TOKEN_UNUSABLE,
+		                      "token endpoint answered HTTP %ld but %s", status,
+		                      pt_probe_token_status_text(t->parse));
 	}
 	pt_judge_shown(t->error.error, error, sizeof(error));
 	if (error[0]) {
 		snprintf(note, sizeof(note), " (%s)", error);
 	}
 	if (t->http.redirects > 0 && (t->http.method_changed || t->http.cross_origin)) {
-		return judge_broken_redirect(t, note, l);
+		return judge_broken_redirect(cfg, t, note, l);
 	}
-	if (pt_http_is_auth_failure(status) ||
-	    (status >= 400 && status < 500 && oauth_auth_error(t->error.error))) {
-		return pt_subcheck_add(l, k, "token", PT_CRITICAL, PT_REASON_AUTH,
-		                       "authentication failed: token endpoint answered HTTP %ld%s", status,
-		                       note);
+	if (f != PT_FOUND_401_403 && status >= 400 && status < 500 &&
+	    oauth_auth_error(t->error.error)) {
+		f = PT_FOUND_OAUTH_REFUSAL;
+	}
+	if (f == PT_FOUND_401_403 || f == PT_FOUND_OAUTH_REFUSAL) {
+		return pt_judge_found(l, cfg, k, "token", f,
+		                      "authentication failed: token endpoint answered HTTP %ld%s", status,
+		                      note);
 	}
 	/* An unfollowed redirect: where it points (redacted by http.c). A
 	 * token request is best not redirected at all (a 301, 302 or 303 would
 	 * turn its POST into a GET), so the advice is the token URL itself. */
 	pt_judge_shown(t->http.location, where, sizeof(where));
-	if (status >= 300 && status < 400) {
-		return pt_subcheck_add(l, k, "token", PT_WARNING, PT_REASON_REDIRECT,
-		                       "token endpoint answered HTTP %ld%s%s%s%s", status,
-		                       where[0] ? " to " : "", where,
-		                       where[0] ? ": point --token-url at it" : "", note);
+	if (f == PT_FOUND_3XX) {
+		return pt_judge_found(l, cfg, k, "token", f, "token endpoint answered HTTP %ld%s%s%s%s",
+		                      status, where[0] ? " to " : "", where,
+		                      where[0] ? ": point --token-url at it" : "", note);
 	}
-	c = pt_subcheck_add(l, k, "token", pt_state_for_http(status), pt_judge_status_reason(status),
-	                    "token endpoint answered HTTP %ld%s", status, note);
+	c = pt_judge_found(l, cfg, k, "token", f, "token endpoint answered HTTP %ld%s", status, note);
 	if (status == 404) {
 		/* The token URL is the base URL's unless --token-url says. */
 		pt_subcheck_append_server_text(
@@ -200,22 +203,22 @@ static void judge_backoff(const struct pt_config *cfg, const struct pt_probe_res
 
 /* A cached token still in use although it is due for renewal, because
  * renewing it failed: OK (the token works), and the text says so. */
-static void judge_carried(const struct pt_probe_result *res, struct pt_subchecks *l)
+static void judge_carried(const struct pt_config *cfg, const struct pt_probe_result *res,
+                          struct pt_subchecks *l)
 {
 	const struct pt_backoff *b = &res->backoff;
 	char failure[128];
 
 	pt_judge_failure_words(b, failure, sizeof(failure));
 	if (res->renewal_tried) {
-		pt_subcheck_add(l, PT_SUBCHECK_TOKEN, "token", PT_OK, PT_REASON_OK,
-		                "from the cache: renewing it failed (%s); the token is valid for %ld "
-		                "more s",
-		                failure, res->token_valid_for);
+		pt_judge_found(l, cfg, PT_SUBCHECK_TOKEN, "token", PT_FOUND_TOKEN,
+		               "from the cache: renewing it failed (%s); the token is valid for %ld more s",
+		               failure, res->token_valid_for);
 	} else {
-		pt_subcheck_add(l, PT_SUBCHECK_TOKEN, "token", PT_OK, PT_REASON_OK,
-		                "from the cache: renewing it failed %ld s ago (%s), next attempt in %ld "
-		                "s; the token is valid for %ld more s",
-		                b->ago, failure, b->left, res->token_valid_for);
+		pt_judge_found(l, cfg, PT_SUBCHECK_TOKEN, "token", PT_FOUND_TOKEN,
+		               "from the cache: renewing it failed %ld s ago (%s), next attempt in %ld s; "
+		               "the token is valid for %ld more s",
+		               b->ago, failure, b->left, res->token_valid_for);
 	}
 }
 
@@ -233,11 +236,10 @@ const char *pt_judge_token(const struct pt_config *cfg, const struct pt_probe_re
 		                                               : "no token (remembered failure)";
 	}
 	if (res->holder_busy) {
-		pt_subcheck_add(l, PT_SUBCHECK_CONNECTION, "connection", cfg->timeout_state,
-		                PT_REASON_TIMEOUT,
-		                "timeout: another run's token request has not finished after %.1f s; "
-		                "no second one was sent (token request)",
-		                res->waited);
+		pt_judge_found(l, cfg, PT_SUBCHECK_CONNECTION, "connection", PT_FOUND_TIMEOUT,
+		               "timeout: another run's token request has not finished after %.1f s; no "
+		               "second one was sent (token request)",
+		               res->waited);
 		pt_subcheck_skip(l, PT_SUBCHECK_TOKEN, "token", "the token endpoint did not answer");
 		return "no token";
 	}
@@ -250,15 +252,15 @@ const char *pt_judge_token(const struct pt_config *cfg, const struct pt_probe_re
 		return "no token";
 	}
 	if (res->retried) {
-		pt_subcheck_add(l, PT_SUBCHECK_TOKEN, "token", PT_OK, PT_REASON_OK,
-		                "the cached token was refused (HTTP 401); a new one was requested");
+		pt_judge_found(l, cfg, PT_SUBCHECK_TOKEN, "token", PT_FOUND_TOKEN,
+		               "the cached token was refused (HTTP 401); a new one was requested");
 	} else if (res->auth == PT_AUTH_CACHED && res->carried) {
-		judge_carried(res, l);
+		judge_carried(cfg, res, l);
 	} else if (res->auth == PT_AUTH_CACHED) {
-		pt_subcheck_add(l, PT_SUBCHECK_TOKEN, "token", PT_OK, PT_REASON_OK, "from the cache");
+		pt_judge_found(l, cfg, PT_SUBCHECK_TOKEN, "token", PT_FOUND_TOKEN, "from the cache");
 	} else {
-		pt_subcheck_add(l, PT_SUBCHECK_TOKEN, "token", PT_OK, PT_REASON_OK, "requested in %.3f s",
-		                res->time_auth);
+		pt_judge_found(l, cfg, PT_SUBCHECK_TOKEN, "token", PT_FOUND_TOKEN, "requested in %.3f s",
+		               res->time_auth);
 	}
 	return NULL;
 }

@@ -93,22 +93,32 @@ static struct pt_subcheck *insert(struct pt_subchecks *l, enum pt_subcheck_kind 
 	return c;
 }
 
-struct pt_subcheck *pt_subcheck_add(struct pt_subchecks *l, enum pt_subcheck_kind kind,
-                                    const char *name, enum pt_state state, enum pt_reason reason,
-                                    const char *fmt, ...)
+struct pt_subcheck *pt_subcheck_vadd(struct pt_subchecks *l, enum pt_subcheck_kind kind,
+                                     const char *name, enum pt_state state, enum pt_reason reason,
+                                     const char *fmt, va_list ap)
 {
 	struct pt_subcheck *c = insert(l, kind, name);
-	va_list ap;
 
 	if (!c) {
 		return NULL;
 	}
-	va_start(ap, fmt);
 	set_formatted(c->text, sizeof(c->text), fmt, ap);
-	va_end(ap);
 	c->evaluated = true;
 	c->state = state;
 	c->reason = reason;
+	return c;
+}
+
+struct pt_subcheck *pt_subcheck_add(struct pt_subchecks *l, enum pt_subcheck_kind kind,
+                                    const char *name, enum pt_state state, enum pt_reason reason,
+                                    const char *fmt, ...)
+{
+	struct pt_subcheck *c;
+	va_list ap;
+
+	va_start(ap, fmt);
+	c = pt_subcheck_vadd(l, kind, name, state, reason, fmt, ap);
+	va_end(ap);
 	return c;
 }
 

@@ -11,6 +11,7 @@
 #include "util/buf.h"
 #include "util/limits.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -45,6 +46,10 @@ struct pt_subchecks {
 struct pt_subcheck *pt_subcheck_add(struct pt_subchecks *l, enum pt_subcheck_kind kind,
                                     const char *name, enum pt_state state, enum pt_reason reason,
                                     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+struct pt_subcheck *pt_subcheck_vadd(struct pt_subchecks *l, enum pt_subcheck_kind kind,
+                                     const char *name, enum pt_state state, enum pt_reason reason,
+                                     const char *fmt, va_list ap)
+    __attribute__((format(printf, 6, 0)));
 /* Adds a subcheck that could not be evaluated, with why. */
 void pt_subcheck_skip(struct pt_subchecks *l, enum pt_subcheck_kind kind, const char *name,
                       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
