@@ -3,10 +3,12 @@
 
 #include "check.h"
 #include "binding.h"
-#include "details.h"
+#include "facts.h"
 #include "judge.h"
+#include "long_output.h"
 #include "output.h"
 #include "report.h"
+#include "run_perfdata.h"
 #include "sanitize.h"
 #include "target.h"
 #include "probe/probe.h"
