@@ -202,10 +202,10 @@ enum pt_state pt_check_run(const struct pt_config *cfg, double started, struct p
 		pt_report_fail(&report, v.state, v.reason, "cannot initialise libcurl");
 	} else {
 		pt_probe_run(&pc, &res);
-		pt_details_long_output(cfg, &target, &res, reference, &report);
-		pt_details_facts(cfg, &target, &res, reference, &report);
+		pt_long_output(cfg, &target, &res, reference, &report);
+		pt_facts_fill(cfg, &target, &res, reference, &report);
 		pt_judge(cfg, &res, &report);
-		pt_details_perfdata(cfg, &res, &report);
+		pt_run_perfdata(cfg, &res, &report);
 		pt_probe_result_free(&res);
 		pt_probe_global_cleanup();
 	}

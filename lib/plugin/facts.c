@@ -23,8 +23,8 @@ static const char *token_source(enum pt_auth_source a)
 	return "backoff";
 }
 
-void pt_details_facts(const struct pt_config *cfg, const struct pt_target *t,
-                      const struct pt_probe_result *res, const char *reference, struct pt_report *r)
+void pt_facts_fill(const struct pt_config *cfg, const struct pt_target *t,
+                   const struct pt_probe_result *res, const char *reference, struct pt_report *r)
 {
 	struct pt_facts *f = &r->facts;
 	const struct pt_http_response *h = &res->http;

@@ -10,8 +10,7 @@
 
 /* The request's facts for the machine outputs (report.h, struct
  * pt_facts): redacted URL, status, versions, timings, token source. */
-void pt_details_facts(const struct pt_config *cfg, const struct pt_target *t,
-                      const struct pt_probe_result *res, const char *reference,
-                      struct pt_report *r);
+void pt_facts_fill(const struct pt_config *cfg, const struct pt_target *t,
+                   const struct pt_probe_result *res, const char *reference, struct pt_report *r);
 
 #endif

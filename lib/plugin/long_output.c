@@ -228,9 +228,8 @@ static void threshold_note(const struct pt_config *cfg, struct pt_report *r)
 	               warn, crit);
 }
 
-void pt_details_long_output(const struct pt_config *cfg, const struct pt_target *t,
-                            const struct pt_probe_result *res, const char *reference,
-                            struct pt_report *r)
+void pt_long_output(const struct pt_config *cfg, const struct pt_target *t,
+                    const struct pt_probe_result *res, const char *reference, struct pt_report *r)
 {
 	struct pt_buf url = {0};
 	struct pt_buf token_url = {0};

@@ -9,8 +9,7 @@
 #include "probe/probe.h"
 
 /* URL, HTTP status, token source, App-Reference; more with -v. */
-void pt_details_long_output(const struct pt_config *cfg, const struct pt_target *t,
-                            const struct pt_probe_result *res, const char *reference,
-                            struct pt_report *r);
+void pt_long_output(const struct pt_config *cfg, const struct pt_target *t,
+                    const struct pt_probe_result *res, const char *reference, struct pt_report *r);
 
 #endif

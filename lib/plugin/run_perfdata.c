@@ -28,8 +28,8 @@ static void add_time(struct pt_report *r, const char *label, double v, const str
 
 /* Perfdata for whatever was measured, on failure too: graphs without
  * gaps. */
-void pt_details_perfdata(const struct pt_config *cfg, const struct pt_probe_result *res,
-                         struct pt_report *r)
+void pt_run_perfdata(const struct pt_config *cfg, const struct pt_probe_result *res,
+                     struct pt_report *r)
 {
 	const struct pt_http_response *h = &res->http;
 

@@ -8,7 +8,7 @@
 #include "probe/probe.h"
 
 /* Perfdata for whatever was measured, on failure too. */
-void pt_details_perfdata(const struct pt_config *cfg, const struct pt_probe_result *res,
-                         struct pt_report *r);
+void pt_run_perfdata(const struct pt_config *cfg, const struct pt_probe_result *res,
+                     struct pt_report *r);
 
 #endif
