@@ -1,4 +1,5 @@
-/* The option table shared by both plugins, and its parser. */
+/* The parser of the option table (option_table.h) shared by both
+ * plugins: from argv to struct pt_config. */
 #ifndef PT_OPTIONS_H
 #define PT_OPTIONS_H
 
