@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* What a refused option says (option_errors.c), and --expect-json's
- * parser (option_expect.c), for options.c. */
+/* What a refused option says, for the option parsers. */
 #ifndef PT_OPTION_ERRORS_H
 #define PT_OPTION_ERRORS_H
 
-#include "run_config.h"
 #include "util/buf.h"
 
 #include <stdbool.h>
@@ -27,8 +25,5 @@ void pt_option_refusal(const char *arg, struct pt_buf *err);
  * without the value it echoed), and where it came from. */
 void pt_option_hidden_failure(int c, const char *arg, const char *origin, const struct pt_buf *said,
                               struct pt_buf *err);
-
-/* --expect-json's argument s into cfg; false with a reason in err. */
-bool pt_option_expect(const char *s, struct pt_config *cfg, struct pt_buf *err);
 
 #endif

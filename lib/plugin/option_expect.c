@@ -3,6 +3,7 @@
  * path. */
 #include "config.h"
 
+#include "option_expect.h"
 #include "option_errors.h"
 #include "option_values.h"
 #include "probe/probe.h"

@@ -5,6 +5,7 @@
 
 #include "options.h"
 #include "option_errors.h"
+#include "option_expect.h"
 #include "option_table.h"
 #include "option_values.h"
 #include "secret.h"
