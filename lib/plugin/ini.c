@@ -49,7 +49,7 @@ static void line_error(const struct ini *st, struct pt_buf *err, const char *why
 	pt_buf_printf(err, ":%lu: %s", st->lineno, why);
 }
 
-static bool is_blank(char c)
+static bool space_or_tab(char c)
 {
 	return c == ' ' || c == '\t';
 }
@@ -118,11 +118,11 @@ static char *trim(char *s, size_t *len)
 {
 	size_t n = *len;
 
-	while (n > 0 && is_blank(*s)) {
+	while (n > 0 && space_or_tab(*s)) {
 		s++;
 		n--;
 	}
-	while (n > 0 && is_blank(s[n - 1])) {
+	while (n > 0 && space_or_tab(s[n - 1])) {
 		n--;
 	}
 	s[n] = '\0';
@@ -218,7 +218,7 @@ static bool section_header(struct ini *st, char *s, struct pt_buf *err)
 		return false;
 	}
 	rest = close + 1;
-	while (is_blank(*rest)) {
+	while (space_or_tab(*rest)) {
 		rest++;
 	}
 	if (*rest && *rest != '#' && *rest != ';') {
@@ -263,7 +263,7 @@ static bool key_value(struct ini *st, char *s, struct pt_buf *err)
 		return false;
 	}
 	value = eq + 1;
-	while (is_blank(*value)) {
+	while (space_or_tab(*value)) {
 		value++;
 	}
 	if (*value == '"') {
@@ -275,7 +275,7 @@ static bool key_value(struct ini *st, char *s, struct pt_buf *err)
 			return false;
 		}
 		rest = close + 1;
-		while (is_blank(*rest)) {
+		while (space_or_tab(*rest)) {
 			rest++;
 		}
 		if (*rest && *rest != '#' && *rest != ';') {
@@ -290,7 +290,7 @@ static bool key_value(struct ini *st, char *s, struct pt_buf *err)
 		char *p = eq + 1;
 
 		for (vlen = 0; p[vlen]; vlen++) {
-			if ((p[vlen] == '#' || p[vlen] == ';') && vlen > 0 && is_blank(p[vlen - 1])) {
+			if ((p[vlen] == '#' || p[vlen] == ';') && vlen > 0 && space_or_tab(p[vlen - 1])) {
 				break;
 			}
 		}

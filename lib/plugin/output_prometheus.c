@@ -82,7 +82,7 @@ static void phases(const struct series *s, const struct pt_facts *f)
 	}
 }
 
-static void subchecks(const struct series *s, const struct pt_subchecks *l)
+static void subcheck_series(const struct series *s, const struct pt_subchecks *l)
 {
 	bool any = false;
 
@@ -117,7 +117,7 @@ void pt_output_prometheus(const struct pt_output_target *t, const struct pt_repo
 	family(&s, "prioticket_state",
 	       "The check's state: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN; reason names the cause.");
 	sample(&s, "prioticket_state", "reason", pt_reason_name(r->reason), (double)r->state, 0);
-	subchecks(&s, &r->checks);
+	subcheck_series(&s, &r->checks);
 	phases(&s, f);
 	if (f->probed && f->http_status) {
 		family(&s, "prioticket_http_status", "HTTP status code of the probe's answer.");
