@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The judge of each concern (judge_*.c), called by pt_judge (judge.c),
- * and what they share. Internal to the judge. */
+ * and what they share (judge_found.c). Internal to the judge. */
 #ifndef PT_JUDGE_PARTS_H
 #define PT_JUDGE_PARTS_H
 
@@ -37,7 +37,7 @@ void pt_judge_expectations(const struct pt_config *cfg, const struct pt_probe_re
 void pt_judge_certificate(const struct pt_config *cfg, const struct pt_http_response *h,
                           struct pt_subchecks *l);
 
-/* judge.c: what the judges share. */
+/* judge_found.c: what the judges share. */
 /* Adds a judged subcheck with the state and reason the state table
  * (state.c) gives finding f. */
 struct pt_subcheck *pt_judge_found(struct pt_subchecks *l, const struct pt_config *cfg,
