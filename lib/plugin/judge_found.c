@@ -47,7 +47,7 @@ void pt_judge_shown(const char *raw, char *out, size_t len)
  * extend once more. */
 const char *pt_judge_not_found_hint(const struct pt_config *cfg)
 {
-	static const char *const endpoints[] = {"/system/ping", "/system/status"};
+	static const enum pt_endpoint endpoints[] = {PT_ENDPOINT_PING, PT_ENDPOINT_STATUS};
 	size_t n;
 
 	if (!cfg->base_url) {
@@ -58,9 +58,10 @@ const char *pt_judge_not_found_hint(const struct pt_config *cfg)
 		n--;
 	}
 	for (size_t i = 0; i < sizeof(endpoints) / sizeof(endpoints[0]); i++) {
-		size_t e = strlen(endpoints[i]);
+		const char *path = pt_endpoint_info(endpoints[i])->path;
+		size_t e = strlen(path);
 
-		if (n >= e && strncasecmp(cfg->base_url + n - e, endpoints[i], e) == 0) {
+		if (n >= e && strncasecmp(cfg->base_url + n - e, path, e) == 0) {
 			return "(--base-url must end at /distributor: the plugin adds /system/... itself)";
 		}
 	}
