@@ -53,7 +53,7 @@ void pt_plugin_main(enum pt_endpoint endpoint, int argc, char **argv)
 	if (out.failed) {
 		state = PT_UNKNOWN;
 		pt_buf_free(&out);
-		pt_output_prefix(&out, endpoint, state);
+		pt_output_nagios_prefix(&out, endpoint, state);
 		pt_buf_puts(&out, "out of memory\n");
 	}
 	fwrite(pt_buf_str(&out), 1, out.len, stdout);

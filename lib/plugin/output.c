@@ -7,12 +7,6 @@
 
 #include <string.h>
 
-void pt_output_prefix(struct pt_buf *out, enum pt_endpoint endpoint, enum pt_state state)
-{
-	pt_buf_printf(out, "PRIOTICKET %s %s - ", pt_endpoint_info(endpoint)->service,
-	              pt_state_name(state));
-}
-
 void pt_output_render(enum pt_output_format f, const struct pt_output_target *t,
                       const struct pt_report *r, struct pt_buf *out)
 {

@@ -3,7 +3,7 @@
  * the report is already sanitised UTF-8; here it is only escaped. */
 #include "config.h"
 
-#include "output.h"
+#include "output_formats.h"
 
 #include <stdio.h>
 #include <string.h>

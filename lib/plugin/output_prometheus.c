@@ -5,7 +5,7 @@
  * a comment with the Nagios format's first line, without perfdata. */
 #include "config.h"
 
-#include "output.h"
+#include "output_formats.h"
 #include "phase_names.h"
 #include "util/number.h"
 
@@ -110,7 +110,7 @@ void pt_output_prometheus(const struct pt_output_target *t, const struct pt_repo
 	 * that says what is wrong (a bad argument above all): the Nagios
 	 * first line without its perfdata. */
 	pt_buf_puts(out, "# ");
-	pt_output_prefix(out, t->endpoint, r->state);
+	pt_output_nagios_prefix(out, t->endpoint, r->state);
 	pt_buf_printf(out, "%s\n", pt_buf_str(&r->summary));
 	family(&s, "prioticket_probe_success", "1 when the check's state is OK, else 0.");
 	sample(&s, "prioticket_probe_success", NULL, NULL, r->state == PT_OK ? 1 : 0, 0);
