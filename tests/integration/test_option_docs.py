@@ -1,5 +1,5 @@
 """Every long option of the option table (lib/plugin/option_table.c) is documented
-where COORDINATION's rule says: --help of both plugins, both man pages, the
+where CONTRIBUTING.md's "Adding an option" says: --help of both plugins, both man pages, the
 README, and the Icinga 2 CheckCommands (except what must not be an argument
 there: the secret itself, --help and --version).
 

@@ -1,5 +1,6 @@
-/* Unit tests for lib/plugin/extra_opts.c: the ini grammar, every error
- * the header names, the default file search and argv rebuilding. */
+/* Unit tests for --extra-opts: the ini grammar and every error ini.h
+ * names (lib/plugin/ini.c), the default file search (ini_search.c) and
+ * argv rebuilding (extra_opts.c). */
 #include "config.h"
 
 #include <setjmp.h>

@@ -1,4 +1,6 @@
-/* Unit tests for lib/plugin/options.c: the shared option table. */
+/* Unit tests for the option parser: lib/plugin/options.c, the table and
+ * its pre-scan (option_table.c), the value checks (option_values.c,
+ * option_expect.c) and what a refused option says (option_errors.c). */
 #include "config.h"
 
 #include <setjmp.h>

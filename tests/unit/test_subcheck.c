@@ -1,6 +1,6 @@
-/* Unit tests for lib/plugin/subcheck.c and pt_state_max_alt: the run's
- * state, reason and first line derived from subchecks, whatever the
- * order they were added in. */
+/* Unit tests for lib/plugin/subcheck.c, pt_state_max_alt (state.c) and
+ * the reason vocabulary (reason.c): the run's state, reason and first
+ * line derived from subchecks, whatever the order they were added in. */
 #include "config.h"
 
 #include <setjmp.h>
