@@ -3,10 +3,8 @@
 #include "config.h"
 
 #include "plugin_main.h"
-#include "plugin/cli.h"
 
 int main(int argc, char **argv)
 {
-	pt_progname = pt_endpoint_info(PT_ENDPOINT_STATUS)->program;
 	pt_plugin_main(PT_ENDPOINT_STATUS, argc, argv);
 }

@@ -2,11 +2,11 @@
 #include "config.h"
 
 #include "hard_stop.h"
-#include "plugin/cli.h"
 #include "plugin/output.h"
 #include "plugin/target.h"
 #include "util/buf.h"
 #include "util/clock.h"
+#include "util/limits.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -40,17 +40,18 @@ static bool set_up(const struct pt_config *cfg, double started)
 	struct sigaction sa;
 	struct itimerval it;
 	double left = started + cfg->timeout + PT_HARD_STOP_MARGIN - pt_now();
+	struct pt_verdict v = pt_verdict_of(PT_FOUND_TIMEOUT, cfg->timeout_state);
 
 	snprintf(text, sizeof(text),
 	         "timeout: the run did not finish within its %g s budget (hard stop)", cfg->timeout);
-	pt_output_early(cfg->output_format, &who, cfg->timeout_state, PT_REASON_TIMEOUT, text, &msg);
+	pt_output_early(cfg->output_format, &who, v.state, v.reason, text, &msg);
 	if (msg.failed || msg.len >= sizeof(stop_message)) {
 		pt_buf_free(&msg);
 		return false;
 	}
 	memcpy(stop_message, msg.data, msg.len);
 	stop_length = msg.len;
-	stop_state = (int)cfg->timeout_state;
+	stop_state = (int)v.state;
 	pt_buf_free(&msg);
 
 	memset(&sa, 0, sizeof(sa));

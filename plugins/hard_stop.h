@@ -5,9 +5,8 @@
 
 #include "plugin/run_config.h"
 
-/* Seconds past the budget before the hard stop fires: the normal path
- * ends on its own well inside it. */
-#define PT_HARD_STOP_MARGIN 0.5
+/* It fires PT_HARD_STOP_MARGIN seconds (util/limits.h) past the budget:
+ * the normal path ends on its own well inside it. */
 
 /* started is the pt_now() value when the run began. May be called again
  * to re-arm with another budget. Unblocks SIGALRM. Returns false if

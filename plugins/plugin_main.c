@@ -6,6 +6,7 @@
 #include "plugin/check.h"
 #include "plugin/cli.h"
 #include "plugin/options.h"
+#include "plugin/output.h"
 #include "util/clock.h"
 
 #include <stdio.h>
@@ -52,7 +53,7 @@ void pt_plugin_main(enum pt_endpoint endpoint, int argc, char **argv)
 	if (out.failed) {
 		state = PT_UNKNOWN;
 		pt_buf_free(&out);
-		pt_cli_prefix(&out, endpoint, state);
+		pt_output_nagios_prefix(&out, endpoint, state);
 		pt_buf_puts(&out, "out of memory\n");
 	}
 	fwrite(pt_buf_str(&out), 1, out.len, stdout);

@@ -10,23 +10,16 @@
 
 #include <string.h>
 
-const char *pt_progname = "check_prioticket";
-
-void pt_cli_prefix(struct pt_buf *out, enum pt_endpoint endpoint, enum pt_state state)
-{
-	pt_buf_printf(out, "PRIOTICKET %s %s - ", pt_endpoint_info(endpoint)->service,
-	              pt_state_name(state));
-}
-
 /* A bad argument: UNKNOWN, reason config, one line in the format the
  * command line asked for (looked up before the options are parsed). */
 static bool fail(struct pt_buf *out, const struct pt_config *cfg, enum pt_output_format format,
                  const struct pt_buf *why, enum pt_state *state)
 {
 	struct pt_output_target who = {cfg->endpoint, pt_target_environment_label(cfg)};
+	struct pt_verdict v = pt_verdict_of(PT_FOUND_BAD_ARGUMENTS, cfg->timeout_state);
 
-	*state = PT_UNKNOWN;
-	pt_output_early(format, &who, PT_UNKNOWN, PT_REASON_CONFIG,
+	*state = v.state;
+	pt_output_early(format, &who, v.state, v.reason,
 	                why->len ? pt_buf_str(why) : "invalid arguments", out);
 	return false;
 }
@@ -42,8 +35,8 @@ bool pt_cli_load(struct pt_cli *cli, enum pt_endpoint endpoint, int argc, char *
 	memset(cli, 0, sizeof(*cli));
 	pt_config_init(&cli->cfg, endpoint);
 	*state = PT_UNKNOWN;
-	if (!pt_extra_opts_apply_origins(argc, argv, pt_progname, &cli->argc, &cli->argv, &cli->origins,
-	                                 &err)) {
+	if (!pt_extra_opts_apply_origins(argc, argv, pt_endpoint_info(endpoint)->program, &cli->argc,
+	                                 &cli->argv, &cli->origins, &err)) {
 		pt_options_scrub_argv(argc, argv);
 		fail(out, &cli->cfg, format, &err, state);
 		pt_buf_free(&err);
@@ -63,7 +56,7 @@ bool pt_cli_load(struct pt_cli *cli, enum pt_endpoint endpoint, int argc, char *
 		pt_help(out, endpoint);
 		break;
 	case PT_OPTIONS_VERSION:
-		pt_version(out);
+		pt_version(out, endpoint);
 		break;
 	case PT_OPTIONS_ERROR:
 		fail(out, &cli->cfg, format, &err, state);

@@ -9,9 +9,6 @@
 
 #include <stdbool.h>
 
-/* The program's name, set by main: the only global. */
-extern const char *pt_progname;
-
 struct pt_cli {
 	struct pt_config cfg;
 	int argc;       /* argv after --extra-opts expansion */
@@ -25,8 +22,5 @@ struct pt_cli {
 bool pt_cli_load(struct pt_cli *cli, enum pt_endpoint endpoint, int argc, char **argv,
                  struct pt_buf *out, enum pt_state *state);
 void pt_cli_free(struct pt_cli *cli);
-
-/* "PRIOTICKET PING" / "PRIOTICKET STATUS" */
-void pt_cli_prefix(struct pt_buf *out, enum pt_endpoint endpoint, enum pt_state state);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "extra_opts.h"
 #include "ini.h"
+#include "option_table.h"
 #include "sanitize.h"
 #include "util/limits.h"
 
@@ -12,37 +13,83 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* True when the argument is --extra-opts or --extra-opts=SPEC. */
-static bool extra_opts_arg(const char *a, const char **spec)
-{
-	static const char opt[] = "--extra-opts";
+/* The --extra-opts arguments of a vector, as getopt_long reads it. */
+struct found {
+	const char **arg;  /* the arguments naming it, in order */
+	const char **spec; /* their values, "" when none */
+	int n;
+	bool failed; /* out of memory */
+};
 
-	if (strncmp(a, opt, sizeof(opt) - 1) != 0) {
-		return false;
+static void collect(const struct pt_option_seen *o, void *ctx)
+{
+	struct found *f = ctx;
+	const char **arg;
+	const char **spec;
+
+	if (o->id != PT_OPT_EXTRA_OPTS || f->failed) {
+		return;
 	}
-	if (a[sizeof(opt) - 1] == '\0') {
-		*spec = "";
-		return true;
+	arg = realloc(f->arg, ((size_t)f->n + 1) * sizeof(*arg));
+	if (arg) {
+		f->arg = arg;
 	}
-	if (a[sizeof(opt) - 1] == '=') {
-		*spec = a + sizeof(opt);
-		return true;
+	spec = arg ? realloc(f->spec, ((size_t)f->n + 1) * sizeof(*spec)) : NULL;
+	if (!spec) {
+		f->failed = true;
+		return;
 	}
-	return false;
+	f->spec = spec;
+	f->arg[f->n] = o->arg;
+	f->spec[f->n] = o->value ? o->value : "";
+	f->n++;
 }
 
-/* getopt_long takes unambiguous abbreviations, so "--extra" from a file
- * would still reach --extra-opts. */
-static bool names_extra_opts(const char *a)
+static void found_free(struct found *f)
 {
-	size_t n;
+	free(f->arg);
+	free(f->spec);
+	memset(f, 0, sizeof(*f));
+}
 
-	if (strncmp(a, "--", 2) != 0) {
+/* Finds the --extra-opts of argv[0..argc) (argv[0] is the program). */
+static bool find_extra_opts(int argc, char **argv, struct found *f, struct pt_buf *err)
+{
+	memset(f, 0, sizeof(*f));
+	if (!pt_options_scan(argc, argv, collect, f) || f->failed) {
+		found_free(f);
+		pt_buf_puts(err, "extra-opts: out of memory");
 		return false;
 	}
-	a += 2;
-	n = strcspn(a, "=");
-	return n >= 2 && n <= strlen("extra-opts") && strncmp(a, "extra-opts", n) == 0;
+	return true;
+}
+
+/* The n arguments read from file may not name --extra-opts, as the
+ * option parser will read them (an abbreviation too): no recursion. */
+static bool no_extra_opts(char **args, int n, const char *file, struct pt_buf *err)
+{
+	char **v = malloc(((size_t)n + 1) * sizeof(*v));
+	struct found f;
+	bool none;
+
+	if (!v) {
+		pt_buf_puts(err, "extra-opts: out of memory");
+		return false;
+	}
+	v[0] = (char *)"";
+	memcpy(v + 1, args, (size_t)n * sizeof(*v));
+	if (!find_extra_opts(n + 1, v, &f, err)) {
+		free(v);
+		return false;
+	}
+	none = f.n == 0;
+	found_free(&f);
+	free(v);
+	if (!none) {
+		pt_sanitize_name(err, pt_ini_path_name(file));
+		pt_buf_puts(err, ": --extra-opts cannot be used inside an extra-opts file");
+	}
+	return none;
 }
 
 static bool load_spec(const char *spec, const char *progname, char ***args, int *nargs,
@@ -53,7 +100,6 @@ static bool load_spec(const char *spec, const char *progname, char ***args, int 
 	char section[PT_INI_SECTION_CHARS + 1];
 	char *file;
 	int first = *nargs;
-	int i;
 	bool ok;
 
 	if (slen == 0) {
@@ -86,17 +132,15 @@ static bool load_spec(const char *spec, const char *progname, char ***args, int 
 		}
 	}
 	ok = pt_ini_read_section(file, section, args, nargs, origins, err);
-	for (i = first; ok && i < *nargs; i++) {
-		if (names_extra_opts((*args)[i])) {
-			pt_sanitize_name(err, pt_ini_path_name(file));
-			pt_buf_puts(err, ": --extra-opts cannot be used inside an extra-opts file");
-			pt_wipe_strings(*args, first, *nargs);
-			if (origins) {
-				pt_wipe_strings(*origins, first, *nargs);
-			}
-			*nargs = first;
-			ok = false;
+	if (ok) {
+		ok = no_extra_opts(*args + first, *nargs - first, file, err);
+	}
+	if (!ok && *nargs > first) {
+		pt_wipe_strings(*args, first, *nargs);
+		if (origins) {
+			pt_wipe_strings(*origins, first, *nargs);
 		}
+		*nargs = first;
 	}
 	free(file);
 	return ok;
@@ -146,8 +190,9 @@ bool pt_extra_opts_apply_origins(int argc, char **argv, const char *progname, in
 	char **res;
 	int nextra = 0;
 	int nres = 0;
+	struct found found;
 	int i;
-	bool options_over = false;
+	int next;
 	bool ok = true;
 
 	*out_argc = 0;
@@ -165,25 +210,21 @@ bool pt_extra_opts_apply_origins(int argc, char **argv, const char *progname, in
 			return false;
 		}
 	}
-	for (i = 1; ok && i < argc; i++) {
-		const char *spec;
-
-		/* After "--" nothing is an option. */
-		if (options_over) {
-			continue;
-		}
-		if (strcmp(argv[i], "--") == 0) {
-			options_over = true;
-		} else if (extra_opts_arg(argv[i], &spec)) {
-			ok = load_spec(spec, progname, &extra, &nextra, out_origins ? &origins : NULL, err);
-		}
+	if (!find_extra_opts(argc, argv, &found, err)) {
+		return false;
+	}
+	for (i = 0; ok && i < found.n; i++) {
+		ok =
+		    load_spec(found.spec[i], progname, &extra, &nextra, out_origins ? &origins : NULL, err);
 	}
 	if (!ok) {
+		found_free(&found);
 		pt_extra_opts_free(nextra, extra);
 		pt_extra_opts_free(nextra, origins);
 		return false;
 	}
 	if (argc > INT_MAX - 1 - nextra) {
+		found_free(&found);
 		pt_extra_opts_free(nextra, extra);
 		pt_extra_opts_free(nextra, origins);
 		pt_buf_puts(err, "extra-opts: too many arguments");
@@ -192,6 +233,7 @@ bool pt_extra_opts_apply_origins(int argc, char **argv, const char *progname, in
 	res = calloc((size_t)argc + (size_t)nextra + 1, sizeof(*res));
 	if (!res || !origins_for(out_origins, origins, argc, nextra)) {
 		free(res);
+		found_free(&found);
 		pt_extra_opts_free(nextra, extra);
 		pt_extra_opts_free(nextra, origins);
 		pt_buf_puts(err, "extra-opts: out of memory");
@@ -206,18 +248,17 @@ bool pt_extra_opts_apply_origins(int argc, char **argv, const char *progname, in
 		res[nres++] = extra[i];
 	}
 	free(extra);
-	options_over = false;
-	for (i = 1; ok && i < argc; i++) {
-		const char *spec;
-
-		if (!options_over && strcmp(argv[i], "--") == 0) {
-			options_over = true;
-		} else if (!options_over && extra_opts_arg(argv[i], &spec)) {
+	/* The command line without its --extra-opts arguments: getopt
+	 * reads options in their order, so found.arg is in argv's order. */
+	for (i = 1, next = 0; ok && i < argc; i++) {
+		if (next < found.n && argv[i] == found.arg[next]) {
+			next++;
 			continue;
 		}
 		res[nres] = strdup(argv[i]);
 		ok = res[nres++] != NULL;
 	}
+	found_free(&found);
 	if (!ok) {
 		pt_extra_opts_free(nres, res);
 		if (out_origins) {

@@ -7,9 +7,10 @@
 
 #include <stdbool.h>
 
-/* Rebuilds argv: every --extra-opts[=spec] argument (also the
- * "--extra-opts spec" two-argument form is NOT accepted: the value is
- * optional, so it must be attached with '=') is removed and the options
+/* Rebuilds argv: every argument getopt_long reads as --extra-opts[=spec]
+ * (any abbreviation it takes; the "--extra-opts spec" two-argument form
+ * is NOT accepted: the value is optional, so it must be attached with
+ * '=') is removed and the options
  * it names are inserted before all remaining arguments, in the order
  * the --extra-opts arguments appeared, so that the command line wins.
  * spec is "[section][@file]": the section defaults to `progname`, the

@@ -6,6 +6,6 @@
 #include "util/buf.h"
 
 void pt_help(struct pt_buf *out, enum pt_endpoint endpoint);
-void pt_version(struct pt_buf *out);
+void pt_version(struct pt_buf *out, enum pt_endpoint endpoint);
 
 #endif

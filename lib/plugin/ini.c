@@ -1,6 +1,6 @@
 /* The ini reader of --extra-opts, with monitoring-plugins' semantics (its
- * lib/parse_ini.c): the default file's search, a bounded line reader, and
- * the grammar that turns one section into arguments. */
+ * lib/parse_ini.c): a bounded line reader, and the grammar that turns one
+ * section into arguments. The default file's search is ini_search.c. */
 #include "config.h"
 
 #include "ini.h"
@@ -14,28 +14,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static const char *const ini_names[] = {
-    "monitoring-plugins.ini",
-    "plugins.ini",
-    "nagios-plugins.ini",
-};
-
-static const char *const ini_paths[] = {
-    "/usr/local/etc/monitoring-plugins/monitoring-plugins.ini",
-    "/usr/local/etc/monitoring-plugins.ini",
-    "/etc/monitoring-plugins/monitoring-plugins.ini",
-    "/etc/monitoring-plugins.ini",
-    "/etc/nagios/plugins.ini",
-    "/usr/local/nagios/etc/plugins.ini",
-    "/usr/local/etc/nagios/plugins.ini",
-    "/etc/opt/nagios/plugins.ini",
-    "/etc/nagios-plugins.ini",
-    "/usr/local/etc/nagios-plugins.ini",
-    "/etc/opt/nagios-plugins.ini",
-};
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 struct reader {
 	int fd;
@@ -71,67 +49,9 @@ static void line_error(const struct ini *st, struct pt_buf *err, const char *why
 	pt_buf_printf(err, ":%lu: %s", st->lineno, why);
 }
 
-static bool is_blank(char c)
+static bool space_or_tab(char c)
 {
 	return c == ' ' || c == '\t';
-}
-
-static bool exists(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0;
-}
-
-static char *join(const char *dir, size_t dirlen, const char *name)
-{
-	size_t namelen = strlen(name);
-	char *p = malloc(dirlen + 1 + namelen + 1);
-
-	if (!p) {
-		return NULL;
-	}
-	memcpy(p, dir, dirlen);
-	p[dirlen] = '/';
-	memcpy(p + dirlen + 1, name, namelen + 1);
-	return p;
-}
-
-char *pt_ini_default_file(void)
-{
-	const char *env = getenv("MP_CONFIG_FILE");
-	const char *p;
-	size_t i;
-
-	if (env && *env && exists(env)) {
-		return strdup(env);
-	}
-	env = getenv("NAGIOS_CONFIG_PATH");
-	for (p = env; p && *p;) {
-		size_t n = strcspn(p, ":");
-
-		for (i = 0; n > 0 && i < COUNT(ini_names); i++) {
-			char *path = join(p, n, ini_names[i]);
-
-			if (!path) {
-				return NULL;
-			}
-			if (exists(path)) {
-				return path;
-			}
-			free(path);
-		}
-		p += n;
-		if (*p == ':') {
-			p++;
-		}
-	}
-	for (i = 0; i < COUNT(ini_paths); i++) {
-		if (exists(ini_paths[i])) {
-			return strdup(ini_paths[i]);
-		}
-	}
-	return NULL;
 }
 
 /* Reads one line without its "\n" or "\r\n" into line (room for
@@ -198,11 +118,11 @@ static char *trim(char *s, size_t *len)
 {
 	size_t n = *len;
 
-	while (n > 0 && is_blank(*s)) {
+	while (n > 0 && space_or_tab(*s)) {
 		s++;
 		n--;
 	}
-	while (n > 0 && is_blank(s[n - 1])) {
+	while (n > 0 && space_or_tab(s[n - 1])) {
 		n--;
 	}
 	s[n] = '\0';
@@ -298,7 +218,7 @@ static bool section_header(struct ini *st, char *s, struct pt_buf *err)
 		return false;
 	}
 	rest = close + 1;
-	while (is_blank(*rest)) {
+	while (space_or_tab(*rest)) {
 		rest++;
 	}
 	if (*rest && *rest != '#' && *rest != ';') {
@@ -343,7 +263,7 @@ static bool key_value(struct ini *st, char *s, struct pt_buf *err)
 		return false;
 	}
 	value = eq + 1;
-	while (is_blank(*value)) {
+	while (space_or_tab(*value)) {
 		value++;
 	}
 	if (*value == '"') {
@@ -355,7 +275,7 @@ static bool key_value(struct ini *st, char *s, struct pt_buf *err)
 			return false;
 		}
 		rest = close + 1;
-		while (is_blank(*rest)) {
+		while (space_or_tab(*rest)) {
 			rest++;
 		}
 		if (*rest && *rest != '#' && *rest != ';') {
@@ -370,7 +290,7 @@ static bool key_value(struct ini *st, char *s, struct pt_buf *err)
 		char *p = eq + 1;
 
 		for (vlen = 0; p[vlen]; vlen++) {
-			if ((p[vlen] == '#' || p[vlen] == ';') && vlen > 0 && is_blank(p[vlen - 1])) {
+			if ((p[vlen] == '#' || p[vlen] == ';') && vlen > 0 && space_or_tab(p[vlen - 1])) {
 				break;
 			}
 		}

@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-/* The default file: the first that exists of $MP_CONFIG_FILE, then
+/* ini_search.c: the default file, the first that exists of $MP_CONFIG_FILE, then
  * monitoring-plugins.ini / plugins.ini / nagios-plugins.ini in each
  * directory of $NAGIOS_CONFIG_PATH (':'-separated), then
  * /usr/local/etc/monitoring-plugins/monitoring-plugins.ini,

@@ -7,8 +7,10 @@
 #include "probe/probe.h"
 #include "util/limits.h"
 
-/* Adds one subcheck per concern to r->checks (the table is at the top
- * of judge.c); pt_report_finish then derives state, reason and summary. */
+/* Adds one subcheck per concern to r->checks (judge.c's first comment
+ * lists them; state.c's table gives their states); pt_report_finish then
+ * derives state, reason and summary. A pure function of its arguments
+ * and the clock (a certificate's days left). */
 void pt_judge(const struct pt_config *cfg, const struct pt_probe_result *res, struct pt_report *r);
 
 /* A remembered failure of the token endpoint, in a few words ("HTTP 503",

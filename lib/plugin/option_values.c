@@ -4,6 +4,7 @@
 
 #include "option_values.h"
 #include "target.h"
+#include "util/limits.h"
 
 #include <errno.h>
 #include <math.h>
@@ -56,7 +57,7 @@ bool pt_value_seconds(const char *s, double *out)
 	}
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || *end || !isfinite(v) || v <= 0 || v > 3600) {
+	if (errno || *end || !isfinite(v) || v <= 0 || v > PT_TIMEOUT_MAX_SECONDS) {
 		return false;
 	}
 	*out = v;
@@ -74,7 +75,7 @@ bool pt_value_url(const char *s)
 	} else {
 		return false;
 	}
-	return pt_value_printable(s, 2048, false) && *host && *host != '/' && !strchr(s, '#');
+	return pt_value_printable(s, PT_URL_MAX, false) && *host && *host != '/' && !strchr(s, '#');
 }
 
 /* A DNS name or an IPv4 address, or an IPv6 address in brackets or
@@ -123,7 +124,7 @@ bool pt_value_proxy(const char *s)
 	const char *end;
 	long n;
 
-	if (!pt_value_printable(s, 2048, false) || encoded_control(s)) {
+	if (!pt_value_printable(s, PT_URL_MAX, false) || encoded_control(s)) {
 		return false;
 	}
 	if (p) {
@@ -194,7 +195,7 @@ bool pt_value_connect_to(const char *s)
 	long port;
 	size_t n;
 
-	if (!pt_value_printable(s, 300, false)) {
+	if (!pt_value_printable(s, PT_CONNECT_TO_MAX, false)) {
 		return false;
 	}
 	if (s[0] == '[') {
@@ -260,11 +261,11 @@ bool pt_value_certificate(const char *s, struct pt_config *cfg)
 	}
 	memcpy(warn, s, n);
 	warn[n] = '\0';
-	if (!pt_value_long(warn, 0, 36500, &cfg->cert_warn_days)) {
+	if (!pt_value_long(warn, 0, PT_CERT_DAYS_MAX, &cfg->cert_warn_days)) {
 		return false;
 	}
 	cfg->cert_crit_days = 0;
-	if (comma && !pt_value_long(comma + 1, 0, 36500, &cfg->cert_crit_days)) {
+	if (comma && !pt_value_long(comma + 1, 0, PT_CERT_DAYS_MAX, &cfg->cert_crit_days)) {
 		return false;
 	}
 	if (cfg->cert_crit_days > cfg->cert_warn_days) {

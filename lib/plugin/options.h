@@ -1,4 +1,5 @@
-/* The option table shared by both plugins, and its parser. */
+/* The parser of the option table (option_table.h) shared by both
+ * plugins: from argv to struct pt_config. */
 #ifndef PT_OPTIONS_H
 #define PT_OPTIONS_H
 
@@ -26,11 +27,13 @@ enum pt_options_result pt_options_parse(int argc, char **argv, struct pt_config 
 enum pt_options_result pt_options_parse_origins(int argc, char **argv, const char *const *origin,
                                                 struct pt_config *cfg, struct pt_buf *err);
 
-/* A cheap look at argv before anything is read: sets cfg->timeout,
- * cfg->timeout_state and cfg->output_format from -t/--timeout,
- * --timeout-result and --output-format when given there (valid values
- * only), so that the hard stop bounds the reading of ini and secret files
- * too, and speaks the chosen format. Reads no file, reports no error. */
+/* A cheap look at argv before anything is read, through the table's
+ * pre-scan (option_table.h), so in any spelling getopt_long takes: sets
+ * cfg->timeout, cfg->timeout_state and cfg->output_format from
+ * -t/--timeout, --timeout-result and --output-format when given there
+ * (valid values only), so that the hard stop bounds the reading of ini
+ * and secret files too, and speaks the chosen format. Reads no file,
+ * reports no error. */
 void pt_options_prescan(int argc, char **argv, struct pt_config *cfg);
 /* "nagios", "json" or "prometheus". */
 bool pt_options_output_format(const char *text, enum pt_output_format *out);
@@ -39,8 +42,8 @@ bool pt_options_output_format(const char *text, enum pt_output_format *out);
  * that format (nagios when absent or itself bad). */
 enum pt_output_format pt_options_prescan_format(int argc, char **argv);
 
-/* Overwrites the values of --client-secret in argv so that `ps` stops
- * showing them. */
+/* Overwrites the values getopt_long reads as --client-secret in argv so
+ * that `ps` stops showing them. */
 void pt_options_scrub_argv(int argc, char **argv);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include "output.h"
 #include "sanitize.h"
+#include "util/limits.h"
 
 #include <string.h>
 
@@ -30,7 +31,7 @@ void pt_output_early(enum pt_output_format f, const struct pt_output_target *t, 
 	memset(&r, 0, sizeof(r));
 	r.state = s;
 	r.reason = reason;
-	pt_sanitize_append(&r.summary, text, strlen(text), 1024);
+	pt_sanitize_append(&r.summary, text, strlen(text), PT_LINE_MAX);
 	pt_output_render(f, t, &r, out);
 	pt_report_free(&r);
 }

@@ -3,8 +3,7 @@
  * the report is already sanitised UTF-8; here it is only escaped. */
 #include "config.h"
 
-#include "output.h"
-#include "cli.h"
+#include "output_formats.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -65,7 +64,7 @@ static void key(struct pt_buf *out, bool first, const char *name)
 	pt_buf_printf(out, "%s\"%s\":", first ? "" : ",", name);
 }
 
-static void subchecks(struct pt_buf *out, const struct pt_subchecks *l)
+static void subcheck_list(struct pt_buf *out, const struct pt_subchecks *l)
 {
 	pt_buf_puts(out, "[");
 	for (size_t i = 0; i < l->n; i++) {
@@ -190,7 +189,7 @@ void pt_output_json(const struct pt_output_target *t, const struct pt_report *r,
 	key(out, false, "summary");
 	str(out, pt_buf_str(&r->summary));
 	key(out, false, "subchecks");
-	subchecks(out, &r->checks);
+	subcheck_list(out, &r->checks);
 	key(out, false, "perfdata");
 	perfdata(out, r);
 	key(out, false, "request");

@@ -3,12 +3,13 @@
  * subcheck, the reason, and the other detail lines. */
 #include "config.h"
 
-#include "output.h"
-#include "cli.h"
+#include "output_formats.h"
+#include "util/limits.h"
 
 #include <string.h>
 
-static const char cut_note[] = "(long output cut: Nagios keeps 8192 bytes)\n";
+static const char cut_note[] =
+    "(long output cut: Nagios keeps " PT_NAGIOS_OUTPUT_MAX_TEXT " bytes)\n";
 
 /* Whether the characters of s[0..len) that are in [-0-9.], taken alone,
  * are a number to Go's strconv.ParseFloat: -?(D+.?D*|.D+). (A number
@@ -128,13 +129,19 @@ static void bound(struct pt_buf *out, size_t start)
 	pt_buf_puts(out, cut_note);
 }
 
+void pt_output_nagios_prefix(struct pt_buf *out, enum pt_endpoint endpoint, enum pt_state state)
+{
+	pt_buf_printf(out, "PRIOTICKET %s %s - ", pt_endpoint_info(endpoint)->service,
+	              pt_state_name(state));
+}
+
 void pt_output_nagios(const struct pt_output_target *t, const struct pt_report *r,
                       struct pt_buf *out)
 {
 	size_t start = out->len;
 	size_t long_start;
 
-	pt_cli_prefix(out, t->endpoint, r->state);
+	pt_output_nagios_prefix(out, t->endpoint, r->state);
 	pt_buf_puts(out, pt_buf_str(&r->summary));
 	if (r->perf.len) {
 		pt_buf_printf(out, " | %s", pt_buf_str(&r->perf));

@@ -5,8 +5,8 @@
  * line is a comment with the Nagios format's first line, without perfdata. */
 #include "config.h"
 
-#include "output.h"
-#include "cli.h"
+#include "output_formats.h"
+#include "phase_names.h"
 #include "util/number.h"
 
 #include <stdio.h>
@@ -61,9 +61,6 @@ static void sample(const struct series *s, const char *name, const char *extra,
 
 static void phases(const struct series *s, const struct pt_facts *f)
 {
-	static const char *const names[PT_PHASE_COUNT] = {"resolve", "connect", "tls", "processing",
-	                                                  "transfer"};
-
 	if (!f->probed && !f->has_auth) {
 		return;
 	}
@@ -71,12 +68,13 @@ static void phases(const struct series *s, const struct pt_facts *f)
 	       "Seconds per phase of the probe request; phase auth is getting the token.");
 	for (int i = 0; f->probed && i < PT_PHASE_COUNT; i++) {
 		if (f->timings.reached[i]) {
-			sample(s, "prioticket_phase_duration_seconds", "phase", names[i], f->timings.phase[i],
-			       6);
+			sample(s, "prioticket_phase_duration_seconds", "phase", pt_phase_name(i),
+			       f->timings.phase[i], 6);
 		}
 	}
 	if (f->has_auth) {
-		sample(s, "prioticket_phase_duration_seconds", "phase", "auth", f->time_auth, 6);
+		sample(s, "prioticket_phase_duration_seconds", "phase", pt_phase_name(PT_PHASE_AUTH),
+		       f->time_auth, 6);
 	}
 	if (f->probed) {
 		family(s, "prioticket_duration_seconds", "Total seconds of the probe request.");
@@ -84,7 +82,7 @@ static void phases(const struct series *s, const struct pt_facts *f)
 	}
 }
 
-static void subchecks(const struct series *s, const struct pt_subchecks *l)
+static void subcheck_series(const struct series *s, const struct pt_subchecks *l)
 {
 	bool any = false;
 
@@ -112,14 +110,14 @@ void pt_output_prometheus(const struct pt_output_target *t, const struct pt_repo
 	 * that says what is wrong (a bad argument above all): the Nagios
 	 * first line without its perfdata. */
 	pt_buf_puts(out, "# ");
-	pt_cli_prefix(out, t->endpoint, r->state);
+	pt_output_nagios_prefix(out, t->endpoint, r->state);
 	pt_buf_printf(out, "%s\n", pt_buf_str(&r->summary));
 	family(&s, "prioticket_probe_success", "1 when the check's state is OK, else 0.");
 	sample(&s, "prioticket_probe_success", NULL, NULL, r->state == PT_OK ? 1 : 0, 0);
 	family(&s, "prioticket_state",
 	       "The check's state: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN; reason names the cause.");
 	sample(&s, "prioticket_state", "reason", pt_reason_name(r->reason), (double)r->state, 0);
-	subchecks(&s, &r->checks);
+	subcheck_series(&s, &r->checks);
 	phases(&s, f);
 	if (f->probed && f->http_status) {
 		family(&s, "prioticket_http_status", "HTTP status code of the probe's answer.");

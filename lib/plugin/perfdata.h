@@ -6,6 +6,7 @@
 
 #include "range.h"
 #include "util/buf.h"
+#include "util/limits.h"
 
 #include <stdbool.h>
 
@@ -28,8 +29,8 @@ struct pt_perf_text {
 	char label[64];
 	char value[400];
 	char uom[4];
-	char warn[256];
-	char crit[256];
+	char warn[PT_RANGE_TEXT_MAX];
+	char crit[PT_RANGE_TEXT_MAX];
 	char min[400];
 	char max[400];
 };

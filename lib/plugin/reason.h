@@ -16,7 +16,8 @@ enum pt_reason {
 	PT_REASON_RATE_LIMITED,   /* 429 */
 	PT_REASON_CLIENT_ERROR,   /* any other 4xx */
 	PT_REASON_SERVER_ERROR,   /* 5xx */
-	PT_REASON_REDIRECT,       /* 3xx not followed, or followed too often */
+	PT_REASON_REDIRECT,       /* 3xx not followed, followed too often, or a followed one that
+	                           * broke the token request */
 	PT_REASON_BAD_RESPONSE,   /* not HTTP, cut short, an unusable token answer */
 	PT_REASON_BODY_TOO_LARGE, /* the probe's body went over the bound */
 	PT_REASON_JSON,           /* --expect-json not met, or the body is not JSON */

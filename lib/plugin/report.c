@@ -32,13 +32,19 @@ void pt_report_perf(struct pt_report *r, const struct pt_perf *p)
 	}
 }
 
+/* One line, cut by the sanitiser (at a character boundary, with "...")
+ * when over PT_LINE_MAX. */
 static void add_line(struct pt_buf *to, const char *fmt, va_list ap)
 {
-	char text[1024];
+	struct pt_buf text = {0};
 
-	vsnprintf(text, sizeof(text), fmt, ap);
-	pt_sanitize_append(to, text, strlen(text), sizeof(text));
+	if (pt_buf_vprintf(&text, fmt, ap)) {
+		pt_sanitize_append(to, text.data, text.len, PT_LINE_MAX);
+	} else {
+		pt_buf_puts(to, "?");
+	}
 	pt_buf_puts(to, "\n");
+	pt_buf_free(&text);
 }
 
 void pt_report_notice(struct pt_report *r, const char *fmt, ...)

@@ -11,14 +11,10 @@
 #include "subcheck.h"
 #include "probe/probe.h"
 #include "util/buf.h"
+#include "util/limits.h"
 
 #include <stddef.h>
 #include <time.h>
-
-/* How much server text may reach one line. */
-#define PT_SERVER_TEXT_MAX  200
-#define PT_SUMMARY_TEXT_MAX 100
-#define PT_PERF_MAX         12
 
 /* What the machine outputs tell besides the text. Strings are shown as
  * they are (sanitised where they came from a server). */

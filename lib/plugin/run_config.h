@@ -3,6 +3,7 @@
 #ifndef PT_RUN_CONFIG_H
 #define PT_RUN_CONFIG_H
 
+#include "endpoint.h"
 #include "range.h"
 #include "secret.h"
 #include "state.h"
@@ -11,17 +12,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define PT_DEFAULT_API_VERSION "v3.8"
-
 enum pt_output_format {
 	PT_FORMAT_NAGIOS,
 	PT_FORMAT_JSON,
 	PT_FORMAT_PROMETHEUS,
-};
-
-enum pt_endpoint {
-	PT_ENDPOINT_PING,
-	PT_ENDPOINT_STATUS,
 };
 
 /* --expect-json=PATH=VALUE[,VALUE...] */
@@ -98,15 +92,5 @@ struct pt_config {
 
 void pt_config_init(struct pt_config *cfg, enum pt_endpoint endpoint);
 void pt_config_free(struct pt_config *cfg);
-
-/* What tells the two plugins apart, one row per endpoint. */
-struct pt_endpoint_info {
-	const char *name;    /* "ping": --help, the Prometheus label */
-	const char *service; /* "PING": the first output line */
-	const char *path;    /* "/system/ping", after the base URL */
-	const char *program; /* "check_prioticket_ping" */
-};
-
-const struct pt_endpoint_info *pt_endpoint_info(enum pt_endpoint endpoint);
 
 #endif

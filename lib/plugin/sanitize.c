@@ -63,9 +63,13 @@ static bool is_blank(const unsigned char *s, size_t n)
 	return n == 3 && s[0] == 0xe2 && s[1] == 0x81 && s[2] >= 0xa6 && s[2] <= 0xa9;
 }
 
-/* Start of the UTF-8 character that contains byte `at`. */
-static size_t char_start(const char *s, size_t at)
+size_t pt_sanitize_cut(const char *s, size_t len, size_t max)
 {
+	size_t at = max;
+
+	if (len <= max) {
+		return len;
+	}
 	while (at > 0 && ((unsigned char)s[at] & 0xc0) == 0x80) {
 		at--;
 	}
@@ -122,7 +126,7 @@ bool pt_sanitize_append(struct pt_buf *out, const char *src, size_t len, size_t 
 			keep = out->len - start;
 		}
 		if (out->data) {
-			out->len = start + (keep ? char_start(out->data + start, keep) : 0);
+			out->len = start + pt_sanitize_cut(out->data + start, out->len - start, keep);
 			while (out->len > start && out->data[out->len - 1] == ' ') {
 				out->len--;
 			}
@@ -141,8 +145,7 @@ bool pt_sanitize_lines(struct pt_buf *out, const char *src, size_t len)
 		const char *nl = memchr(src + start, '\n', len - start);
 		size_t end = nl ? (size_t)(nl - src) : len;
 
-		if (end > start &&
-		    !pt_sanitize_append(out, src + start, end - start, PT_SANITIZE_LINE_MAX)) {
+		if (end > start && !pt_sanitize_append(out, src + start, end - start, PT_LINE_MAX)) {
 			return false;
 		}
 		if (end > start && !pt_buf_append(out, "\n", 1)) {

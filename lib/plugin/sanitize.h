@@ -17,6 +17,10 @@
  * Returns false on allocation failure. */
 bool pt_sanitize_append(struct pt_buf *out, const char *src, size_t len, size_t max);
 
+/* The longest part of s[0..len) of at most max bytes that ends at a
+ * UTF-8 character boundary: every cut of text goes through here. */
+size_t pt_sanitize_cut(const char *s, size_t len, size_t max);
+
 /* Appends a value the user gave, for an error message: sanitised, and
  * only up to its first '=' (then "..."), since what follows a '=' may be
  * a secret glued to a mistyped option. */
@@ -26,9 +30,8 @@ bool pt_sanitize_user_value(struct pt_buf *out, const char *value, size_t max);
  * of at most PT_NAME_SHOWN bytes. */
 bool pt_sanitize_name(struct pt_buf *out, const char *name);
 
-/* Sanitises text line by line (each cut at PT_SANITIZE_LINE_MAX) and
- * appends each with a "\n": for multi-line server text such as headers. */
-#define PT_SANITIZE_LINE_MAX 1024
+/* Sanitises text line by line (each cut at PT_LINE_MAX) and appends
+ * each with a "\n": for multi-line server text such as headers. */
 bool pt_sanitize_lines(struct pt_buf *out, const char *src, size_t len);
 
 #endif

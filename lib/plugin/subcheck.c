@@ -9,13 +9,32 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Sanitised copy into a fixed field; cut text ends in "...". */
+/* Sanitised copy into a fixed field: the one place where a subcheck's
+ * name or text is cut, by the sanitiser, at a character boundary and
+ * with "..." (the JSON output promises valid UTF-8). */
 static void set_text(char *dst, size_t size, const char *src)
 {
 	struct pt_buf b = {0};
 
 	pt_sanitize_append(&b, src, strlen(src), size - 1);
-	snprintf(dst, size, "%s", b.failed ? "?" : pt_buf_str(&b));
+	if (b.failed || b.len > size - 1) {
+		memcpy(dst, "?", 2);
+	} else {
+		memcpy(dst, pt_buf_str(&b), b.len + 1);
+	}
+	pt_buf_free(&b);
+}
+
+/* The formatted text, whole, into the field. */
+static void set_formatted(char *dst, size_t size, const char *fmt, va_list ap)
+{
+	struct pt_buf b = {0};
+
+	if (pt_buf_vprintf(&b, fmt, ap)) {
+		set_text(dst, size, pt_buf_str(&b));
+	} else {
+		memcpy(dst, "?", 2);
+	}
 	pt_buf_free(&b);
 }
 
@@ -45,14 +64,7 @@ static void make_unique(const struct pt_subchecks *l, struct pt_subcheck *c)
 		size_t keep;
 
 		snprintf(suffix, sizeof(suffix), "#%zu", n);
-		keep = strlen(base);
-		if (keep > sizeof(c->name) - 1 - strlen(suffix)) {
-			keep = sizeof(c->name) - 1 - strlen(suffix);
-			/* Not inside a UTF-8 sequence. */
-			while (keep > 0 && ((unsigned char)base[keep] & 0xC0) == 0x80) {
-				keep--;
-			}
-		}
+		keep = pt_sanitize_cut(base, strlen(base), sizeof(c->name) - 1 - strlen(suffix));
 		snprintf(c->name, sizeof(c->name), "%.*s%s", (int)keep, base, suffix);
 	}
 }
@@ -81,31 +93,38 @@ static struct pt_subcheck *insert(struct pt_subchecks *l, enum pt_subcheck_kind 
 	return c;
 }
 
-struct pt_subcheck *pt_subcheck_add(struct pt_subchecks *l, enum pt_subcheck_kind kind,
-                                    const char *name, enum pt_state state, enum pt_reason reason,
-                                    const char *fmt, ...)
+struct pt_subcheck *pt_subcheck_vadd(struct pt_subchecks *l, enum pt_subcheck_kind kind,
+                                     const char *name, enum pt_state state, enum pt_reason reason,
+                                     const char *fmt, va_list ap)
 {
-	char text[PT_SUBCHECK_TEXT_MAX];
 	struct pt_subcheck *c = insert(l, kind, name);
-	va_list ap;
 
 	if (!c) {
 		return NULL;
 	}
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
+	set_formatted(c->text, sizeof(c->text), fmt, ap);
 	c->evaluated = true;
 	c->state = state;
 	c->reason = reason;
-	set_text(c->text, sizeof(c->text), text);
+	return c;
+}
+
+struct pt_subcheck *pt_subcheck_add(struct pt_subchecks *l, enum pt_subcheck_kind kind,
+                                    const char *name, enum pt_state state, enum pt_reason reason,
+                                    const char *fmt, ...)
+{
+	struct pt_subcheck *c;
+	va_list ap;
+
+	va_start(ap, fmt);
+	c = pt_subcheck_vadd(l, kind, name, state, reason, fmt, ap);
+	va_end(ap);
 	return c;
 }
 
 void pt_subcheck_skip(struct pt_subchecks *l, enum pt_subcheck_kind kind, const char *name,
                       const char *fmt, ...)
 {
-	char text[PT_SUBCHECK_TEXT_MAX];
 	struct pt_subcheck *c = insert(l, kind, name);
 	va_list ap;
 
@@ -113,28 +132,39 @@ void pt_subcheck_skip(struct pt_subchecks *l, enum pt_subcheck_kind kind, const 
 		return;
 	}
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	set_formatted(c->text, sizeof(c->text), fmt, ap);
 	va_end(ap);
 	c->state = PT_OK;
 	c->reason = PT_REASON_OK;
-	set_text(c->text, sizeof(c->text), text);
 }
 
 void pt_subcheck_append_server_text(struct pt_subcheck *c, const char *sep, const char *text)
 {
 	struct pt_buf b = {0};
-	size_t n;
 
 	if (!c || !text[0]) {
 		return;
 	}
-	n = strlen(c->text);
-	if (n + strlen(sep) + 4 >= sizeof(c->text)) {
+	pt_buf_puts(&b, c->text);
+	pt_buf_puts(&b, sep);
+	pt_sanitize_append(&b, text, strlen(text), PT_SUMMARY_TEXT_MAX);
+	if (!b.failed) {
+		set_text(c->text, sizeof(c->text), pt_buf_str(&b));
+	}
+	pt_buf_free(&b);
+}
+
+void pt_subcheck_prefix_text(struct pt_subcheck *c, const char *text)
+{
+	struct pt_buf b = {0};
+
+	if (!c) {
 		return;
 	}
-	pt_sanitize_append(&b, text, strlen(text), PT_SUMMARY_TEXT_MAX);
-	if (!b.failed && b.len) {
-		snprintf(c->text + n, sizeof(c->text) - n, "%s%s", sep, pt_buf_str(&b));
+	pt_buf_puts(&b, text);
+	pt_buf_puts(&b, c->text);
+	if (!b.failed) {
+		set_text(c->text, sizeof(c->text), pt_buf_str(&b));
 	}
 	pt_buf_free(&b);
 }

@@ -9,7 +9,9 @@
 #include "run_config.h"
 #include "state.h"
 #include "util/buf.h"
+#include "util/limits.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -23,12 +25,6 @@ enum pt_subcheck_kind {
 	PT_SUBCHECK_LATENCY,
 	PT_SUBCHECK_CERTIFICATE,
 };
-
-#define PT_SUBCHECK_MAX      (5 + PT_EXPECT_MAX)
-#define PT_SUBCHECK_NAME_MAX 96
-#define PT_SUBCHECK_TEXT_MAX 512
-/* Where the first line stops naming subchecks ("; and N more"). */
-#define PT_SUMMARY_MAX 700
 
 struct pt_subcheck {
 	enum pt_subcheck_kind kind;
@@ -50,12 +46,19 @@ struct pt_subchecks {
 struct pt_subcheck *pt_subcheck_add(struct pt_subchecks *l, enum pt_subcheck_kind kind,
                                     const char *name, enum pt_state state, enum pt_reason reason,
                                     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+struct pt_subcheck *pt_subcheck_vadd(struct pt_subchecks *l, enum pt_subcheck_kind kind,
+                                     const char *name, enum pt_state state, enum pt_reason reason,
+                                     const char *fmt, va_list ap)
+    __attribute__((format(printf, 6, 0)));
 /* Adds a subcheck that could not be evaluated, with why. */
 void pt_subcheck_skip(struct pt_subchecks *l, enum pt_subcheck_kind kind, const char *name,
                       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Appends sep and server text (sanitised, bounded) to a subcheck's text;
- * nothing when text is empty. */
+ * nothing when text is empty. A text over the field's size is cut at a
+ * character boundary and ends in "...". */
 void pt_subcheck_append_server_text(struct pt_subcheck *c, const char *sep, const char *text);
+/* Puts text before a subcheck's own, cut the same way. */
+void pt_subcheck_prefix_text(struct pt_subcheck *c, const char *text);
 
 /* The run's state: the worst evaluated subcheck, CRITICAL > WARNING >
  * UNKNOWN > OK; its reason: that of the first subcheck (importance

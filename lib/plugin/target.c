@@ -176,7 +176,7 @@ static bool same_origin(const char *a, const char *b)
 }
 
 /* What output shows of a URL: no userinfo, no query values. */
-static bool shown(struct pt_buf *out, const struct pt_buf *url)
+static bool redacted_url(struct pt_buf *out, const struct pt_buf *url)
 {
 	return pt_redact_url(out, pt_buf_str(url), url->len);
 }
@@ -192,7 +192,7 @@ bool pt_target_build(const struct pt_config *cfg, struct pt_target *t)
 		return false;
 	}
 	pt_buf_printf(&plain, "%s%s", pt_buf_str(&t->base), path);
-	ok = with_key(&t->probe, pt_buf_str(&plain), cfg->api_key) && shown(&t->shown, &plain);
+	ok = with_key(&t->probe, pt_buf_str(&plain), cfg->api_key) && redacted_url(&t->shown, &plain);
 	pt_buf_wipe(&plain);
 	if (ok && cfg->client_id) {
 		if (cfg->token_url) {
@@ -202,7 +202,7 @@ bool pt_target_build(const struct pt_config *cfg, struct pt_target *t)
 		}
 		t->token_key = cfg->api_key && same_origin(pt_buf_str(&plain), pt_buf_str(&t->base));
 		ok = with_key(&t->token, pt_buf_str(&plain), t->token_key ? cfg->api_key : NULL) &&
-		     shown(&t->token_shown, &plain);
+		     redacted_url(&t->token_shown, &plain);
 		pt_buf_wipe(&plain);
 	}
 	return ok && !t->base.failed && !t->shown.failed && !t->token_shown.failed;

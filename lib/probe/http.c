@@ -191,6 +191,7 @@ static CURLcode perform_once(const struct pt_http_request *req, struct pt_http_r
 		resp->status = 0;
 	}
 	resp->outcome = pt_http_classify(rc, body.too_large);
+	resp->redirect_limit = rc == CURLE_TOO_MANY_REDIRECTS;
 	/* After redirects, the last URL decides whether a proxy was used. */
 	if (curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK && effective) {
 		last_url = effective;

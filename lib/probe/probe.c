@@ -9,6 +9,7 @@
 #include "json_body.h"
 #include "json_path.h"
 #include "prio_error.h"
+#include "proxy.h"
 #include "token.h"
 #include "token_cache.h"
 #include "cache_entry.h"
@@ -361,6 +362,11 @@ const char *pt_probe_http_version_name(long version)
 const char *pt_probe_reason_phrase(long status)
 {
 	return pt_http_reason(status);
+}
+
+const char *pt_probe_proxy_variable(size_t i)
+{
+	return pt_proxy_variable(i);
 }
 
 const char *pt_probe_token_status_text(enum pt_token_status s)

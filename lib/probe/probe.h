@@ -95,6 +95,10 @@ const char *pt_probe_http_version_name(long version);
 /* The RFC 9110 reason phrase of a status code a proxy or gateway may
  * answer with ("Proxy Authentication Required"), or "". */
 const char *pt_probe_reason_phrase(long status);
+/* The i-th environment variable libcurl takes a proxy from
+ * ("http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy",
+ * "ALL_PROXY"), NULL past the last. */
+const char *pt_probe_proxy_variable(size_t i);
 /* What was wrong with a token endpoint's 2xx answer, in a few words. */
 const char *pt_probe_token_status_text(enum pt_token_status s);
 /* Whether path is a --expect-json path (false with *why). */

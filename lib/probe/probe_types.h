@@ -101,6 +101,7 @@ struct pt_http_response {
 	/* What the answer says beyond its status (hints.h). */
 	long retry_after;    /* Retry-After in seconds from now; -1 when absent or unreadable */
 	int redirects;       /* redirects followed */
+	bool redirect_limit; /* gave up after PT_MAX_REDIRECTS of them (outcome PT_HTTP_PROTOCOL) */
 	bool method_changed; /* a followed redirect turned the method (POST) into a GET */
 	bool cross_origin;   /* the last hop is on another scheme, host or port than the URL
 	                      * asked for: libcurl sent no credentials there */

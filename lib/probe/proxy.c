@@ -146,6 +146,25 @@ static void show_proxy(const char *proxy, char *out, size_t len)
 	}
 }
 
+/* The variables libcurl 7.88 takes a proxy from (url.c, detect_proxy),
+ * in its order: the scheme's own, then all_proxy. http_proxy only in
+ * lower case: HTTP_PROXY could be set by a CGI request's "Proxy:"
+ * header. The one list of them: the option checks and --help's
+ * documentation read it through pt_probe_proxy_variable. */
+static const struct {
+	const char *name;
+	bool http;
+	bool https;
+} variables[] = {
+    {"http_proxy", true, false}, {"https_proxy", false, true}, {"HTTPS_PROXY", false, true},
+    {"all_proxy", true, true},   {"ALL_PROXY", true, true},
+};
+
+const char *pt_proxy_variable(size_t i)
+{
+	return i < sizeof(variables) / sizeof(variables[0]) ? variables[i].name : NULL;
+}
+
 static const char *nonempty_env(const char *name)
 {
 	const char *v = getenv(name);
@@ -154,16 +173,13 @@ static const char *nonempty_env(const char *name)
 }
 
 /* Finds the proxy libcurl 7.88 uses for url, the way it decides
- * (url.c): CURLOPT_PROXY, else the scheme's variable (http_proxy in
- * lower case only, https_proxy or HTTPS_PROXY), else all_proxy or
- * ALL_PROXY; no proxy for a host in CURLOPT_NOPROXY, else in no_proxy
- * or NO_PROXY. libcurl tells this itself only from 8.7.0 on
+ * (url.c): CURLOPT_PROXY, else the first set of the variables above for
+ * the URL's scheme; no proxy for a host in CURLOPT_NOPROXY, else in
+ * no_proxy or NO_PROXY. libcurl tells this itself only from 8.7.0 on
  * (CURLINFO_USED_PROXY). */
 void pt_proxy_find(const struct pt_net_options *net, const char *url, struct pt_http_response *resp)
 {
-	static const char *const https_vars[] = {"https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
-	                                         NULL};
-	static const char *const http_vars[] = {"http_proxy", "all_proxy", "ALL_PROXY", NULL};
+	bool https = strncasecmp(url, "https:", 6) == 0;
 	const char *proxy = net->proxy;
 	const char *from = "";
 	const char *noproxy = net->noproxy;
@@ -188,10 +204,11 @@ void pt_proxy_find(const struct pt_net_options *net, const char *url, struct pt_
 	if (skip) {
 		return;
 	}
-	for (const char *const *v = strncasecmp(url, "https:", 6) == 0 ? https_vars : http_vars;
-	     !proxy && *v; v++) {
-		proxy = nonempty_env(*v);
-		from = *v;
+	for (size_t i = 0; !proxy && i < sizeof(variables) / sizeof(variables[0]); i++) {
+		if (https ? variables[i].https : variables[i].http) {
+			proxy = nonempty_env(variables[i].name);
+			from = variables[i].name;
+		}
 	}
 	if (!proxy) {
 		return;

@@ -16,6 +16,9 @@ void pt_proxy_find(const struct pt_net_options *net, const char *url,
  * "*", names (a leading dot ignored, subdomains included), addresses and
  * CIDR ranges, separated by commas or blanks. */
 bool pt_proxy_noproxy_match(const char *host, const char *list);
+/* The i-th environment variable libcurl takes a proxy from, NULL past
+ * the last. */
+const char *pt_proxy_variable(size_t i);
 
 /* Makes the outcome PT_HTTP_PROXY when the proxy, not the target, failed. */
 void pt_proxy_classify(CURL *h, CURLcode rc, struct pt_http_response *resp);

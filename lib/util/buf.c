@@ -62,23 +62,33 @@ bool pt_buf_puts(struct pt_buf *b, const char *s)
 	return pt_buf_append(b, s, strlen(s));
 }
 
-bool pt_buf_printf(struct pt_buf *b, const char *fmt, ...)
+bool pt_buf_vprintf(struct pt_buf *b, const char *fmt, va_list ap)
 {
-	va_list ap;
+	va_list again;
 	int n;
 
-	va_start(ap, fmt);
+	va_copy(again, ap);
 	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
 	if (n < 0 || !grow(b, (size_t)n)) {
+		va_end(again);
 		b->failed = true;
 		return false;
 	}
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, again);
+	va_end(again);
 	b->len += (size_t)n;
 	return true;
+}
+
+bool pt_buf_printf(struct pt_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	bool ok;
+
+	va_start(ap, fmt);
+	ok = pt_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return ok;
 }
 
 const char *pt_buf_str(const struct pt_buf *b)

@@ -3,6 +3,7 @@
 #ifndef PT_BUF_H
 #define PT_BUF_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -18,6 +19,8 @@ bool pt_buf_reserve(struct pt_buf *b, size_t extra);
 bool pt_buf_append(struct pt_buf *b, const void *data, size_t len);
 bool pt_buf_puts(struct pt_buf *b, const char *s);
 bool pt_buf_printf(struct pt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bool pt_buf_vprintf(struct pt_buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* The content, or "" when nothing was appended. */
 const char *pt_buf_str(const struct pt_buf *b);
 void pt_buf_free(struct pt_buf *b);

@@ -158,4 +158,59 @@
  * no exact number. */
 #define PT_RETRY_AFTER_READ_MAX 999999
 
+/* The plugin layer: what an option may hold, how much text reaches an
+ * output. */
+
+/* -t: seconds, above 0 and at most an hour (a check engine's slot is a
+ * minute or two; an hour is beyond any sane one). */
+#define PT_TIMEOUT_MAX_SECONDS      3600
+#define PT_TIMEOUT_MAX_SECONDS_TEXT PT_STR(PT_TIMEOUT_MAX_SECONDS)
+
+/* The API version without -A. */
+#define PT_DEFAULT_API_VERSION "v3.8"
+
+/* Option values, in bytes: a URL (--base-url, --token-url, --proxy), a
+ * client id, a scope or --token-cache path, a --noproxy list, a
+ * --connect-to HOST:PORT. */
+#define PT_URL_MAX        2048
+#define PT_CLIENT_ID_MAX  256
+#define PT_SCOPE_MAX      1024
+#define PT_PATH_MAX       1024
+#define PT_NOPROXY_MAX    4096
+#define PT_CONNECT_TO_MAX 300
+/* --certificate days: a hundred years. */
+#define PT_CERT_DAYS_MAX 36500
+
+/* How much of a bad value an error message repeats. */
+#define PT_VALUE_SHOWN 80
+
+/* Subchecks: how many (one per concern, one per --expect-json), and the
+ * bytes of a name and of a text. */
+#define PT_SUBCHECK_MAX      (5 + PT_EXPECT_MAX)
+#define PT_SUBCHECK_NAME_MAX 96
+#define PT_SUBCHECK_TEXT_MAX 512
+/* Where the first line stops naming subchecks ("; and N more"). */
+#define PT_SUMMARY_MAX 700
+
+/* How much server text may reach one line: a long-output line, and a
+ * subcheck's text (the first line). */
+#define PT_SERVER_TEXT_MAX  200
+#define PT_SUMMARY_TEXT_MAX 100
+/* A long-output line, and a run that ended before any check (its one
+ * line of text). */
+#define PT_LINE_MAX 1024
+
+/* Perfdata items of one run, and the bytes of a range's text. */
+#define PT_PERF_MAX       12
+#define PT_RANGE_TEXT_MAX 256
+
+/* Nagios Core's MAX_PLUGIN_OUTPUT_LENGTH: the Nagios format never
+ * writes more. */
+#define PT_NAGIOS_OUTPUT_MAX      8192
+#define PT_NAGIOS_OUTPUT_MAX_TEXT PT_STR(PT_NAGIOS_OUTPUT_MAX)
+
+/* Seconds the hard stop (plugins/hard_stop.c) allows beyond the run's
+ * budget, for the run's own timeout to answer first. */
+#define PT_HARD_STOP_MARGIN 0.5
+
 #endif

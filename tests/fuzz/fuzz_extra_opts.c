@@ -16,8 +16,8 @@
  *   (no control characters, no '|'); on
  *   success every new argument is "-k..." or "--key[=value]" with a key
  *   of [A-Za-z0-9_-], without line breaks;
- * - apply succeeds exactly when read did and no read argument names
- *   --extra-opts (or an abbreviation of it); its vector is argv[0], the
+ * - apply succeeds exactly when read did and getopt_long reads no read
+ *   argument as --extra-opts (an abbreviation too); its vector is argv[0], the
  *   file's arguments in order, then "-t" "5", NULL-terminated; on
  *   failure err is a one-line reason as above;
  * - no leak, no memory error. */
@@ -25,6 +25,7 @@
 
 #include "plugin/extra_opts.h"
 #include "plugin/ini.h"
+#include "plugin/option_table.h"
 #include "plugin/options.h"
 #include "plugin/run_config.h"
 #include "util/buf.h"
@@ -89,18 +90,28 @@ static void set_file(const uint8_t *data, size_t size)
 	}
 }
 
-/* What extra_opts.c refuses inside a file: "--" then 2 to 10 characters
- * that start "extra-opts" (getopt_long accepts abbreviations). */
-static bool names_extra_opts(const char *a)
+static void extra_seen(const struct pt_option_seen *o, void *ctx)
 {
-	size_t n;
-
-	if (strncmp(a, "--", 2) != 0) {
-		return false;
+	if (o->id == PT_OPT_EXTRA_OPTS) {
+		*(bool *)ctx = true;
 	}
-	a += 2;
-	n = strcspn(a, "=");
-	return n >= 2 && n <= 10 && strncmp(a, "extra-opts", n) == 0;
+}
+
+/* What extra_opts.c refuses inside a file: an argument getopt_long
+ * reads as --extra-opts (an abbreviation too), read through the
+ * pre-scan of option_table.h as the parser will read it. */
+static bool names_extra_opts(char **args, int nargs)
+{
+	char **v = malloc(((size_t)nargs + 1) * sizeof(*v));
+	bool named = false;
+
+	FUZZ_CHECK(v != NULL);
+	v[0] = (char *)PROGNAME;
+	memcpy(v + 1, args + 1, (size_t)(nargs - 1) * sizeof(*v));
+	v[nargs] = NULL;
+	FUZZ_CHECK(pt_options_scan(nargs, v, extra_seen, &named));
+	free(v);
+	return named;
 }
 
 static void check_arg(const char *a)
@@ -154,8 +165,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(args[nargs] == NULL);
 		for (int i = 1; i < nargs; i++) {
 			check_arg(args[i]);
-			any_extra |= names_extra_opts(args[i]);
 		}
+		any_extra = names_extra_opts(args, nargs);
 	} else {
 		FUZZ_CHECK(nargs == 1);
 		FUZZ_CHECK(err.len > 0 && fuzz_status_line_safe(err.data, err.len));

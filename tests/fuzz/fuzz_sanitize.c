@@ -16,11 +16,12 @@
  * sanitised as above, then "..." when there was a '='; nothing after
  * the '=' shows.
  * pt_sanitize_lines: every line obeys the same rules, is at most
- * PT_SANITIZE_LINE_MAX bytes and ends in "\n". */
+ * PT_LINE_MAX bytes and ends in "\n". */
 #include "config.h"
 
 #include "plugin/sanitize.h"
 #include "util/buf.h"
+#include "util/limits.h"
 
 #include "harness.h"
 
@@ -137,7 +138,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char *nl = memchr(out.data + i, '\n', out.len - i);
 
 		FUZZ_CHECK(nl != NULL);
-		check_clean(out.data + i, (size_t)(nl - out.data) - i, PT_SANITIZE_LINE_MAX);
+		check_clean(out.data + i, (size_t)(nl - out.data) - i, PT_LINE_MAX);
 		i = (size_t)(nl - out.data) + 1;
 	}
 	FUZZ_CHECK(strlen(pt_buf_str(&out)) == out.len);

@@ -93,7 +93,7 @@ ROWS = [
     R("trickle, status plugin",               "status", "sim",             "body=trickle",                  "-t 1",                             CRITICAL, r"timeout", checks={"wall": 1 + TIMEOUT_MARGIN}),
     R("headers, then nothing (hang)",         "ping",   "sim",             "body=hang",                     "-t 1",                             CRITICAL, r"timeout", checks={"wall": 1 + TIMEOUT_MARGIN}),
     # --- truncated and malformed JSON --------------------------------------------------------------
-    # (a 2xx body is only judged with --expect-json: interface.md, "Default state mapping")
+    # (a 2xx body is only judged with --expect-json: doc/output.md, "States")
     R("truncated JSON 200, not judged",       "ping",   "sim",             "body=truncated",                "",                                 OK,       r"HTTP 200 "),
     R("truncated JSON 200, --expect-json",    "ping",   "sim",             "body=truncated",                "--expect-json ping=pong",          CRITICAL, r"not JSON"),
     R("truncated JSON, status --expect-json", "status", "sim",             "body=truncated",                "--expect-json status=OK",          CRITICAL, r"not JSON"),

@@ -7,8 +7,8 @@ The generator is random.Random(SEED) with a fixed SEED, so a failure
 reproduces: the message names the seed, the case number and the argv.
 `python3 tests/hardening/test_random_cli.py N` prints case N as a shell line.
 
-Options come from the real option table (`check_prioticket_ping --help`,
-checked against the hard-coded table below).  Values: random words from the
+Options come from the real option table (lib/plugin/option_table.c, read
+through tests/plugin_tables.py; --help is checked to list exactly those).  Values: random words from the
 option's domain, empty, negative, huge, overlong (up to 100 KB), binary-ish
 bytes (never NUL: argv cannot hold it), unicode, newlines, format strings,
 option-like text; plus unknown options and positional junk.
@@ -32,6 +32,7 @@ from pathlib import Path
 import pytest
 
 import hardening_util as hu
+import plugin_tables
 from hardening_util import PREFIX, UNKNOWN
 
 SEED = 20261127
@@ -42,25 +43,10 @@ RUN_TIMEOUT = 20      # test-side kill; the plugin's own budget is -t 1
 MAX_WALL = 8.0        # -t 1 + hard stop 0.5 s + a loaded machine's slack
 SHOW_FAILURES = 8
 
-# The option table of interface.md / options.c: name -> short, takes a value
-# ("req", "opt" or None).
-OPTIONS = {
-    "environment": ("E", "req"), "hostname": ("H", "req"), "port": ("p", "req"),
-    "api-version": ("A", "req"), "base-url": ("u", "req"), "ipv4": ("4", None),
-    "ipv6": ("6", None), "proxy": (None, "req"), "noproxy": (None, "req"),
-    "ca-file": (None, "req"), "ca-path": (None, "req"), "insecure": (None, None),
-    "follow-redirects": (None, None), "allow-http-token-url": (None, None),
-    "http-version": (None, "req"), "connect-to": (None, "req"),
-    "certificate": ("C", "req"), "client-id": (None, "req"),
-    "client-secret-file": (None, "req"), "client-secret": (None, "req"),
-    "scope": (None, "req"), "token-url": (None, "req"), "api-key-file": (None, "req"),
-    "token-cache": (None, "req"), "no-token-cache": (None, None), "warning": ("w", "req"),
-    "critical": ("c", "req"), "timeout": ("t", "req"), "timeout-result": (None, "req"),
-    "expect-json": (None, "req"), "verbose": ("v", None), "help": ("h", None),
-    "version": ("V", None), "extra-opts": (None, "opt"),
-    "token-body": (None, "req"),
-    "output-format": (None, "req"),
-}
+# The option table (lib/plugin/option_table.c, as tests/print_tables prints
+# it): name -> short, takes a value ("req", "opt" or None).
+OPTIONS = {name: (letter, {"required": "req", "optional": "opt"}.get(value))
+           for name, (letter, value) in plugin_tables.options().items()}
 
 UNICODE = ("é", "ß", "Ω", "ж", "中文", "🙂", "\u200b", "\u202e", "\u2028", "\ufeff", "a\u0301",
            "\U0001f4a9", "ﬁ", "İ", "\u00a0", "\u3000", "٣", "𝟘")
@@ -450,7 +436,7 @@ def world(sim, closed_port, tmp_path_factory):
 
 
 def test_option_table_matches_help():
-    """The generator's table is the real one: --help lists exactly these."""
+    """--help lists exactly the options of the table the generator reads."""
     r = hu.run("ping", ["--help"], timeout=10)
     assert r.rc == UNKNOWN, r.describe()
     longs = set(re.findall(r"(?<![\w-])--([a-z][a-z0-9-]+)", r.stdout))

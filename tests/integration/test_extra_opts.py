@@ -65,6 +65,8 @@ this line has no equals sign
 ROWS = [
     #  id                              plugin    args                                              env                       rc       line-1 regex after "STATE - "   time warn;crit
     ("section@file with secret file",  "ping",   "--extra-opts=creds@{ini}",                       None,                     OK,      r"HTTP 200 ",                    None),
+    ("abbreviated: --extra=",          "ping",   "--extra=creds@{ini}",                            None,                     OK,      r"HTTP 200 ",                    None),
+    ("abbreviated, no value: --ext",   "ping",   "--ext",                                          {"MP_CONFIG_FILE": "{ini}"}, CRITICAL, r"HTTP 503",                  None),
     ("default section is plugin name", "ping",   "--extra-opts=@{ini}",                            None,                     CRITICAL, r"HTTP 503",                     None),
     ("default section, status plugin", "status", "--extra-opts=@{ini}",                            None,                     OK,      r"HTTP 200 ",                    ("5", "")),
     ("command line wins: -u",          "ping",   "--extra-opts=@{ini} -u {base}",                  None,                     OK,      r"HTTP 200 ",                    None),

@@ -133,6 +133,20 @@ def test_bad_arguments_in_json_and_prometheus(args, reason, where):
             assert "prioticket_probe_success{" in r.stdout
 
 
+@pytest.mark.parametrize("spelling", [["--output=json"], ["--output", "json"], ["--o=json"],
+                                      ["--output-f=json"]],
+                         ids=["--output=json", "--output json", "--o=json", "--output-f=json"])
+def test_abbreviated_output_format_speaks_for_a_bad_argument(spelling):
+    """--output=json -w x (issue 22, bug 1): the format is looked up as
+    getopt_long reads the options, so an abbreviation it takes counts too."""
+    r = run("ping", ["-u", "http://127.0.0.1:9/v3.8/distributor"] + spelling + ["-w", "x"],
+            timeout=10)
+    assert r.rc == UNKNOWN, r.describe()
+    doc = json.loads(r.stdout)
+    check_schema(doc)
+    assert doc["reason"] == "config" and doc["summary"].startswith("--warning: "), doc
+
+
 def test_bad_output_format_is_a_nagios_line():
     r = run("ping", ["--output-format=xml"], timeout=10)
     assert r.rc == UNKNOWN and len(r.lines) == 1, r.describe()
@@ -385,10 +399,12 @@ def test_token_answer_over_the_bound_is_an_unusable_token(files):
     assert "[NOT EVALUATED] http: no token" in r.lines
 
 
-def test_output_format_from_an_extra_opts_file(tmp_path):
-    """The format is looked up after --extra-opts expansion too."""
+@pytest.mark.parametrize("key", ["output-format", "output"])
+def test_output_format_from_an_extra_opts_file(tmp_path, key):
+    """The format is looked up after --extra-opts expansion too, under any
+    key getopt_long takes for it."""
     ini = tmp_path / "prioticket.ini"
-    ini.write_text("[check_prioticket_ping]\noutput-format = json\nwarning = abc\n")
+    ini.write_text(f"[check_prioticket_ping]\n{key} = json\nwarning = abc\n")
     r = run("ping", ["-u", "http://127.0.0.1:9/v3.8/distributor", f"--extra-opts=@{ini}"], timeout=10)
     assert r.rc == UNKNOWN, r.describe()
     doc = json.loads(r.stdout)

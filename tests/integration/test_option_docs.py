@@ -1,7 +1,7 @@
-"""Every long option of the option table (lib/plugin/options.c) is documented
-where COORDINATION's rule says: --help of both plugins, both man pages, the
-option list (doc/options.md), and the Icinga 2 CheckCommands (except what
-must not be an argument there: the secret itself, --help and --version).
+"""Every long option of the option table (lib/plugin/option_table.c) is documented
+where CONTRIBUTING.md's "Adding an option" says: --help of both plugins, both man pages, the
+option list (doc/options.md), and the Icinga 2 CheckCommands (except what must not be an argument
+there: the secret itself, --help and --version).
 
 The man pages are made by make from one source, doc/check_prioticket.1.in
 (issue 21): the built ones are read."""
@@ -15,13 +15,13 @@ from plugin import BUILDDIR, REPO, run
 
 sys.path.insert(0, str(REPO / "tests"))
 from build_config import configured_state_dir, makefile_variable  # noqa: E402
+import plugin_tables  # noqa: E402
 
 NOT_IN_ICINGA = {"client-secret", "help", "version"}
 
 
 def long_options():
-    source = (REPO / "lib" / "plugin" / "options.c").read_text()
-    names = re.findall(r'\{"([a-z0-9-]+)", (?:required|no|optional)_argument', source)
+    names = list(plugin_tables.options())
     assert len(names) > 20, names
     return names
 
@@ -50,6 +50,28 @@ def test_option_is_documented(texts, name):
         elif f"--{name}" not in text:
             missing.append(where)
     assert not missing, f"--{name} is missing from {', '.join(missing)}"
+
+
+@pytest.mark.parametrize("label", list(plugin_tables.phases().values()))
+def test_phase_label_is_documented(texts, label):
+    """Every perfdata label of a phase (lib/plugin/phase_names.c) is named by
+    --help, the man pages and the output guide (doc/output.md)."""
+    texts = dict(texts, **{"doc/output.md": (REPO / "doc" / "output.md").read_text()})
+    missing = [where for where, text in texts.items()
+               if where.startswith(("help", "man", "doc/output"))
+               and not re.search(rf"(?<![\w-]){label}(?![\w-])", text)]
+    assert not missing, f"{label} is missing from {', '.join(missing)}"
+
+
+@pytest.mark.parametrize("name", plugin_tables.proxy_variables())
+def test_proxy_variable_is_documented(texts, name):
+    """Every variable libcurl takes a proxy from (lib/probe/proxy.c, the one
+    list the option checks read) is named by both man pages and the proxy
+    guide (doc/proxy.md)."""
+    texts = dict(texts, **{"doc/proxy.md": (REPO / "doc" / "proxy.md").read_text()})
+    missing = [where for where, text in texts.items()
+               if where.startswith(("man", "doc/proxy")) and not re.search(rf"\b{name}\b", text)]
+    assert not missing, f"{name} is missing from {', '.join(missing)}"
 
 
 def test_man_pages_come_from_one_source():

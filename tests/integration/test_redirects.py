@@ -67,3 +67,6 @@ def test_a_redirect_loop_ends(sim, hops):
     r = run("ping", ["-u", url[: -len("/system/ping")], "--follow-redirects"])
     assert r.rc == CRITICAL, r.describe()
     assert "redirect" in r.summary.lower()
+    # the reason word says what to fix (reason.h: redirect covers "followed
+    # too often"), not a bad_response of the API
+    assert r.long_output("Reason") == ["redirect"], r.describe()

@@ -1,5 +1,6 @@
-"""Every row of the contract's state mapping (interface.md, "Default state
-mapping"), as a table: scenario and arguments in, exit code and first line out.
+"""Every row of the state mapping (doc/output.md, "States"; the code's
+table is lib/plugin/state.c), as a table: scenario and arguments in, exit code
+and first line out.
 
 A row's TEXT regex must match somewhere in line 1 after the fixed prefix
 "PRIOTICKET <PING|STATUS> <STATE> - ", whose STATE the expected exit code gives.

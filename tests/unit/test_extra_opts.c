@@ -1,5 +1,6 @@
-/* Unit tests for lib/plugin/extra_opts.c: the ini grammar, every error
- * the header names, the default file search and argv rebuilding. */
+/* Unit tests for --extra-opts: the ini grammar and every error ini.h
+ * names (lib/plugin/ini.c), the default file search (ini_search.c) and
+ * argv rebuilding (extra_opts.c). */
 #include "config.h"
 
 #include <setjmp.h>
@@ -964,6 +965,63 @@ static void test_apply_not_ours(void **state)
 	done(&c);
 }
 
+/* pattern with its "@F" made "@" and the path of the ini file. */
+static void with_file(struct pt_buf *out, const char *pattern, const char *path)
+{
+	const char *f = strstr(pattern, "@F");
+
+	if (!f) {
+		pt_buf_puts(out, pattern);
+		return;
+	}
+	pt_buf_append(out, pattern, (size_t)(f - pattern));
+	pt_buf_printf(out, "@%s", path);
+	with_file(out, f + 2, path);
+}
+
+/* --extra-opts as getopt_long reads it: any unique abbreviation (issue
+ * 22, bug 2), wherever it stands among positional words; never the value
+ * of another option, nor an ambiguous prefix. */
+static void test_apply_abbreviations(void **state)
+{
+	static const struct {
+		const char *args[3];
+		const char *want; /* the rebuilt vector after PROG, one per line */
+	} rows[] = {
+	    {{"--extra=extra@F", "-v", NULL}, "--verbose\n--timeout=7\n-v"},
+	    {{"--ext=extra@F", NULL}, "--verbose\n--timeout=7"},
+	    {{"--extra-o", NULL}, "--hostname=ini.example\n-w5"},
+	    {{"x", "--extra-opts=extra@F", NULL}, "--verbose\n--timeout=7\nx"},
+	    {{"-H", "--extra-opts=extra@F", NULL}, "-H\n--extra-opts=extra@F"},
+	    {{"--scope", "--extra=extra@F", NULL}, "--scope\n--extra=extra@F"},
+	    {{"--e=extra@F", NULL}, "--e=extra@F"},
+	};
+	const char *path = ini("apply.ini", ini_text);
+
+	(void)state;
+	setenv("MP_CONFIG_FILE", path, 1);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct pt_buf text[2] = {{0}};
+		struct pt_buf want = {0};
+		const char *argv[4] = {PROG};
+		struct apply_case c;
+		int argc = 1;
+
+		for (; rows[i].args[argc - 1]; argc++) {
+			with_file(&text[argc - 1], rows[i].args[argc - 1], path);
+			argv[argc] = pt_buf_str(&text[argc - 1]);
+		}
+		pt_buf_puts(&want, PROG "\n");
+		with_file(&want, rows[i].want, path);
+		assert_true(run_apply(argc, argv, &c));
+		expect_argv(&c, pt_buf_str(&want));
+		done(&c);
+		pt_buf_free(&want);
+		pt_buf_free(&text[0]);
+		pt_buf_free(&text[1]);
+	}
+}
+
 static void test_apply_stdin_ok(void)
 {
 	const char *argv[] = {PROG, "--extra-opts=extra@-", "-v", NULL};
@@ -1137,6 +1195,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_apply_default_file, clear_env),
 	    cmocka_unit_test_setup(test_apply_no_separate_value, clear_env),
 	    cmocka_unit_test_setup(test_apply_not_ours, clear_env),
+	    cmocka_unit_test_setup(test_apply_abbreviations, clear_env),
 	    cmocka_unit_test_setup(test_apply_stdin, clear_env),
 	    cmocka_unit_test_setup(test_apply_errors, clear_env),
 	    cmocka_unit_test_setup(test_apply_no_default_file, clear_env),

@@ -1,4 +1,6 @@
-/* Unit tests for lib/plugin/options.c: the shared option table. */
+/* Unit tests for the option parser: lib/plugin/options.c, the table and
+ * its pre-scan (option_table.c), the value checks (option_values.c,
+ * option_expect.c) and what a refused option says (option_errors.c). */
 #include "config.h"
 
 #include <setjmp.h>
@@ -517,13 +519,18 @@ static void test_scrub_argv_hides_the_secret(void **state)
 	char a2[] = "--client-secret";
 	char a3[] = "second";
 	char a4[] = "--client-secret-file=/x";
-	char *argv[] = {a0, a1, a2, a3, a4, NULL};
+	char a5[] = "positional";
+	char a6[] = "--client-secret";
+	char a7[] = "third";
+	char *argv[] = {a0, a1, a2, a3, a4, a5, a6, a7, NULL};
 
 	(void)state;
-	pt_options_scrub_argv(5, argv);
+	pt_options_scrub_argv(8, argv);
 	assert_string_equal(argv[1], "--client-secret=xxxxxxxxx");
 	assert_string_equal(argv[3], "xxxxxx");
 	assert_string_equal(argv[4], "--client-secret-file=/x");
+	assert_string_equal(argv[5], "positional");
+	assert_string_equal(argv[7], "xxxxx");
 }
 
 static void test_parsing_twice_resets_getopt(void **state)
@@ -581,6 +588,49 @@ static void test_prescan(void **state)
 		pt_options_prescan(argc, args, &cfg);
 		if (cfg.timeout != rows[i].timeout || cfg.timeout_state != rows[i].result) {
 			fail_msg("row %zu: timeout %g state %d", i, cfg.timeout, (int)cfg.timeout_state);
+		}
+	}
+}
+
+/* The format and the timeout's state the first output speaks in, looked
+ * up as getopt_long reads argv (issue 22, bug 1): a unique prefix names
+ * an option, an exact name wins, an ambiguous prefix names none, the
+ * last valid value wins, the value of another option is no option. */
+static void test_prescan_abbreviations(void **state)
+{
+	static const struct {
+		const char *args[5];
+		enum pt_output_format format;
+		enum pt_state result;
+	} rows[] = {
+	    {{"--output=json", "-w", "x", NULL}, PT_FORMAT_JSON, PT_CRITICAL},
+	    {{"--output", "prometheus", NULL}, PT_FORMAT_PROMETHEUS, PT_CRITICAL},
+	    {{"--o=json", NULL}, PT_FORMAT_JSON, PT_CRITICAL},
+	    {{"--output-format=json", "--outp=nagios", NULL}, PT_FORMAT_NAGIOS, PT_CRITICAL},
+	    {{"--output=json", "--output=xml", NULL}, PT_FORMAT_JSON, PT_CRITICAL},
+	    {{"--scope", "--output=json", NULL}, PT_FORMAT_NAGIOS, PT_CRITICAL},
+	    {{"--timeout-r=ok", NULL}, PT_FORMAT_NAGIOS, PT_OK},
+	    {{"--timeout-result", "warning", "-t", "3", NULL}, PT_FORMAT_NAGIOS, PT_WARNING},
+	    {{"--time=unknown", NULL}, PT_FORMAT_NAGIOS, PT_CRITICAL},
+	    {{"x", "--output=json", NULL}, PT_FORMAT_JSON, PT_CRITICAL},
+	    {{"--", "--output=json", NULL}, PT_FORMAT_NAGIOS, PT_CRITICAL},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char *args[8] = {"check_prioticket_ping"};
+		int argc = 1;
+		struct pt_config cfg;
+
+		for (; rows[i].args[argc - 1]; argc++) {
+			args[argc] = (char *)rows[i].args[argc - 1];
+		}
+		pt_config_init(&cfg, PT_ENDPOINT_PING);
+		pt_options_prescan(argc, args, &cfg);
+		if (cfg.output_format != rows[i].format || cfg.timeout_state != rows[i].result ||
+		    pt_options_prescan_format(argc, args) != rows[i].format) {
+			fail_msg("row %zu: format %d state %d", i, (int)cfg.output_format,
+			         (int)cfg.timeout_state);
 		}
 	}
 }
@@ -734,6 +784,7 @@ int main(void)
 	    cmocka_unit_test(test_scrub_argv_hides_the_secret),
 	    cmocka_unit_test(test_parsing_twice_resets_getopt),
 	    cmocka_unit_test(test_prescan),
+	    cmocka_unit_test(test_prescan_abbreviations),
 	    cmocka_unit_test(test_http_token_url),
 	    cmocka_unit_test(test_proxy_variables),
 	    cmocka_unit_test(test_values_from_a_file_are_not_echoed),

@@ -1,6 +1,6 @@
-/* Unit tests for lib/plugin/subcheck.c and pt_state_max_alt: the run's
- * state, reason and first line derived from subchecks, whatever the
- * order they were added in. */
+/* Unit tests for lib/plugin/subcheck.c, pt_state_max_alt (state.c) and
+ * the reason vocabulary (reason.c): the run's state, reason and first
+ * line derived from subchecks, whatever the order they were added in. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -13,6 +13,7 @@
 #include "plugin/reason.h"
 #include "plugin/subcheck.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -223,6 +224,78 @@ static void test_names_unique(void **state)
 	assert_string_equal(l.items[1].name + strlen(l.items[1].name) - 2, "#2");
 }
 
+/* Whether s is valid UTF-8 (RFC 3629: no overlong form, no surrogate,
+ * nothing above U+10FFFF). */
+static bool valid_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		size_t n = *p < 0x80                  ? 1
+		           : *p >= 0xc2 && *p <= 0xdf ? 2
+		           : *p >= 0xe0 && *p <= 0xef ? 3
+		           : *p >= 0xf0 && *p <= 0xf4 ? 4
+		                                      : 0;
+
+		if (n == 0) {
+			return false;
+		}
+		for (size_t i = 1; i < n; i++) {
+			if ((p[i] & 0xc0) != 0x80) {
+				return false;
+			}
+		}
+		if ((n == 3 && ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0))) ||
+		    (n == 4 && ((p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90)))) {
+			return false;
+		}
+		p += n;
+	}
+	return true;
+}
+
+/* A text over the field is cut at a character boundary and ends in
+ * "...", wherever the multi-byte characters stand (issue 22, bug 4): the
+ * JSON output promises valid UTF-8. Each row is cut at every offset of a
+ * two-, three- and four-byte character. */
+static void test_text_cut_at_a_character(void **state)
+{
+	static const char *const chars[] = {"\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x99\x82"};
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(chars) / sizeof(chars[0]); k++) {
+		for (size_t shift = 0; shift < 4; shift++) {
+			char ascii[PT_SUBCHECK_TEXT_MAX];
+			char wide[4 * PT_SUBCHECK_TEXT_MAX] = "";
+			struct pt_subchecks l = {0};
+			struct pt_subcheck *c;
+
+			memset(ascii, 'a', sizeof(ascii));
+			ascii[PT_SUBCHECK_TEXT_MAX - 40 + shift] = '\0';
+			for (size_t i = 0; i < PT_SUBCHECK_TEXT_MAX / 2; i++) {
+				strcat(wide, chars[k]);
+			}
+			/* formatted longer than the field */
+			c = pt_subcheck_add(&l, PT_SUBCHECK_HTTP, "http", PT_OK, PT_REASON_OK, "%.*s%s",
+			                    (int)shift, "xyz", wide);
+			assert_true(valid_utf8(c->text));
+			assert_string_equal(c->text + strlen(c->text) - 3, "...");
+			/* server text appended to a text near the end of the field */
+			c = pt_subcheck_add(&l, PT_SUBCHECK_TOKEN, "token", PT_OK, PT_REASON_OK, "%s", ascii);
+			pt_subcheck_append_server_text(c, ": ", wide);
+			assert_true(valid_utf8(c->text));
+			assert_string_equal(c->text + strlen(c->text) - 3, "...");
+			/* a prefix pushes the end of a full text out */
+			c = pt_subcheck_add(&l, PT_SUBCHECK_CONNECTION, "connection", PT_OK, PT_REASON_OK,
+			                    "%s%s", ascii, wide);
+			pt_subcheck_prefix_text(c, "remembered failure from 3 s ago: ");
+			assert_true(valid_utf8(c->text));
+			assert_int_equal(strncmp(c->text, "remembered failure from 3 s ago: aaa", 36), 0);
+			assert_string_equal(c->text + strlen(c->text) - 3, "...");
+		}
+	}
+}
+
 static void test_reason_vocabulary(void **state)
 {
 	static const char *const words[] = {
@@ -252,6 +325,7 @@ int main(void)
 	    cmocka_unit_test(test_summary_dedup_sanitise_bound),
 	    cmocka_unit_test(test_list_full),
 	    cmocka_unit_test(test_names_unique),
+	    cmocka_unit_test(test_text_cut_at_a_character),
 	    cmocka_unit_test(test_reason_vocabulary),
 	};
 

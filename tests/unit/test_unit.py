@@ -1,4 +1,4 @@
-"""Runs the cmocka unit test binaries, one pytest test per library file.
+"""Runs the cmocka unit test binaries, one pytest test per binary.
 
 The binaries are built by `make check` into $PT_BUILDDIR/tests/unit
 (PT_BUILDDIR defaults to the repository root, for in-tree builds). A

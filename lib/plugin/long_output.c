@@ -1,90 +1,16 @@
-/* What a run measured and where its token came from: perfdata and the
- * long output lines. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The long output's detail lines: the URL, the status, where the token
+ * came from and why, the API's error, the timings; more with -v. */
 #include "config.h"
 
-#include "details.h"
+#include "long_output.h"
 #include "judge.h"
-#include "perfdata.h"
-#include "sanitize.h"
-#include "probe/probe.h"
+#include "phase_names.h"
 #include "util/redact.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
-
-static const char *const phase_labels[PT_PHASE_COUNT] = {
-    "time_resolve", "time_connect", "time_tls", "time_processing", "time_transfer",
-};
-static const char *const phase_names[PT_PHASE_COUNT] = {
-    "resolve", "connect", "tls", "processing", "transfer",
-};
-
-static void add_time(struct pt_report *r, const char *label, double v, const struct pt_config *cfg,
-                     bool thresholds)
-{
-	struct pt_perf p = {
-	    .label = label,
-	    .value = v,
-	    .uom = "s",
-	    .decimals = 6,
-	    .warn = thresholds ? &cfg->warning : NULL,
-	    .crit = thresholds ? &cfg->critical : NULL,
-	    .has_min = true,
-	    .min = 0,
-	    .has_max = true,
-	    .max = cfg->timeout,
-	};
-
-	pt_report_perf(r, &p);
-}
-
-/* Perfdata for whatever was measured, on failure too: graphs without
- * gaps. */
-void pt_details_perfdata(const struct pt_config *cfg, const struct pt_probe_result *res,
-                         struct pt_report *r)
-{
-	const struct pt_http_response *h = &res->http;
-
-	if (res->probed && h->outcome != PT_HTTP_INTERNAL) {
-		add_time(r, "time", h->t.total, cfg, true);
-		for (int i = 0; i < PT_PHASE_COUNT; i++) {
-			if (h->t.reached[i]) {
-				add_time(r, phase_labels[i], h->t.phase[i], cfg, false);
-			}
-		}
-	}
-	if (res->auth != PT_AUTH_ANONYMOUS) {
-		add_time(r, "time_auth", res->time_auth, cfg, false);
-	}
-	if (res->probed && h->outcome == PT_HTTP_RESPONSE) {
-		struct pt_perf size = {
-		    .label = "size",
-		    .value = (double)h->body.len,
-		    .uom = "B",
-		    .has_min = true,
-		};
-
-		pt_report_perf(r, &size);
-	}
-	if (cfg->cert_check && res->probed && h->cert_expiry_known) {
-		/* Alert below the limits: the ranges are "W:" and "C:". */
-		struct pt_range warn = {
-		    .start = (double)cfg->cert_warn_days, .end_infinite = true, .set = true};
-		struct pt_range crit = {
-		    .start = (double)cfg->cert_crit_days, .end_infinite = true, .set = true};
-		struct pt_perf days = {
-		    .label = "cert_days",
-		    .value = (double)pt_cert_days_left(h),
-		    .warn = &warn,
-		    .crit = &crit,
-		    .has_min = true,
-		};
-
-		pt_report_perf(r, &days);
-	}
-}
 
 static void timing_line(struct pt_report *r, const char *what, const struct pt_timings *t)
 {
@@ -94,7 +20,7 @@ static void timing_line(struct pt_report *r, const char *what, const struct pt_t
 	n = (size_t)snprintf(line, sizeof(line), "%s timings: total %.6f s", what, t->total);
 	for (int i = 0; i < PT_PHASE_COUNT && n < sizeof(line); i++) {
 		if (t->reached[i]) {
-			n += (size_t)snprintf(line + n, sizeof(line) - n, ", %s %.6f s", phase_names[i],
+			n += (size_t)snprintf(line + n, sizeof(line) - n, ", %s %.6f s", pt_phase_name(i),
 			                      t->phase[i]);
 		}
 	}
@@ -276,51 +202,6 @@ static void lifetime_line(const struct pt_probe_result *res, struct pt_report *r
 	}
 }
 
-static const char *token_source(enum pt_auth_source a)
-{
-	switch (a) {
-	case PT_AUTH_ANONYMOUS:
-		return "none";
-	case PT_AUTH_FETCHED:
-		return "requested";
-	case PT_AUTH_CACHED:
-		return "cache";
-	case PT_AUTH_BACKOFF:
-		break;
-	}
-	return "backoff";
-}
-
-void pt_details_facts(const struct pt_config *cfg, const struct pt_target *t,
-                      const struct pt_probe_result *res, const char *reference, struct pt_report *r)
-{
-	struct pt_facts *f = &r->facts;
-	const struct pt_http_response *h = &res->http;
-
-	f->environment = pt_target_environment_label(cfg);
-	/* Options allow printable ASCII only in URLs: redacting is all it
-	 * takes (the Nagios sanitiser would turn '=' into ':'). */
-	pt_redact_url(&f->url, pt_buf_str(&t->shown), t->shown.len);
-	snprintf(f->app_reference, sizeof(f->app_reference), "%s", reference);
-	f->token_source = token_source(res->auth);
-	f->has_auth = res->auth != PT_AUTH_ANONYMOUS;
-	f->time_auth = res->time_auth;
-	f->probed = res->probed && h->outcome != PT_HTTP_INTERNAL;
-	if (!f->probed) {
-		return;
-	}
-	f->http_status = h->status;
-	snprintf(f->http_version, sizeof(f->http_version), "%s",
-	         pt_probe_http_version_name(h->http_version)
-	             ? pt_probe_http_version_name(h->http_version)
-	             : "");
-	snprintf(f->tls_version, sizeof(f->tls_version), "%s", h->tls_version);
-	snprintf(f->tls_cipher, sizeof(f->tls_cipher), "%s", h->tls_cipher);
-	f->timings = h->t;
-	f->cert_known = cfg->cert_check && h->cert_expiry_known;
-	f->cert_expiry = h->cert_expiry;
-}
-
 /* A URL as shown anywhere: without userinfo and query values. */
 static const char *redacted(const struct pt_buf *url, struct pt_buf *out)
 {
@@ -333,8 +214,8 @@ static const char *redacted(const struct pt_buf *url, struct pt_buf *out)
  * line where the state is not changed by it. */
 static void threshold_note(const struct pt_config *cfg, struct pt_report *r)
 {
-	char warn[256];
-	char crit[256];
+	char warn[PT_RANGE_TEXT_MAX];
+	char crit[PT_RANGE_TEXT_MAX];
 
 	if (!pt_range_covers(&cfg->critical, &cfg->warning) ||
 	    !pt_range_perfdata(&cfg->warning, warn, sizeof(warn)) ||
@@ -347,9 +228,8 @@ static void threshold_note(const struct pt_config *cfg, struct pt_report *r)
 	               warn, crit);
 }
 
-void pt_details_long_output(const struct pt_config *cfg, const struct pt_target *t,
-                            const struct pt_probe_result *res, const char *reference,
-                            struct pt_report *r)
+void pt_long_output(const struct pt_config *cfg, const struct pt_target *t,
+                    const struct pt_probe_result *res, const char *reference, struct pt_report *r)
 {
 	struct pt_buf url = {0};
 	struct pt_buf token_url = {0};
