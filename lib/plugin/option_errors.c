@@ -104,10 +104,11 @@ static size_t typo_distance(const char *a, size_t n, const char *b)
 }
 
 /* getopt's optopt as a letter that can be shown: glibc keeps it as a
- * (signed) char of argv. */
+ * (signed) char of argv. '|' would end the status text where perfdata
+ * begins. */
 bool pt_option_letter(int c)
 {
-	return c > ' ' && c < 0x7f && c != ':';
+	return c > ' ' && c < 0x7f && c != ':' && c != '|';
 }
 
 /* Why getopt refused an argument, as "is not known; did you mean
