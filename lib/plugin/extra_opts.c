@@ -77,7 +77,9 @@ static bool no_extra_opts(char **args, int n, const char *file, struct pt_buf *e
 		return false;
 	}
 	v[0] = (char *)"";
-	memcpy(v + 1, args, (size_t)n * sizeof(*v));
+	if (n > 0) { /* an empty section gives no args at all (NULL) */
+		memcpy(v + 1, args, (size_t)n * sizeof(*v));
+	}
 	if (!find_extra_opts(n + 1, v, &f, err)) {
 		free(v);
 		return false;
