@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from engine_harness import free_port, port_open, tail, wait_for
+from engine_harness import tail, wait_for
+from ports import free_port, port_open
 
 ICINGACLI = "/usr/bin/icingacli"
 PHP = "/usr/bin/php"

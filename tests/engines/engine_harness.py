@@ -21,7 +21,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import ssl
 import subprocess
 import sys
@@ -40,6 +39,7 @@ SIM_DIR = Path(os.environ.get("PRIOTICKET_SIM_DIR",
                             str(REPO_ROOT / "tests" / "simulator")))
 sys.path.insert(0, str(SIM_DIR))
 import certs  # noqa: E402 - the simulator's certificate maker
+from ports import free_port  # noqa: E402 - tests/ports.py
 PLUGIN_DIR = Path(os.environ.get(
     "PRIOTICKET_PLUGIN_DIR",
     str(Path(os.environ.get("PT_BUILDDIR", str(REPO_ROOT))) / "plugins"))
@@ -72,13 +72,6 @@ def skip_without(binary, package):
     pytest.skip(reason)
 
 
-def free_port():
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_for(what, predicate, timeout, interval=0.1):
     """Poll predicate() until it returns something truthy; fail after
     timeout seconds. Returns the truthy value."""
@@ -97,14 +90,6 @@ def wait_for(what, predicate, timeout, interval=0.1):
                 msg += " (last error: %r)" % (last_exc,)
             raise AssertionError(msg)
         time.sleep(interval)
-
-
-def port_open(port, host="127.0.0.1"):
-    try:
-        with socket.create_connection((host, port), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 def split_plugin_output(text):

@@ -10,6 +10,7 @@ import pytest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import hardening_util as hu  # noqa: E402
+from ports import free_port  # noqa: E402
 
 
 def pytest_sessionstart(session):
@@ -49,4 +50,5 @@ def secret_file(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def closed_port():
-    return hu.closed_port()
+    """A loopback TCP port nobody listens on (bound, then released)."""
+    return free_port()

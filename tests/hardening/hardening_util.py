@@ -19,7 +19,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import socketserver
 import subprocess
 import sys
@@ -104,13 +103,6 @@ def new_simulator(**kwargs):
     kwargs.setdefault("tls", True)
     kwargs.setdefault("blackhole", True)
     return Simulator(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, api_key=API_KEY, **kwargs)
-
-
-def closed_port():
-    """A loopback TCP port nobody listens on (bound, then released)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # --------------------------------------------------------------------------

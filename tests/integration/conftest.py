@@ -2,12 +2,12 @@
 before each test that uses it, and the credential files the plugins read."""
 
 import os
-import socket
 
 import pytest
 
 import plugin
 from plugin import CLIENT_SECRET, API_KEY, new_simulator
+from ports import free_port
 
 
 def pytest_sessionstart(session):
@@ -59,6 +59,4 @@ def files(tmp_path_factory):
 @pytest.fixture(scope="session")
 def closed_port():
     """A loopback TCP port nobody listens on (bound, then released)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_port()
