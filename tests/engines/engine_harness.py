@@ -128,16 +128,17 @@ def run_plugin(name, args, env=None, timeout=30):
                           timeout=timeout, check=False)
 
 
-def stop_process(proc, timeout=15):
-    """Stop a daemon the way systemd's KillMode=mixed does: SIGTERM to the
-    main process only (Icinga 2's umbrella process forwards it to its
-    worker; signalling the whole group at once can leave Icinga hanging),
-    then SIGKILL whatever is left in the process group. Bounded."""
+def stop_process(proc, sig=signal.SIGTERM, timeout=15):
+    """Stop a daemon the way systemd's KillMode=mixed does: sig (SIGTERM, or
+    the daemon's own "stop now") to the main process only (Icinga 2's
+    umbrella process forwards it to its worker; signalling the whole group
+    at once can leave Icinga hanging), then SIGKILL whatever is left in the
+    process group. Bounded."""
     if proc is None:
         return
     if proc.poll() is None:
         try:
-            proc.send_signal(signal.SIGTERM)
+            proc.send_signal(sig)
             proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             pass
@@ -405,6 +406,16 @@ object ApiUser "{user}" {{
                             fresh, timeout, 0.2)
         except AssertionError as exc:
             raise AssertionError("%s\n%s" % (exc, self.diagnostics()))
+
+    def check_now(self, hosts, services):
+        """Force a check of every service of every host at once, then wait
+        for each one's result; {(host, service): the service's attrs}."""
+        since = time.time()
+        for host in hosts:
+            for service in services:
+                self.force_check(host, service)
+        return {(host, service): self.fresh_result(host, service, since)
+                for host in hosts for service in services}
 
     def perfdata_of(self, attrs):
         """A service's last check result performance_data, each item parsed
