@@ -1,12 +1,13 @@
 """Fixtures of the integration tests: one simulator per test module, reset
-before each test that uses it, and the credential files the plugins read."""
+before each test that uses it (plugin.py's), and the credential files the
+plugins read."""
 
 import os
 
 import pytest
 
 import plugin
-from plugin import CLIENT_SECRET, API_KEY, new_simulator
+from plugin import CLIENT_SECRET, API_KEY, _reset_sim, sim  # noqa: F401 (fixtures)
 from ports import free_port
 
 
@@ -16,19 +17,6 @@ def pytest_sessionstart(session):
         pytest.exit(f"plugin binaries missing in {plugin.PLUGIN_DIR}: {', '.join(missing)}; "
                     "build first (autoreconf -fi && ./configure && make) or set PT_BUILDDIR",
                     returncode=1)
-
-
-@pytest.fixture(scope="module")
-def sim():
-    """HTTP, every TLS listener and the blackhole port, for this module alone."""
-    with new_simulator() as simulator:
-        yield simulator
-
-
-@pytest.fixture(autouse=True)
-def _reset_sim(request):
-    if "sim" in request.fixturenames:
-        request.getfixturevalue("sim").reset()
 
 
 @pytest.fixture(scope="session")
