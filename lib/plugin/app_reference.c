@@ -22,7 +22,7 @@ void pt_app_reference(char *out, size_t len)
 		struct timespec ts = {0};
 		pid_t pid = getpid();
 
-		clock_gettime(CLOCK_REALTIME, &ts);
+		(void)clock_gettime(CLOCK_REALTIME, &ts);
 		memset(r, 0, sizeof(r));
 		memcpy(r, &ts.tv_sec, 4);
 		memcpy(r + 4, &ts.tv_nsec, 4);

@@ -12,7 +12,7 @@
 
 /* A bad argument: UNKNOWN, reason config, one line in the format the
  * command line asked for (looked up before the options are parsed). */
-static bool fail(struct pt_buf *out, const struct pt_config *cfg, enum pt_output_format format,
+static void fail(struct pt_buf *out, const struct pt_config *cfg, enum pt_output_format format,
                  const struct pt_buf *why, enum pt_state *state)
 {
 	struct pt_output_target who = {cfg->endpoint, pt_target_environment_label(cfg)};
@@ -21,7 +21,6 @@ static bool fail(struct pt_buf *out, const struct pt_config *cfg, enum pt_output
 	*state = v.state;
 	pt_output_early(format, &who, v.state, v.reason,
 	                why->len ? pt_buf_str(why) : "invalid arguments", out);
-	return false;
 }
 
 bool pt_cli_load(struct pt_cli *cli, enum pt_endpoint endpoint, int argc, char **argv,

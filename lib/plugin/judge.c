@@ -35,10 +35,10 @@
 /* The probe's subchecks that need a finished 2xx answer. */
 static void skip_body_checks(const struct pt_config *cfg, const char *why, struct pt_subchecks *l)
 {
-	char name[PT_SUBCHECK_NAME_MAX];
+	char name[PT_JUDGE_JSON_NAME_MAX];
 
 	for (size_t i = 0; i < cfg->nexpects; i++) {
-		snprintf(name, sizeof(name), "json:%s", cfg->expects[i].path);
+		pt_judge_json_name(cfg->expects[i].path, name);
 		pt_subcheck_skip(l, PT_SUBCHECK_JSON, name, "%s", why);
 	}
 	if (cfg->warning.set || cfg->critical.set) {

@@ -116,11 +116,11 @@ static void judge_expectation(const struct pt_config *cfg, const struct pt_expec
                               const struct pt_json_value *v, long status, struct pt_subchecks *l)
 {
 	const enum pt_subcheck_kind k = PT_SUBCHECK_JSON;
-	char name[PT_SUBCHECK_NAME_MAX];
+	char name[PT_JUDGE_JSON_NAME_MAX];
 	char path[PT_SUMMARY_TEXT_MAX + 8];
 	char value[PT_SUMMARY_TEXT_MAX + 8];
 
-	snprintf(name, sizeof(name), "json:%s", e->path);
+	pt_judge_json_name(e->path, name);
 	pt_judge_shown(e->path, path, sizeof(path));
 	switch (v->lookup) {
 	case PT_JSON_BAD_PATH:

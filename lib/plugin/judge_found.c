@@ -31,6 +31,11 @@ bool pt_judge_is_2xx(long status)
 	return pt_finding_of_status(status, false) == PT_FOUND_2XX;
 }
 
+void pt_judge_json_name(const char *path, char out[PT_JUDGE_JSON_NAME_MAX])
+{
+	snprintf(out, PT_JUDGE_JSON_NAME_MAX, "json:%s", path);
+}
+
 /* Server or user text, made fit for a subcheck's text. */
 void pt_judge_shown(const char *raw, char *out, size_t len)
 {

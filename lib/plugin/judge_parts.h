@@ -7,6 +7,7 @@
 #include "run_config.h"
 #include "subcheck.h"
 #include "probe/probe.h"
+#include "util/limits.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -44,6 +45,10 @@ struct pt_subcheck *pt_judge_found(struct pt_subchecks *l, const struct pt_confi
                                    enum pt_subcheck_kind kind, const char *name, enum pt_finding f,
                                    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 bool pt_judge_is_2xx(long status);
+/* The name of an --expect-json subcheck, "json:PATH", whole: the
+ * subcheck list cuts it (subcheck.c). */
+#define PT_JUDGE_JSON_NAME_MAX (sizeof("json:") + PT_EXPECT_ARG_MAX)
+void pt_judge_json_name(const char *path, char out[PT_JUDGE_JSON_NAME_MAX]);
 /* Server or user text, made fit for a subcheck's text. */
 void pt_judge_shown(const char *raw, char *out, size_t len);
 /* A 404: what is likely wrong with the base URL. */

@@ -130,19 +130,19 @@ static struct pt_subcheck *find_subcheck(struct pt_subchecks *l, enum pt_subchec
 void pt_judge_failure_words(const struct pt_backoff *b, char *out, size_t len)
 {
 	static const struct {
-		const char *outcome;
+		enum pt_http_outcome ended;
 		const char *words;
 	} words[] = {
-	    {"timeout", "no answer in time"},  {"dns", "host not resolved"},
-	    {"connect", "connection failed"},  {"tls", "TLS failure"},
-	    {"protocol", "bad HTTP response"},
+	    {PT_HTTP_TIMEOUT, "no answer in time"},  {PT_HTTP_DNS, "host not resolved"},
+	    {PT_HTTP_CONNECT, "connection failed"},  {PT_HTTP_TLS, "TLS failure"},
+	    {PT_HTTP_PROTOCOL, "bad HTTP response"},
 	};
 	char error[80] = "";
 
 	if (b->error[0]) {
 		snprintf(error, sizeof(error), ": %s", b->error);
 	}
-	if (b->status >= 200 && b->status < 300) {
+	if (pt_judge_is_2xx(b->status)) {
 		snprintf(out, len, "HTTP %ld without a usable token", b->status);
 		return;
 	}
@@ -151,7 +151,7 @@ void pt_judge_failure_words(const struct pt_backoff *b, char *out, size_t len)
 		return;
 	}
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-		if (strcmp(b->outcome, words[i].outcome) == 0) {
+		if (b->ended == words[i].ended) {
 			snprintf(out, len, "%s", words[i].words);
 			return;
 		}

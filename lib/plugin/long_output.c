@@ -116,7 +116,8 @@ static void api_error_lines(const struct pt_config *cfg, const struct pt_probe_r
 		}
 		return;
 	}
-	if (!res->probed || h->outcome != PT_HTTP_RESPONSE || (h->status >= 200 && h->status < 300)) {
+	if (!res->probed || h->outcome != PT_HTTP_RESPONSE ||
+	    pt_finding_of_status(h->status, false) == PT_FOUND_2XX) {
 		return;
 	}
 	error_lines(r, &res->error);

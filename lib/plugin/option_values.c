@@ -117,7 +117,7 @@ bool pt_value_proxy(const char *s)
 {
 	static const char *const schemes[] = {"http://",    "https://",  "socks4://",
 	                                      "socks4a://", "socks5://", "socks5h://"};
-	char host[256];
+	char host[PT_HOST_MAX + 1];
 	const char *p = strstr(s, "://");
 	const char *at;
 	const char *port = NULL;
@@ -191,7 +191,7 @@ bool pt_value_proxy(const char *s)
 bool pt_value_connect_to(const char *s)
 {
 	const char *colon;
-	char host[256];
+	char host[PT_HOST_MAX + 1];
 	long port;
 	size_t n;
 
@@ -250,7 +250,7 @@ bool pt_value_is_type(const char *path, mode_t type)
 }
 
 /* W[,C] whole days. */
-bool pt_value_certificate(const char *s, struct pt_config *cfg)
+bool pt_value_certificate(const char *s, long *warn_days, long *crit_days)
 {
 	char warn[16];
 	const char *comma = strchr(s, ',');
@@ -261,16 +261,12 @@ bool pt_value_certificate(const char *s, struct pt_config *cfg)
 	}
 	memcpy(warn, s, n);
 	warn[n] = '\0';
-	if (!pt_value_long(warn, 0, PT_CERT_DAYS_MAX, &cfg->cert_warn_days)) {
+	if (!pt_value_long(warn, 0, PT_CERT_DAYS_MAX, warn_days)) {
 		return false;
 	}
-	cfg->cert_crit_days = 0;
-	if (comma && !pt_value_long(comma + 1, 0, PT_CERT_DAYS_MAX, &cfg->cert_crit_days)) {
+	*crit_days = 0;
+	if (comma && !pt_value_long(comma + 1, 0, PT_CERT_DAYS_MAX, crit_days)) {
 		return false;
 	}
-	if (cfg->cert_crit_days > cfg->cert_warn_days) {
-		return false;
-	}
-	cfg->cert_check = true;
-	return true;
+	return *crit_days <= *warn_days;
 }

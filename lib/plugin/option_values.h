@@ -2,8 +2,6 @@
 #ifndef PT_OPTION_VALUES_H
 #define PT_OPTION_VALUES_H
 
-#include "run_config.h"
-
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -42,7 +40,7 @@ bool pt_value_environment(const char *s);
 /* path exists (symbolic links followed) and is of type (S_IFREG, ...). */
 bool pt_value_is_type(const char *path, mode_t type);
 
-/* W[,C] whole days. */
-bool pt_value_certificate(const char *s, struct pt_config *cfg);
+/* W[,C] whole days, C at most W (C is 0 when not given). */
+bool pt_value_certificate(const char *s, long *warn_days, long *crit_days);
 
 #endif

@@ -99,7 +99,8 @@ static bool apply(int c, const char *arg, const char *origin, struct pt_config *
 		       pt_option_bad(err, "connect-to", "want HOST:PORT (an IPv6 address in brackets)",
 		                     arg);
 	case 'C':
-		return pt_value_certificate(arg, cfg) ||
+		cfg->cert_check = pt_value_certificate(arg, &cfg->cert_warn_days, &cfg->cert_crit_days);
+		return cfg->cert_check ||
 		       pt_option_bad(err, "certificate", "want WARN_DAYS[,CRIT_DAYS] with CRIT <= WARN",
 		                     arg);
 	case PT_OPT_CLIENT_ID:

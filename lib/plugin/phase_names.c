@@ -4,10 +4,19 @@
 
 #include "phase_names.h"
 
-/* In the order of PT_PHASE_*, then auth. */
-#define PHASES(X) X(resolve) X(connect) X(tls) X(processing) X(transfer) X(auth)
-#define NAME(p)   #p,
-#define LABEL(p)  "time_" #p,
+/* Each name beside its PT_PHASE_* (auth last), so that a phase added or
+ * moved in the probe layer cannot give another phase's name. */
+/* clang-format off */
+#define PHASES(X) \
+	X(RESOLVE, resolve) \
+	X(CONNECT, connect) \
+	X(TLS, tls) \
+	X(PROCESSING, processing) \
+	X(TRANSFER, transfer) \
+	X(AUTH, auth)
+/* clang-format on */
+#define NAME(e, p)  [PT_PHASE_##e] = #p,
+#define LABEL(e, p) [PT_PHASE_##e] = "time_" #p,
 
 static const char *const names[] = {PHASES(NAME)};
 static const char *const labels[] = {PHASES(LABEL)};

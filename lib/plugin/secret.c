@@ -116,7 +116,7 @@ static bool origin_line(const char *s, size_t n, char *out, size_t len)
 	const char *end = s + n;
 	const char *host;
 	const char *port = NULL;
-	char name[256];
+	char name[PT_HOST_MAX + 1];
 	char digits[8] = "443";
 	long number;
 	size_t hlen;

@@ -2,12 +2,16 @@
 #include "config.h"
 
 #include "subcheck.h"
-#include "report.h"
 #include "sanitize.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+/* One subcheck per kind but json, one per --expect-json (limits.h): a
+ * kind added without counting it would drop a subcheck. */
+_Static_assert(PT_SUBCHECK_MAX == PT_SUBCHECK_CERTIFICATE + PT_EXPECT_MAX,
+               "PT_SUBCHECK_MAX counts the kinds of subcheck.h");
 
 /* Sanitised copy into a fixed field: the one place where a subcheck's
  * name or text is cut, by the sanitiser, at a character boundary and

@@ -97,6 +97,7 @@ bool pt_backoff_for(const struct pt_token_result *t, const struct pt_backoff *be
 	b->left = b->length;
 	b->status = status;
 	snprintf(b->outcome, sizeof(b->outcome), "%s", ending_word(t));
+	b->ended = pt_backoff_ended(b->outcome);
 	if (strlen(t->error.error) < sizeof(b->error)) {
 		memcpy(b->error, t->error.error, strlen(t->error.error) + 1);
 	}
@@ -117,4 +118,14 @@ void pt_backoff_replay(const struct pt_backoff *b, struct pt_token_result *t)
 	}
 	memcpy(t->error.error, b->error, sizeof(b->error));
 	t->error.found = b->error[0] != '\0';
+}
+
+enum pt_http_outcome pt_backoff_ended(const char *word)
+{
+	for (size_t i = 0; i < sizeof(endings) / sizeof(endings[0]); i++) {
+		if (strcmp(endings[i].word, word) == 0 && endings[i].parse == PT_TOKEN_OK) {
+			return endings[i].outcome;
+		}
+	}
+	return PT_HTTP_RESPONSE;
 }

@@ -25,4 +25,8 @@ bool pt_backoff_for(const struct pt_token_result *t, const struct pt_backoff *be
  * failure, so that it is judged as it was. */
 void pt_backoff_replay(const struct pt_backoff *b, struct pt_token_result *t);
 
+/* The outcome a word of the cache names when no answer came (timeout,
+ * dns, ...); PT_HTTP_RESPONSE for any other word. */
+enum pt_http_outcome pt_backoff_ended(const char *word);
+
 #endif

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cache_entry.h"
+#include "backoff.h"
 #include "cache_dir.h"
 #include "token.h"
 #include "util/buf.h"
@@ -64,6 +65,7 @@ static bool parse_field(const char *key, const char *value, struct pt_cache_entr
 	}
 	if (strcmp(key, "outcome") == 0 && word(value, sizeof(b->outcome))) {
 		memcpy(b->outcome, value, strlen(value) + 1);
+		b->ended = pt_backoff_ended(b->outcome);
 		return true;
 	}
 	if (strcmp(key, "error") == 0 && word(value, sizeof(b->error))) {
@@ -236,7 +238,7 @@ static bool store(struct pt_cache *c, const struct pt_buf *text)
 	fd = openat(c->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 && errno == EEXIST) {
 		/* Left by a run that died with our pid. */
-		unlinkat(c->dirfd, tmp, 0);
+		(void)unlinkat(c->dirfd, tmp, 0);
 		fd = openat(c->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	}
 	if (fd < 0) {
@@ -258,10 +260,10 @@ static bool store(struct pt_cache *c, const struct pt_buf *text)
 	}
 	if (!ok) {
 		snprintf(c->note, sizeof(c->note), "cannot write an entry: %s", strerror(err));
-		unlinkat(c->dirfd, tmp, 0);
+		(void)unlinkat(c->dirfd, tmp, 0);
 		return false;
 	}
-	fsync(c->dirfd);
+	(void)fsync(c->dirfd);
 	return true;
 }
 
@@ -333,7 +335,7 @@ void pt_cache_drop(struct pt_cache *c, const char *refused)
 	}
 	memset(&e, 0, sizeof(e));
 	if (read_entry(c, &e) && e.token && strcmp(e.token, refused) == 0) {
-		unlinkat(c->dirfd, c->name, 0);
+		(void)unlinkat(c->dirfd, c->name, 0);
 	}
 	pt_cache_entry_clear(&e);
 }

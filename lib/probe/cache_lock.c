@@ -75,10 +75,10 @@ static void remove_stale_temps(struct pt_cache *c)
 			continue;
 		}
 		if (len == own && memcmp(de->d_name, c->name, own) == 0) {
-			unlinkat(c->dirfd, de->d_name, 0);
+			(void)unlinkat(c->dirfd, de->d_name, 0);
 		} else if (st.st_mtime <= now - PT_CACHE_STALE_TMP_SECONDS &&
 		           entry_unlocked(c->dirfd, de->d_name, len)) {
-			unlinkat(c->dirfd, de->d_name, 0);
+			(void)unlinkat(c->dirfd, de->d_name, 0);
 		}
 	}
 	closedir(d);

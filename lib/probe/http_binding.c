@@ -7,6 +7,7 @@
 #include "http_binding.h"
 #include "proxy.h"
 #include "util/file.h"
+#include "util/limits.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -115,7 +116,7 @@ enum pt_binding_verdict pt_http_binding_check(const char *url, const struct pt_t
                                               const struct pt_binding *b, char *origin,
                                               size_t origin_len, char *detail, size_t detail_len)
 {
-	char host[256];
+	char host[PT_HOST_MAX + 1];
 
 	detail[0] = '\0';
 	if (!url_origin(url, origin, origin_len, host, sizeof(host))) {
@@ -148,8 +149,8 @@ bool pt_http_may_send(CURL *h, const struct pt_http_request *req, const char *pr
 	char *hop = NULL;
 	char first[320];
 	char here[320];
-	char host[256];
-	char ignored[256];
+	char host[PT_HOST_MAX + 1];
+	char ignored[PT_HOST_MAX + 1];
 	struct pt_http_response proxy;
 
 	if (!req->loopback_only || loopback_address(primary_ip)) {

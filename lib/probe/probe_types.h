@@ -197,15 +197,16 @@ enum pt_backoff_kind {
  * and nothing above the probe layer counts them again. */
 struct pt_backoff {
 	enum pt_backoff_kind kind;
-	long status;      /* the HTTP status, 0 without an answer */
-	char outcome[16]; /* how the request ended, a word of [a-z_] (probe.c's) */
-	char error[64];   /* the error code (OAuth's or Prioticket's), [A-Za-z_] only */
-	int failures;     /* failures in a row, this one included */
-	bool retry_after; /* the length is the server's Retry-After */
-	long length;      /* seconds the back-off lasts, from the failure on */
-	long ago;         /* seconds since the failure (0 for one stamped ahead of the clock) */
-	long left;        /* seconds until the next token request may go out: at least 1
-	                   * while the back-off runs, 0 once it is over */
+	long status;                /* the HTTP status, 0 without an answer */
+	char outcome[16];           /* how the request ended, the word the cache keeps (backoff.c's) */
+	enum pt_http_outcome ended; /* the same, read: PT_HTTP_RESPONSE unless no answer came */
+	char error[64];             /* the error code (OAuth's or Prioticket's), [A-Za-z_] only */
+	int failures;               /* failures in a row, this one included */
+	bool retry_after;           /* the length is the server's Retry-After */
+	long length;                /* seconds the back-off lasts, from the failure on */
+	long ago;  /* seconds since the failure (0 for one stamped ahead of the clock) */
+	long left; /* seconds until the next token request may go out: at least 1
+	            * while the back-off runs, 0 once it is over */
 };
 
 /* The token cache's default directory's candidates, found by the plugin

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "proxy.h"
+#include "util/limits.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -83,7 +84,7 @@ static bool noproxy_token(int af, const char *name, size_t namelen, const char *
 
 bool pt_proxy_noproxy_match(const char *host, const char *list)
 {
-	char name[256];
+	char name[PT_HOST_MAX + 1];
 	unsigned char addr[16];
 	size_t namelen = strlen(host);
 	int af = 0;

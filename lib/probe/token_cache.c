@@ -83,7 +83,7 @@ static bool load_salt(int dirfd, unsigned char salt[SALT_LEN], char *note, size_
 	text[2 * SALT_LEN] = '\n';
 	text[2 * SALT_LEN + 1] = '\0';
 	snprintf(tmp, sizeof(tmp), SALT_FILE ".tmp.%ld", (long)getpid());
-	unlinkat(dirfd, tmp, 0); /* left by a run that died with our pid */
+	(void)unlinkat(dirfd, tmp, 0); /* left by a run that died with our pid */
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		snprintf(note, notelen, "cannot create the cache's salt: %s", strerror(errno));
@@ -105,7 +105,7 @@ static bool load_salt(int dirfd, unsigned char salt[SALT_LEN], char *note, size_
 			err = errno;
 		}
 	}
-	unlinkat(dirfd, tmp, 0);
+	(void)unlinkat(dirfd, tmp, 0);
 	pt_wipe(text, sizeof(text));
 	pt_wipe(fresh, sizeof(fresh));
 	if (ok && read_salt(dirfd, salt)) {

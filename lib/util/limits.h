@@ -178,6 +178,9 @@
 #define PT_PATH_MAX       1024
 #define PT_NOPROXY_MAX    4096
 #define PT_CONNECT_TO_MAX 300
+/* A host name's characters: a DNS name has at most 253 (RFC 1035's 255
+ * octets on the wire); a longer one is refused as not a host. */
+#define PT_HOST_MAX 255
 /* --certificate days: a hundred years. */
 #define PT_CERT_DAYS_MAX 36500
 

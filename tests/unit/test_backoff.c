@@ -117,6 +117,35 @@ static void test_what_a_failure_leaves(void **state)
 		assert_int_equal(b.left, r->length);
 		assert_int_equal(b.ago, 0);
 		assert_string_equal(b.outcome, r->word);
+		/* The word read back is the outcome the judge words. */
+		assert_int_equal(b.ended, pt_backoff_ended(b.outcome));
+		if (r->status == 0) {
+			assert_int_equal(b.ended, r->outcome);
+		}
+	}
+}
+
+/* The words a cache entry may hold, read as the outcome the plugin
+ * layer words ("connection failed"): an answer, or a word this release
+ * does not know (an older or newer cache), is PT_HTTP_RESPONSE. */
+static void test_words_read_back(void **state)
+{
+	static const struct {
+		const char *word;
+		enum pt_http_outcome ended;
+	} words[] = {
+	    {"timeout", PT_HTTP_TIMEOUT},   {"dns", PT_HTTP_DNS},
+	    {"connect", PT_HTTP_CONNECT},   {"tls", PT_HTTP_TLS},
+	    {"protocol", PT_HTTP_PROTOCOL}, {"response", PT_HTTP_RESPONSE},
+	    {"not_json", PT_HTTP_RESPONSE}, {"too_large", PT_HTTP_RESPONSE},
+	    {"", PT_HTTP_RESPONSE},         {"gopher", PT_HTTP_RESPONSE},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		if (pt_backoff_ended(words[i].word) != words[i].ended) {
+			fail_msg("\"%s\" read as %d", words[i].word, (int)pt_backoff_ended(words[i].word));
+		}
 	}
 }
 
@@ -125,6 +154,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_lengths),
 	    cmocka_unit_test(test_what_a_failure_leaves),
+	    cmocka_unit_test(test_words_read_back),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

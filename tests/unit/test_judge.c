@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "plugin/help.h"
 #include "plugin/judge.h"
 #include "plugin/options.h"
 #include "plugin/state.h"
@@ -323,6 +324,7 @@ static void remembered_failure(struct pt_probe_result *res)
 	res->token_requested = false;
 	res->backoff = (struct pt_backoff){.kind = PT_BACKOFF_FAILURE,
 	                                   .outcome = "connect",
+	                                   .ended = PT_HTTP_CONNECT,
 	                                   .failures = 2,
 	                                   .length = 4,
 	                                   .ago = 3,
@@ -662,11 +664,55 @@ static void test_status_findings(void **state)
 	}
 }
 
+/* --help's States paragraph says the status rows of the table in words:
+ * each status it names has the state it says, and the words are there. */
+static void test_help_says_the_status_rows(void **state)
+{
+	static const char *const ok = "2xx OK";
+	static const char *const warning = "429 and other 4xx WARNING";
+	static const char *const critical = "401, 403 (also 400 without credentials) and 5xx CRITICAL";
+	static const struct {
+		long status;
+		bool anonymous;
+		enum pt_state want;
+		const char *const *words;
+	} said[] = {
+	    {200, false, PT_OK, &ok},
+	    {299, true, PT_OK, &ok},
+	    {429, false, PT_WARNING, &warning},
+	    {400, false, PT_WARNING, &warning},
+	    {404, true, PT_WARNING, &warning},
+	    {499, false, PT_WARNING, &warning},
+	    {401, false, PT_CRITICAL, &critical},
+	    {403, true, PT_CRITICAL, &critical},
+	    {400, true, PT_CRITICAL, &critical},
+	    {500, false, PT_CRITICAL, &critical},
+	    {599, true, PT_CRITICAL, &critical},
+	};
+	struct pt_buf help = {0};
+
+	(void)state;
+	pt_help(&help, PT_ENDPOINT_PING);
+	for (size_t i = 0; i < sizeof(said) / sizeof(said[0]); i++) {
+		enum pt_finding f = pt_finding_of_status(said[i].status, said[i].anonymous);
+
+		if (pt_verdict_of(f, PT_CRITICAL).state != said[i].want) {
+			fail_msg("status %ld: the table and --help's \"%s\" disagree", said[i].status,
+			         *said[i].words);
+		}
+		if (!strstr(pt_buf_str(&help), *said[i].words)) {
+			fail_msg("--help no longer says \"%s\"", *said[i].words);
+		}
+	}
+	pt_buf_free(&help);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_state_table),
 	    cmocka_unit_test(test_status_findings),
+	    cmocka_unit_test(test_help_says_the_status_rows),
 	};
 
 	unsetenv("PRIOTICKET_CLIENT_ID");
