@@ -34,6 +34,7 @@ REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO / "tests" / "integration"))
 from plugin import (API_KEY, BUILDDIR, CLIENT_ID, CLIENT_SECRET, CRITICAL, OK,  # noqa: E402,F401
                     PLUGINS, STATE_NAMES, UNKNOWN, WARNING, Result)
+from plugin import clean_env as plugin_clean_env  # noqa: E402
 
 PREFIX = {"ping": "PRIOTICKET PING ", "status": "PRIOTICKET STATUS "}
 
@@ -92,20 +93,13 @@ def binary(plugin):
 # --------------------------------------------------------------------------
 # Running a plugin
 
-# The sanitizer build reports through these (see .ci/run).
-SANITIZER_ENV = ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS")
-
-
 def clean_env(home, state_dir, extra=None):
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "MP_STATE_PATH": str(state_dir),
-           "XDG_CACHE_HOME": str(Path(home) / "cache"), "TZ": "UTC", "LC_ALL": "C"}
-    env.update({k: os.environ[k] for k in SANITIZER_ENV if k in os.environ})
-    for name, value in (extra or {}).items():
-        if value is None:
-            env.pop(name, None)
-        else:
-            env[name] = str(value)
-    return env
+    """tests/integration/plugin.py's clean environment with a fixed PATH, the
+    C locale, state_dir as MP_STATE_PATH and no XDG_RUNTIME_DIR; extra adds
+    to it (or with None removes from it)."""
+    return plugin_clean_env(home, {"PATH": "/usr/bin:/bin", "LC_ALL": "C",
+                                   "MP_STATE_PATH": state_dir, "XDG_RUNTIME_DIR": None,
+                                   **(extra or {})})
 
 
 TIME = "/usr/bin/time"
