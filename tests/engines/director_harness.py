@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from engine_harness import free_port, port_open, tail, wait_for
+from engine_harness import stop_process, tail, wait_for
+from ports import free_port, port_open
 
 ICINGACLI = "/usr/bin/icingacli"
 PHP = "/usr/bin/php"
@@ -76,24 +77,6 @@ def skip_without_director():
                  DEBIAN_PACKAGES))
     print("SKIP: " + reason, file=sys.stderr)
     pytest.skip(reason)
-
-
-def stop_pid(proc, sig=signal.SIGTERM, timeout=15):
-    """Signal the main process, wait (bounded), then SIGKILL its group."""
-    if proc is None:
-        return
-    if proc.poll() is None:
-        try:
-            proc.send_signal(sig)
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            pass
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    if proc.poll() is None:
-        proc.wait(timeout=5)
 
 
 def random_password():
@@ -194,7 +177,7 @@ class PrivatePostgres:
     def stop(self):
         # SIGINT is PostgreSQL's "fast" shutdown: clients are disconnected.
         try:
-            stop_pid(self.proc, signal.SIGINT)
+            stop_process(self.proc, signal.SIGINT)
         finally:
             shutil.rmtree(str(self.dir), ignore_errors=True)
 

@@ -21,7 +21,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import ssl
 import subprocess
 import sys
@@ -40,6 +39,7 @@ SIM_DIR = Path(os.environ.get("PRIOTICKET_SIM_DIR",
                             str(REPO_ROOT / "tests" / "simulator")))
 sys.path.insert(0, str(SIM_DIR))
 import certs  # noqa: E402 - the simulator's certificate maker
+from ports import free_port  # noqa: E402 - tests/ports.py
 PLUGIN_DIR = Path(os.environ.get(
     "PRIOTICKET_PLUGIN_DIR",
     str(Path(os.environ.get("PT_BUILDDIR", str(REPO_ROOT))) / "plugins"))
@@ -49,7 +49,9 @@ PLUGINS = ("check_prioticket_ping", "check_prioticket_status")
 ICINGA2 = shutil.which("icinga2") or "/usr/sbin/icinga2"
 NAGIOS4 = "/usr/sbin/nagios4"
 
-# The perfdata labels the interface documents; anything else is a surprise.
+# The perfdata labels doc/output.md's table documents (less cert_days, which
+# needs --certificate, and no engine test passes it); anything else is a
+# surprise.
 DOCUMENTED_LABELS = {
     "time", "time_resolve", "time_connect", "time_tls", "time_processing",
     "time_transfer", "time_auth", "size",
@@ -70,13 +72,6 @@ def skip_without(binary, package):
     pytest.skip(reason)
 
 
-def free_port():
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_for(what, predicate, timeout, interval=0.1):
     """Poll predicate() until it returns something truthy; fail after
     timeout seconds. Returns the truthy value."""
@@ -95,14 +90,6 @@ def wait_for(what, predicate, timeout, interval=0.1):
                 msg += " (last error: %r)" % (last_exc,)
             raise AssertionError(msg)
         time.sleep(interval)
-
-
-def port_open(port, host="127.0.0.1"):
-    try:
-        with socket.create_connection((host, port), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 def split_plugin_output(text):
@@ -141,16 +128,17 @@ def run_plugin(name, args, env=None, timeout=30):
                           timeout=timeout, check=False)
 
 
-def stop_process(proc, timeout=15):
-    """Stop a daemon the way systemd's KillMode=mixed does: SIGTERM to the
-    main process only (Icinga 2's umbrella process forwards it to its
-    worker; signalling the whole group at once can leave Icinga hanging),
-    then SIGKILL whatever is left in the process group. Bounded."""
+def stop_process(proc, sig=signal.SIGTERM, timeout=15):
+    """Stop a daemon the way systemd's KillMode=mixed does: sig (SIGTERM, or
+    the daemon's own "stop now") to the main process only (Icinga 2's
+    umbrella process forwards it to its worker; signalling the whole group
+    at once can leave Icinga hanging), then SIGKILL whatever is left in the
+    process group. Bounded."""
     if proc is None:
         return
     if proc.poll() is None:
         try:
-            proc.send_signal(signal.SIGTERM)
+            proc.send_signal(sig)
             proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             pass
@@ -418,6 +406,16 @@ object ApiUser "{user}" {{
                             fresh, timeout, 0.2)
         except AssertionError as exc:
             raise AssertionError("%s\n%s" % (exc, self.diagnostics()))
+
+    def check_now(self, hosts, services):
+        """Force a check of every service of every host at once, then wait
+        for each one's result; {(host, service): the service's attrs}."""
+        since = time.time()
+        for host in hosts:
+            for service in services:
+                self.force_check(host, service)
+        return {(host, service): self.fresh_result(host, service, since)
+                for host in hosts for service in services}
 
     def perfdata_of(self, attrs):
         """A service's last check result performance_data, each item parsed

@@ -14,8 +14,8 @@ import urllib.request
 import zlib
 from pathlib import Path
 
-from engine_harness import (free_port, port_open, stop_process, tail,
-                            wait_for)
+from engine_harness import stop_process, tail, wait_for
+from ports import free_port, port_open
 
 HERE = Path(__file__).resolve().parent
 PYTHON = "/usr/bin/python3"

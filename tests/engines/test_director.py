@@ -15,7 +15,6 @@ leaves nothing to deploy. The dump after a restore is the basket itself.
 import json
 import os
 import re
-import time
 
 import pytest
 
@@ -169,14 +168,7 @@ def director_run(tmp_path_factory, icinga_pki, plugin_dir, simulator):
         wait_for("the services Director deployed", deployed, 90, 0.5)
         phases.mark("icinga2 reload")
         sim.reset()
-        since = time.time()
-        for host in HOSTS:
-            for svc in SERVICES:
-                node.force_check(host, svc)
-        results = {}
-        for host in HOSTS:
-            for svc in SERVICES:
-                results[(host, svc)] = node.fresh_result(host, svc, since)
+        results = node.check_now(HOSTS, SERVICES)
         phases.mark("6 checks")
         # Restoring the basket into a deployed Director leaves nothing to
         # deploy.

@@ -5,7 +5,6 @@ Results are read back through Icinga's REST API, and the perfdata is parsed
 by Icinga's own parser (parse_performance_data, through the API console)."""
 
 import os
-import time
 
 import pytest
 
@@ -98,14 +97,7 @@ def e2e(tmp_path_factory, icinga_pki, plugin_dir, simulator):
     try:
         node.start()
         sim.reset()
-        since = time.time()
-        for host in HOSTS:
-            for svc in SERVICES:
-                node.force_check(host, svc)
-        results = {}
-        for host in HOSTS:
-            for svc in SERVICES:
-                results[(host, svc)] = node.fresh_result(host, svc, since)
+        results = node.check_now(HOSTS, SERVICES)
         counts = sim.counts()
         yield node, results, sim, counts
     finally:

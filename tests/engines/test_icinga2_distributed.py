@@ -7,7 +7,6 @@ has no plugins at all (its PluginDir does not exist), so an OK result on the
 master can only come from the agent."""
 
 import shutil
-import time
 
 import pytest
 
@@ -112,14 +111,8 @@ def cluster(tmp_path_factory, icinga_pki, plugin_dir, simulator):
         except AssertionError as exc:
             raise AssertionError("%s\nmaster %s\nagent %s" % (
                 exc, master.diagnostics(), agent.diagnostics()))
-        since = time.time()
-        results = {}
-        for host in ("dist-ok", "dist-503"):
-            for svc in ("prioticket-ping", "prioticket-status"):
-                master.force_check(host, svc)
-        for host in ("dist-ok", "dist-503"):
-            for svc in ("prioticket-ping", "prioticket-status"):
-                results[(host, svc)] = master.fresh_result(host, svc, since)
+        results = master.check_now(("dist-ok", "dist-503"),
+                                   ("prioticket-ping", "prioticket-status"))
         yield master, agent, results, simulator
     finally:
         master.stop()

@@ -1,6 +1,6 @@
 """Fixtures of the hardening suite: the session's copy of the plugins, one
-simulator per module (reset before each test that uses it), a raw HTTP
-server, credential files."""
+simulator per module (reset before each test that uses it; the integration
+tests' fixture), a raw HTTP server, credential files."""
 
 import os
 import sys
@@ -10,6 +10,8 @@ import pytest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import hardening_util as hu  # noqa: E402
+from plugin import _reset_sim, sim  # noqa: E402,F401 (tests/integration/plugin.py's fixtures)
+from ports import free_port  # noqa: E402
 
 
 def pytest_sessionstart(session):
@@ -17,18 +19,6 @@ def pytest_sessionstart(session):
         hu.binaries()
     except RuntimeError as exc:
         pytest.exit(str(exc), returncode=1)
-
-
-@pytest.fixture(scope="module")
-def sim():
-    with hu.new_simulator() as simulator:
-        yield simulator
-
-
-@pytest.fixture(autouse=True)
-def _reset_sim(request):
-    if "sim" in request.fixturenames:
-        request.getfixturevalue("sim").reset()
 
 
 @pytest.fixture(scope="module")
@@ -49,4 +39,5 @@ def secret_file(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def closed_port():
-    return hu.closed_port()
+    """A loopback TCP port nobody listens on (bound, then released)."""
+    return free_port()

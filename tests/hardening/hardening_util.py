@@ -5,9 +5,11 @@
   taken when the build is consistent (the copy answers --version) keeps every
   run of the session on the same binary.  $PT_BUILDDIR/plugins is the source
   when set, else the repository's plugins/.
-- ``run()``: one plugin run with a clean environment, a FRESH MP_STATE_PATH
-  (token cache isolation) unless one is given, a fresh working directory, a
-  test-side timeout, and the child's own peak RSS (os.wait4's ru_maxrss).
+- ``run()``: one plugin run, a ``Result`` of tests/integration/plugin.py
+  (whose credentials and simulator fixture the suite shares), with a clean
+  environment, a FRESH MP_STATE_PATH (token cache isolation) unless one is
+  given, a fresh working directory, a test-side timeout, and the child's own
+  peak RSS (os.wait4's ru_maxrss).
 - ``RawServer``: a tiny loopback HTTP server for answers the simulator cannot
   give (invalid UTF-8 without a NUL, raw control characters, forged header
   and status-line text, bodies of unknown length streamed forever).
@@ -19,30 +21,22 @@ import os
 import re
 import shutil
 import signal
-import socket
 import socketserver
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-SIM_DIR = REPO / "tests" / "simulator"
-BUILDDIR = Path(os.environ.get("PT_BUILDDIR") or REPO)
-PLUGINS = {"ping": "check_prioticket_ping", "status": "check_prioticket_status"}
+sys.path.insert(0, str(REPO / "tests" / "integration"))
+from plugin import (API_KEY, BUILDDIR, CLIENT_ID, CLIENT_SECRET, CRITICAL, OK,  # noqa: E402,F401
+                    PLUGINS, STATE_NAMES, UNKNOWN, WARNING, Result)
+from plugin import clean_env as plugin_clean_env  # noqa: E402
+
 PREFIX = {"ping": "PRIOTICKET PING ", "status": "PRIOTICKET STATUS "}
-
-OK, WARNING, CRITICAL, UNKNOWN = 0, 1, 2, 3
-STATE_NAMES = {OK: "OK", WARNING: "WARNING", CRITICAL: "CRITICAL", UNKNOWN: "UNKNOWN"}
-
-# Distinctive credentials, so a search of the output cannot hit unrelated text.
-CLIENT_ID = "hardening-client"
-CLIENT_SECRET = "hardening-secret-Vq3Lk9Tz"
-API_KEY = "hardening-apikey-R7mXw2Pd"
 
 # The simulator's tokens look like JWTs: base64url('{"alg"...}') starts with eyJ.
 TOKEN_LIKE = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
@@ -96,96 +90,16 @@ def binary(plugin):
     return os.path.join(binaries(), PLUGINS.get(plugin, plugin))
 
 
-def new_simulator(**kwargs):
-    """A tests/simulator Simulator (not started) with this suite's credentials."""
-    if str(SIM_DIR) not in sys.path:
-        sys.path.insert(0, str(SIM_DIR))
-    from simctl import Simulator
-    kwargs.setdefault("tls", True)
-    kwargs.setdefault("blackhole", True)
-    return Simulator(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, api_key=API_KEY, **kwargs)
-
-
-def closed_port():
-    """A loopback TCP port nobody listens on (bound, then released)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 # --------------------------------------------------------------------------
 # Running a plugin
 
-@dataclass
-class Result:
-    argv: list
-    rc: int                 # negative: killed by that signal
-    raw_stdout: bytes
-    raw_stderr: bytes
-    wall: float
-    maxrss_kb: int          # the child's own peak RSS (ru_maxrss, KiB on Linux)
-    timed_out: bool = False
-    env: dict = field(repr=False, default_factory=dict)
-
-    @property
-    def stdout(self):
-        return self.raw_stdout.decode("utf-8", "replace")
-
-    @property
-    def stderr(self):
-        return self.raw_stderr.decode("utf-8", "replace")
-
-    @property
-    def output(self):
-        return self.stdout + "\n" + self.stderr
-
-    @property
-    def lines(self):
-        return self.stdout.split("\n")[:-1] if self.stdout.endswith("\n") else self.stdout.split("\n")
-
-    @property
-    def first_line(self):
-        lines = self.lines
-        return lines[0] if lines else ""
-
-    @property
-    def perfdata(self):
-        parts = self.first_line.split("|", 1)
-        return parts[1].strip() if len(parts) == 2 else ""
-
-    def perf(self, label):
-        """The value text of perfdata label, or None."""
-        for item in self.perfdata.split():
-            name, _, rest = item.partition("=")
-            if name.strip("'") == label:
-                return rest.split(";", 1)[0]
-        return None
-
-    def describe(self, limit=4000):
-        argv = [a if len(a) <= 300 else a[:300] + f"...({len(a)} chars)" for a in
-                (x if isinstance(x, str) else os.fsdecode(x) for x in self.argv)]
-        out = self.stdout
-        if len(out) > limit:
-            out = out[:limit] + f"\n...({len(self.stdout)} chars)"
-        return (f"argv: {argv!r}\nexit: {self.rc}  wall: {self.wall:.3f} s  "
-                f"maxrss: {self.maxrss_kb} KiB  timed out: {self.timed_out}\n"
-                f"stdout:\n{out}\nstderr:\n{self.stderr[:limit]}")
-
-
-# The sanitizer build reports through these (see .ci/run).
-SANITIZER_ENV = ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS")
-
-
 def clean_env(home, state_dir, extra=None):
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "MP_STATE_PATH": str(state_dir),
-           "XDG_CACHE_HOME": str(Path(home) / "cache"), "TZ": "UTC", "LC_ALL": "C"}
-    env.update({k: os.environ[k] for k in SANITIZER_ENV if k in os.environ})
-    for name, value in (extra or {}).items():
-        if value is None:
-            env.pop(name, None)
-        else:
-            env[name] = str(value)
-    return env
+    """tests/integration/plugin.py's clean environment with a fixed PATH, the
+    C locale, state_dir as MP_STATE_PATH and no XDG_RUNTIME_DIR; extra adds
+    to it (or with None removes from it)."""
+    return plugin_clean_env(home, {"PATH": "/usr/bin:/bin", "LC_ALL": "C",
+                                   "MP_STATE_PATH": state_dir, "XDG_RUNTIME_DIR": None,
+                                   **(extra or {})})
 
 
 TIME = "/usr/bin/time"
@@ -247,7 +161,8 @@ def run(plugin, args, *, env=None, timeout=30, state_dir=None, measure_rss=False
             proc.returncode = rc
     finally:
         shutil.rmtree(home, ignore_errors=True)
-    return Result(argv, proc.returncode, stdout, stderr, wall, maxrss, bool(timed_out), full_env)
+    return Result(argv, proc.returncode, stdout, stderr, wall, env=full_env, maxrss_kb=maxrss,
+                  timed_out=bool(timed_out))
 
 
 def _time_report(path, rc):

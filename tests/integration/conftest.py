@@ -1,13 +1,14 @@
 """Fixtures of the integration tests: one simulator per test module, reset
-before each test that uses it, and the credential files the plugins read."""
+before each test that uses it (plugin.py's), and the credential files the
+plugins read."""
 
 import os
-import socket
 
 import pytest
 
 import plugin
-from plugin import CLIENT_SECRET, API_KEY, new_simulator
+from plugin import CLIENT_SECRET, API_KEY, _reset_sim, sim  # noqa: F401 (fixtures)
+from ports import free_port
 
 
 def pytest_sessionstart(session):
@@ -16,19 +17,6 @@ def pytest_sessionstart(session):
         pytest.exit(f"plugin binaries missing in {plugin.PLUGIN_DIR}: {', '.join(missing)}; "
                     "build first (autoreconf -fi && ./configure && make) or set PT_BUILDDIR",
                     returncode=1)
-
-
-@pytest.fixture(scope="module")
-def sim():
-    """HTTP, every TLS listener and the blackhole port, for this module alone."""
-    with new_simulator() as simulator:
-        yield simulator
-
-
-@pytest.fixture(autouse=True)
-def _reset_sim(request):
-    if "sim" in request.fixturenames:
-        request.getfixturevalue("sim").reset()
 
 
 @pytest.fixture(scope="session")
@@ -59,6 +47,4 @@ def files(tmp_path_factory):
 @pytest.fixture(scope="session")
 def closed_port():
     """A loopback TCP port nobody listens on (bound, then released)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_port()

@@ -4,6 +4,11 @@
     r = run("ping", ["-u", url, "-w", "1"])
     r.rc, r.first_line, r.summary, r.perf["time"].value, r.wall
 
+Result is the one record of a plugin run for the suites that run the
+plugins themselves (tests/hardening/hardening_util.py fills its maxrss_kb
+and timed_out too), and the sim fixture with its reset the one simulator of
+a test module (a conftest imports both: tests/integration, tests/hardening).
+
 Each run gets a clean environment: no proxy variables, no PRIOTICKET_*
 variables, C locale, and a fresh HOME / MP_STATE_PATH / XDG_CACHE_HOME, so a
 token cache can never carry state from one run into the next.  The binaries
@@ -19,6 +24,8 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 BUILDDIR = Path(os.environ.get("PT_BUILDDIR") or REPO)
@@ -70,11 +77,13 @@ class Perf:
 @dataclass
 class Result:
     argv: list
-    rc: int
+    rc: int                 # negative: killed by that signal
     raw_stdout: bytes
     raw_stderr: bytes
     wall: float
     env: dict = field(repr=False, default_factory=dict)
+    maxrss_kb: int = -1     # the child's own peak RSS, where the runner measured it
+    timed_out: bool = False  # killed by the runner's timeout
 
     @property
     def stdout(self):
@@ -91,7 +100,9 @@ class Result:
 
     @property
     def lines(self):
-        return self.stdout.splitlines()
+        """The lines as an engine splits them: at each newline, and only there."""
+        text = self.stdout[:-1] if self.stdout.endswith("\n") else self.stdout
+        return text.split("\n") if text else []
 
     @property
     def first_line(self):
@@ -117,9 +128,16 @@ class Result:
         prefix = name + ": "
         return [line[len(prefix):] for line in self.lines[1:] if line.startswith(prefix)]
 
-    def describe(self):
-        return (f"argv: {self.argv}\nexit: {self.rc}  wall: {self.wall:.3f} s\n"
-                f"stdout:\n{self.stdout}\nstderr:\n{self.stderr}")
+    def describe(self, limit=MAX_OUTPUT):
+        """The run for an assertion's message; an argument, stdout and stderr
+        cut at limit characters (a hostile argv or answer can be megabytes)."""
+        def cut(text, at):
+            return text if len(text) <= at else text[:at] + f"...({len(text)} chars)"
+        argv = [cut(a if isinstance(a, str) else os.fsdecode(a), 300) for a in self.argv]
+        rss = f"  maxrss: {self.maxrss_kb} KiB" if self.maxrss_kb >= 0 else ""
+        return (f"argv: {argv!r}\nexit: {self.rc}  wall: {self.wall:.3f} s{rss}  "
+                f"timed out: {self.timed_out}\n"
+                f"stdout:\n{cut(self.stdout, limit)}\nstderr:\n{cut(self.stderr, limit)}")
 
 
 def parse_perfdata(text):
@@ -203,6 +221,20 @@ def new_simulator(**kwargs):
     kwargs.setdefault("tls", True)
     kwargs.setdefault("blackhole", True)
     return Simulator(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, api_key=API_KEY, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def sim():
+    """HTTP, every TLS listener and the blackhole port, for this module alone."""
+    with new_simulator() as simulator:
+        yield simulator
+
+
+@pytest.fixture(autouse=True)
+def _reset_sim(request):
+    """The simulator's defaults again before each test that uses it."""
+    if "sim" in request.fixturenames:
+        request.getfixturevalue("sim").reset()
 
 
 def auth_args(secret_file, client_id=CLIENT_ID):

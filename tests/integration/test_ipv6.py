@@ -6,15 +6,7 @@ import socket
 import pytest
 
 from plugin import CRITICAL, OK, STATE_NAMES, auth_args, new_simulator, run
-
-
-def have_ipv6_loopback():
-    try:
-        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s:
-            s.bind(("::1", 0))
-        return True
-    except OSError:
-        return False
+from ports import have_ipv6_loopback
 
 
 def localhost_has_ipv6():

@@ -11,7 +11,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import time
 import urllib.request
@@ -20,6 +19,7 @@ import pytest
 
 from local_servers import BigTokenServer, ChainServer, Refusing407Proxy
 from plugin import (API_KEY, CLIENT_SECRET, CRITICAL, OK, UNKNOWN, WARNING, auth_args, run)
+from ports import free_port
 
 STATES = {"OK", "WARNING", "CRITICAL", "UNKNOWN", "NOT_EVALUATED"}
 REASONS = {"ok", "dns", "connect", "tls", "proxy", "timeout", "auth", "rate_limited",
@@ -222,12 +222,6 @@ def test_prometheus_certificate_expiry(sim, files, prom_parser):
     assert families["prioticket_token_source"].samples[0].labels["source"] == "none"
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture()
 def node_exporter(tmp_path):
     binary = shutil.which("prometheus-node-exporter") or shutil.which("node_exporter")
@@ -235,7 +229,7 @@ def node_exporter(tmp_path):
         pytest.skip("prometheus-node-exporter is missing: apt-get install prometheus-node-exporter")
     textdir = tmp_path / "textfile"
     textdir.mkdir()
-    port = _free_port()
+    port = free_port()
     log = open(tmp_path / "node-exporter.log", "wb")
     proc = subprocess.Popen([binary, f"--web.listen-address=127.0.0.1:{port}", "--collector.disable-defaults",
                              "--collector.textfile", f"--collector.textfile.directory={textdir}"],

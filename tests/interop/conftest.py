@@ -30,7 +30,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -47,6 +46,7 @@ sys.path.insert(0, str(REPO / "tests" / "simulator"))
 import certs  # noqa: E402  (tests/simulator/certs.py)
 import plugin  # noqa: E402
 from plugin import PHASES, STATE_NAMES  # noqa: E402
+from ports import free_port, port_open  # noqa: E402  (tests/ports.py)
 
 START_TIMEOUT = 15.0
 STOP_TIMEOUT = 5.0
@@ -60,14 +60,6 @@ def pytest_sessionstart(session):
     if missing:
         pytest.exit(f"plugin binaries missing in {plugin.PLUGIN_DIR}: {', '.join(missing)}",
                     returncode=1)
-
-
-def free_port(host="127.0.0.1"):
-    """A TCP port nobody listens on now (bound to port 0, then released)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session", name="free_port")
@@ -143,17 +135,6 @@ def credentials():
     shutil.rmtree(work, ignore_errors=True)
 
 
-def _accepts(host, port):
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    try:
-        with socket.socket(family, socket.SOCK_STREAM) as s:
-            s.settimeout(0.5)
-            s.connect((host, port))
-        return True
-    except OSError:
-        return False
-
-
 class Daemon:
     """One server process, in the foreground (its PID is the one we stop)."""
 
@@ -175,7 +156,7 @@ class Daemon:
         while pending and time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 break
-            pending = [hp for hp in pending if not _accepts(*hp)]
+            pending = [hp for hp in pending if not port_open(hp[1], hp[0])]
             if pending:
                 time.sleep(0.05)
         if pending:

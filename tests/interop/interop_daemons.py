@@ -23,7 +23,6 @@ import pwd
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,6 +36,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "integration"))
 import plugin  # noqa: E402  (the integration tests' runner)
 from plugin import PHASES  # noqa: E402
+from ports import free_port, port_open  # noqa: E402  (tests/ports.py)
 
 PYTHON = "/usr/bin/python3"
 SQUID = "/usr/sbin/squid"
@@ -89,13 +89,6 @@ def need_module(module, package):
                     "(tools/setup-debian --test)")
 
 
-def free_port(host="127.0.0.1"):
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
-
-
 def stop_process(proc):
     if proc is None or proc.poll() is not None:
         return
@@ -112,11 +105,9 @@ def wait_listening(proc, port, what, log=None, host="127.0.0.1"):
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             break
-        try:
-            with socket.create_connection((host, port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
+        if port_open(port, host):
+            return
+        time.sleep(0.05)
     stop_process(proc)
     text = Path(log).read_text(errors="replace")[-3000:] if log and Path(log).exists() else ""
     raise RuntimeError(f"{what} did not start (exit status {proc.returncode}):\n{text}")

@@ -9,13 +9,13 @@ at -vvv and asserts state, first line, phases adding up and no secret."""
 import base64
 import os
 import re
-import socket
 import sys
 
 import pytest
 
 from interop_daemons import nginx_config
 from plugin import CRITICAL, OK, UNKNOWN, WARNING
+from ports import have_ipv6_loopback
 
 API = "/v3.8/distributor"
 PASSWORD = "userinfoPW-h8Rk2"        # in a Location's userinfo
@@ -26,15 +26,6 @@ EARLY_RUNS = 30
 # Not a skip: IPv6 is part of what this suite must show.
 NO_IPV6 = "no IPv6 loopback ([::1]) on this machine: the IPv6 cases cannot run"
 SERVERS = ("http", "http6", "h2", "h1tls", "tls12", "tls13", "connect_to", "https6")
-
-
-def have_ipv6_loopback():
-    try:
-        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s:
-            s.bind(("::1", 0))
-        return True
-    except OSError:
-        return False
 
 
 def api_locations(token, basic):

@@ -22,8 +22,9 @@ import threading
 import pytest
 
 from interop_daemons import (PASSWORDS, PROXIES, PROXY_PASSWORD, PROXY_USER, check_case,
-                             free_port, memcheck_wrapper, secret_file)
+                             memcheck_wrapper, secret_file)
 from plugin import CLIENT_ID, CLIENT_SECRET, CRITICAL, OK, auth_args, new_simulator, run
+from ports import free_port
 
 REFUSED = "proxy refused the request (HTTP 407 Proxy Authentication Required)"
 KINDS = sorted(PROXIES)

@@ -1,7 +1,7 @@
 /* Unit tests for the pure helpers of the probe layer's HTTP files: the
  * --connect-to entry (http_setup.c), version names (http.c) and where a
- * bound secret may go (http_binding.c); and URL redaction
- * (lib/util/redact.c) of the URLs they show. */
+ * bound secret may go (http_binding.c). The redaction of the URLs they show
+ * is test_redact.c's. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -14,41 +14,10 @@
 #include "probe/http.h"
 #include "probe/http_binding.h"
 #include "probe/http_setup.h"
-#include "util/buf.h"
-#include "util/redact.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
 #include <string.h>
-
-static void test_redact_url(void **state)
-{
-	static const char *const rows[][2] = {
-	    {"https://api.example/v3.8/x", "https://api.example/v3.8/x"},
-	    {"https://u:pw@api.example/x", "https://<redacted>@api.example/x"},
-	    {"https://u@api.example:8443/x", "https://<redacted>@api.example:8443/x"},
-	    {"http://a@b@host/x", "http://<redacted>@host/x"},
-	    {"https://h/x?key=SECRET", "https://h/x?key=<redacted>"},
-	    {"https://h/x?key=S&b=2&flag", "https://h/x?key=<redacted>&b=<redacted>&<redacted>"},
-	    {"https://h/x?a=1#frag", "https://h/x?a=<redacted>#<redacted>"},
-	    {"https://h/x#frag", "https://h/x#<redacted>"},
-	    {"https://h/a@b?x=@", "https://<redacted>@b?x=<redacted>"},
-	    {"https://u:p@[::1]:8443/x?k=v", "https://<redacted>@[::1]:8443/x?k=<redacted>"},
-	    {"/relative?k=v", "/relative?k=<redacted>"},
-	    {"", ""},
-	};
-
-	(void)state;
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		struct pt_buf out = {0};
-
-		pt_redact_url(&out, rows[i][0], strlen(rows[i][0]));
-		if (strcmp(pt_buf_str(&out), rows[i][1]) != 0) {
-			fail_msg("'%s' gave '%s', expected '%s'", rows[i][0], pt_buf_str(&out), rows[i][1]);
-		}
-		pt_buf_free(&out);
-	}
-}
 
 static void test_connect_to_entry(void **state)
 {
@@ -145,7 +114,6 @@ static void test_binding_check(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_redact_url),
 	    cmocka_unit_test(test_connect_to_entry),
 	    cmocka_unit_test(test_version_names),
 	    cmocka_unit_test(test_binding_check),
