@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """make bench: what one check costs, against curl and check_curl.
 
 Starts the API simulator (HTTP and HTTPS on 127.0.0.1), and prints to

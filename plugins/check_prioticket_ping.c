@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_prioticket_ping: is GET {base}/system/ping of the Prioticket
  * Distributor API up, fast, and accepting our credentials? */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_prioticket_status: is GET {base}/system/status of the Prioticket
  * Distributor API up, fast, and accepting our credentials? */
 #include "config.h"

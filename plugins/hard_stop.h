@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The last-resort stop: whatever hangs (libcurl, a resolver, a lock),
  * the process ends shortly after its time budget with the timeout state. */
 #ifndef PT_HARD_STOP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The flow both plugins share: options, hard stop, check, output. */
 #ifndef PT_PLUGIN_MAIN_H
 #define PT_PLUGIN_MAIN_H

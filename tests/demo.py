@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """make demo: run both plugins against the local API simulator.
 
 Shows each state a user will meet, with the exact command line and the

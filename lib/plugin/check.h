@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* One check: probe the API, judge what came back, write the output. */
 #ifndef PT_CHECK_H
 #define PT_CHECK_H

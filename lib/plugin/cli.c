@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* From argv to a configuration. */
 #include "config.h"
 

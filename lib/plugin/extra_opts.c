@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* --extra-opts=[section][@file]: the argument vector rebuilt with the
  * options of ini sections (read by ini.c), with monitoring-plugins'
  * semantics. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* --extra-opts=[section][@file]: options read from an ini file, with
  * monitoring-plugins' semantics. */
 #ifndef PT_EXTRA_OPTS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* --help and --version text; every line fits 80 columns. */
 #include "config.h"
 

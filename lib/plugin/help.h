@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* --help and --version text. */
 #ifndef PT_HELP_H
 #define PT_HELP_H

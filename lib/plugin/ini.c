@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The ini reader of --extra-opts, with monitoring-plugins' semantics (its
  * lib/parse_ini.c): a bounded line reader, and the grammar that turns one
  * section into arguments. The default file's search is ini_search.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The ini reader of --extra-opts (ini.c), apart from its use
  * (extra_opts.c), as monitoring-plugins' parse_ini.c. */
 #ifndef PT_INI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* From what the probe saw to subchecks: pt_judge.
  *
  * Each concern is judged into one subcheck (subcheck.h) with a state, a

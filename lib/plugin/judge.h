@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* From what the probe saw to subchecks, each with a state and a reason. */
 #ifndef PT_JUDGE_H
 #define PT_JUDGE_H

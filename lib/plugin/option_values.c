@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The value checks of the option table (options.c): each says whether
  * one option's argument is acceptable, and stores it when it is. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The value checks of the option table (option_values.c). */
 #ifndef PT_OPTION_VALUES_H
 #define PT_OPTION_VALUES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* From argv to struct pt_config: the parser over the option table
  * (option_table.c), each option's value stored once checked, the
  * credentials from the environment, the checks across options. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The parser of the option table (option_table.h) shared by both
  * plugins: from argv to struct pt_config. */
 #ifndef PT_OPTIONS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Picks the writer of a format. */
 #include "config.h"
 

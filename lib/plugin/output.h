@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The output formats (--output-format): the same report, the same exit
  * code, in the format asked for; the writers are output_formats.h's. */
 #ifndef PT_OUTPUT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* One JSON document per run (schema in doc/output.md, "JSON output"; keep
  * it stable: add members, never rename or retype one). Every string in
  * the report is already sanitised UTF-8; here it is only escaped. */

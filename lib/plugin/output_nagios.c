@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The Development Guidelines' shape: "PRIOTICKET PING OK - summary |
  * perfdata", then the notices, one "[STATE] name: text" line per
  * subcheck, the reason, and the other detail lines. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The Prometheus text exposition format (version 0.0.4), as
  * node_exporter's textfile collector and Sensu's prometheus_text read it.
  * Every series carries the endpoint and environment labels; metric names

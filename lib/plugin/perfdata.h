@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Performance data items in the Development Guidelines' grammar:
  * label=value[UOM];[warn];[crit];[min];[max]
  * Labels are fixed [a-z_] words, so they are never quoted. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Nagios threshold ranges: parsing, evaluation and perfdata form. */
 #include "config.h"
 

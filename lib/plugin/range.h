@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Nagios threshold ranges, as the Monitoring Plugins Development
  * Guidelines define them: [@]start:end, inclusive ends, "~" for minus
  * infinity, an empty end for plus infinity, "@" to alert inside. */

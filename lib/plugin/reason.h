@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The reason of a run: one word from a fixed vocabulary, so that a
  * script or an event handler can act on the cause without parsing prose.
  * The words are part of the interface (doc/output.md, "Reasons"): add, never

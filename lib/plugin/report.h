@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A run's result before it is written in any format: the subchecks and
  * what is derived from them (state, reason, summary), the perfdata,
  * long-output detail lines, and the facts of the request. */

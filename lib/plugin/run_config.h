@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Everything a run needs, filled from the command line, --extra-opts
  * and the environment; one struct passed down the plugin layer. */
 #ifndef PT_RUN_CONFIG_H

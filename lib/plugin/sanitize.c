@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Sanitising of text that came from the server. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Server text made safe for plugin output: one line, no '|', valid
  * UTF-8, bounded length. */
 #ifndef PT_SANITIZE_H

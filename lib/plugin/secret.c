@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Secrets from a file, the environment or the command line. Every copy
  * made here is wiped before it is released, and no message ever quotes
  * a secret. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Secrets (client secret, API key) from a file, the environment or the
  * command line, kept in memory that is wiped when released. */
 #ifndef PT_SECRET_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Plugin states, and the state table: where every state is decided.
  *
  * The judge (judge.c) finds what happened to each concern of a run and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Plugin states, and where each is decided: the state table, which gives
  * every finding of the judge (judge.c) its state and reason, and the
  * findings an HTTP status is. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The subcheck list and what is derived from it. */
 #include "config.h"
 

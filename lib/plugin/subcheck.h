@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Subchecks: each concern of a run judged on its own, with its own state,
  * reason and one line of text. The run's state, reason and summary are
  * derived from the list (monitoring-plugins 3.x mp_subcheck and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The URLs a run talks to, derived from the environment, host, port,
  * API version or base URL options. */
 #ifndef PT_TARGET_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The certificate chain --certificate judges: the earliest expiry and
  * whose it is. From the chain OpenSSL verified (leaf up to the trust
  * anchor) when libcurl uses OpenSSL, else from libcurl's CERTINFO (every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Certificate facts from libcurl's CERTINFO (certinfo.c). Internal to the
  * probe layer. */
 #ifndef PT_CERTINFO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* One HTTP request with libcurl: set up (http_setup.c), performed with
  * its callbacks (http_sinks.c), and what came of it (http_outcome.c).
  * The proxy (proxy.c), certificate (certinfo.c), redirect and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* One HTTP request with libcurl: bounded body, phase timings, and a
  * classification of how it ended. Knows nothing of Prioticket. */
 #ifndef PT_HTTP_H

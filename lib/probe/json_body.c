@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Bounded JSON parsing of response bodies. */
 #include "config.h"
 

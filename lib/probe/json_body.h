@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Bounded JSON parsing of response bodies with json-c. */
 #ifndef PT_JSON_BODY_H
 #define PT_JSON_BODY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Dotted paths into a JSON document, for --expect-json. */
 #ifndef PT_JSON_PATH_H
 #define PT_JSON_PATH_H

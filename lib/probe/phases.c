@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Phase arithmetic: libcurl's marks to deltas that add up. */
 #include "config.h"
 

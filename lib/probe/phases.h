@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* From libcurl's timing marks to phase durations that add up exactly.
  * Pure arithmetic, no libcurl: unit-tested row by row. */
 #ifndef PT_PHASES_H

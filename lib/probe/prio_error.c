@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Prioticket / OAuth2 error bodies. */
 #include "config.h"
 

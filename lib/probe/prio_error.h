@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Prioticket's error body (and the OAuth2 error body of the token
  * endpoint), parsed leniently: any field may be missing or of the wrong
  * type, and the body may not be JSON at all. */

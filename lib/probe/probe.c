@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A whole probe: token, then the endpoint. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A whole probe of the API: get a token when credentials are given,
  * then GET the endpoint with it, and look up the --expect-json paths in
  * its answer. Returns what happened; decides no state.

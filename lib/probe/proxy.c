@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Which proxy libcurl uses for a URL (the no-proxy list matched as
  * libcurl matches it), how it is shown, and a proxy's failure told apart
  * from the target's. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The proxy side of a request (proxy.c). Internal to the probe layer. */
 #ifndef PT_PROXY_H
 #define PT_PROXY_H

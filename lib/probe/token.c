@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* OAuth2 client-credentials token request and response. */
 #include "config.h"
 

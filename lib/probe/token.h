@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* OAuth2 client-credentials token: the request Prioticket expects
  * (HTTP Basic client authentication, JSON body), or the one RFC 6749
  * section 4.4 describes (form body), and its response. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The token cache shared between runs: opening it for one identity
  * (its directory, the directory's salt, the entry's name). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The token cache shared between runs: one file per (token URL, client
  * id, scope, secret) in a private directory, named by an HMAC keyed
  * with a random per-directory salt, so that a listing of the directory

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The -vvv trace: request and answer headers, with every credential and
  * URL secret redacted. */
 #include "config.h"

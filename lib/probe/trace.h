@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The -vvv trace of the headers sent and received (trace.c). Internal to
  * the probe layer. */
 #ifndef PT_TRACE_H

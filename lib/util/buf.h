@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A growable byte buffer, always NUL-terminated, used to build output
  * and to collect response bodies. */
 #ifndef PT_BUF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The run's time budget, on the monotonic clock. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The run's time budget, on the monotonic clock. */
 #ifndef PT_CLOCK_H
 #define PT_CLOCK_H

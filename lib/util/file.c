@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Opening a file that came from the user, and who may change it. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Opening a file that came from the user (secret files, ini files), and
  * who may change it. */
 #ifndef PT_FILE_H

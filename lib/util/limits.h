@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Every size, count and default that bounds what the plugins accept or
  * send, in one place (as curl's dynbuf.h lists its DYN_* caps). Buffers,
  * checks, messages and --help are built from these, never from a number

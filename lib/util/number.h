@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Locale-independent fixed-point number text for perfdata and output. */
 #ifndef PT_NUMBER_H
 #define PT_NUMBER_H

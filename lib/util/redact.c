@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Credentials out of URLs and of text that quotes them. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Removing credentials from URLs and from text that quotes URLs (libcurl's
  * error messages, HTTP header lines) before they are shown. */
 #ifndef PT_REDACT_H

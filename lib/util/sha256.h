@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* SHA-256 (FIPS 180-4), for naming token cache entries without keeping
  * the secret that is part of their identity. */
 #ifndef PT_SHA256_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Fixtures of the engine tests (the harness is in engine_harness.py)."""
 
 import os

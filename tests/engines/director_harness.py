@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Harness for the Icinga Director test: a private PostgreSQL instance, a
 private Icinga Web 2 configuration directory with the Director module, and
 `icingacli director` run against them. (A plainly named module rather than

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Harness for the engine tests: real Icinga 2 / Nagios 4 daemons run the
 real plugins against the local Prioticket simulator. (A plainly named
 module rather than conftest.py, so that test modules can import it without

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Harness for the graphite engine test: a private carbon-cache
 (graphite-carbon), a private graphite-web and Icinga Web's graphite module
 driven from PHP CLI (graphite_render.php). Each daemon runs as the current

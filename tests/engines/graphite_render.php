@@ -1,4 +1,5 @@
 <?php
+// SPDX-License-Identifier: GPL-3.0-or-later
 /*
  * Renders the graphs icingaweb2-module-graphite draws for one service, with
  * the module's own code: its template loader (module templates plus the

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Serve Debian's graphite-web (graphite.wsgi) on loopback for the graphite
 engine test, with wsgiref from the standard library.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Icinga Director, from Debian 12 (1.10.2 on icingaweb2 2.11.4), with a
 private PostgreSQL database, imports contrib/icinga2/director-basket.json
 with `icingacli director basket restore`, creates hosts and services from

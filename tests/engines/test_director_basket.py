@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """contrib/icinga2/director-basket.json against contrib/icinga2/prioticket.conf
 and the plugins' --help, without Director (test_director.py restores it
 into a real one): every prioticket_* variable of the CheckCommands has a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The graph template contrib/icingaweb2/graphite/prioticket.ini, proven
 through the real pipeline on loopback:
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Icinga 2 runs the plugins through the shipped CheckCommands
 (contrib/icinga2/prioticket.conf) and the shipped example apply rules
 (contrib/icinga2/example-services.conf), unchanged, against the simulator.

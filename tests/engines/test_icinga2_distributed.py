@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Icinga 2 distributed: a master and an agent, two daemons on loopback,
 each in its own private directory and port. The shipped CheckCommands are
 included on both nodes, and the shipped example apply rules sit on the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Nagios 4 runs the shipped command definitions
 (contrib/nagios/prioticket.cfg, loaded unchanged with cfg_file=) with the
 credentials in a 0600 extra-opts ini file, against the simulator; the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Sensu Go: the shipped check definitions (contrib/sensu/check-prioticket.yaml)
 and what Sensu's nagios_perfdata extractor makes of the plugins' real output.
 

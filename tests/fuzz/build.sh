@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Builds every libFuzzer target tests/fuzz/fuzz_*.c with clang into
 # BUILD_DIR (default tests/fuzz/build), compiling the library sources
 # lib/**/*.c directly (once, shared by all targets).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzzes the token cache's entry parser (static parse_entry in
  * lib/probe/cache_entry.c) through pt_cache_read: the input's first
  * byte picks "now", the rest is written as the entry file (0600, ours)

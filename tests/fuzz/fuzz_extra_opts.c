@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzzes the --extra-opts ini reader: the input is the ini file, kept in
  * a 0600 file of a private directory made once (the reader takes only a
  * file that no one else can write, in directories no one else can

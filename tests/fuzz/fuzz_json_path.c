@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzzes --expect-json's path syntax and lookup: the input is
  * PATH NUL BODY (no NUL: all of it is the path, the body is empty).
  * pt_json_path_valid checks the path, pt_json_parse the body, and

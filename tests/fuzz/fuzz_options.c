@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzzes the command-line parser (pt_options_parse): the input, split at
  * NUL bytes, is the argument vector after argv[0].
  *

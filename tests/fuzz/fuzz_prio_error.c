@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzzes the lenient parser of Prioticket / OAuth2 error bodies
  * (pt_prio_error_parse): the input is a non-2xx response body.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzzes the threshold range parser (pt_range_parse) and, for every
  * range it accepts, its evaluation (pt_range_alert), its perfdata form
  * (pt_range_perfdata) and a perfdata item built from it (pt_perf_append).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzzes the redaction of URLs and of text that quotes them
  * (pt_redact_url, pt_redact_text): libcurl's error texts and the header
  * lines of the -vvv trace, both partly server-made. The input is the

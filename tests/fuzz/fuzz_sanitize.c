@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzzes the sanitiser of server text (pt_sanitize_append and
  * pt_sanitize_lines). The first input byte is `max` (0..255) for
  * pt_sanitize_append; bit 0 of the second byte (when there are two)

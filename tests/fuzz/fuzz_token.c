@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzzes the token endpoint's response parser (pt_token_parse): the
  * input is a 200 response body.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Helpers shared by the fuzz targets: invariant checks that abort (so
  * libFuzzer and the standalone driver both see a crash) and small input
  * utilities. Header-only so each target stays one translation unit. */

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs every fuzz target built by build.sh for SECONDS each: first over
 # its regression inputs (tests/fuzz/regressions/<target>/), then fuzzing
 # from a temporary copy of its seed corpus (tests/fuzz/corpus/<target>/)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A main() for the fuzz targets without libFuzzer: runs
  * LLVMFuzzerTestOneInput once on each file named on the command line
  * (a directory stands for its files, dot files skipped, in name order).

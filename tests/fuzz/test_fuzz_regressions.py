@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Runs every fuzz target's seed corpus and regression inputs without
 libFuzzer, so that they are checked by every `make check` even where
 clang is missing.

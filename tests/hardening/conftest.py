@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Fixtures of the hardening suite: the session's copy of the plugins, one
 simulator per module (reset before each test that uses it; the integration
 tests' fixture), a raw HTTP server, credential files."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Shared helpers of the hardening suite (tests/hardening).
 
 - ``binaries()``: the two plugins, COPIED once per test session into a private

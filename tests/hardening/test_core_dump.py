@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """No core dump holds the secret (issue 10, item 7).
 
 The plugin makes itself non-dumpable (prctl PR_SET_DUMPABLE 0) and sets

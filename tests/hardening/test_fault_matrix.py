@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The server-side fault matrix: ONE table, one row per way a server (or a
 proxy in front of it) can misbehave, with the state and the first line the
 plugin must answer with.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The hard stop: whatever happens inside libcurl or the token-cache lock,
 the process ends by its timeout budget plus a small margin.
 

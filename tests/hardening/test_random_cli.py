@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Client side: 1,000 random or overlong command lines and ~100 random
 extra-opts files never crash the plugins (exit 0-3, never a signal), the
 first line is always the plugin's status line (or --help / --version text),

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Secret hygiene.
 
 1. A secret FILE that must not be used: world-readable (0644, 0604), empty,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Fixtures of the integration tests: one simulator per test module, reset
 before each test that uses it (plugin.py's), and the credential files the
 plugins read."""

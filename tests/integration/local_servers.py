@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Small servers for the subcheck tests, each on 127.0.0.1 and a port the
 kernel picks, in a thread of the test process, stopped by the context
 manager:

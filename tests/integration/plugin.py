@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Run the built plugins the way a monitoring engine does, and read their output.
 
     from plugin import run, OK, WARNING, CRITICAL, UNKNOWN

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The token cache against local users who try to steer it (issue 10, items 8-13).
 
 Each test fails on a cache that leaves temporary files with live tokens behind,

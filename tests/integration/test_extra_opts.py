@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """--extra-opts=[section][@file]: options from an ini file (key=value becomes
 --key=value, key= becomes --key), placed before the command line so the
 command line wins; the section defaults to the plugin's name; without @file

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """IPv6: the simulator listens on ::1 only; -6 / -4 and bracketed URLs."""
 
 import re

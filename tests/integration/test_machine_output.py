@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """--output-format=json and --output-format=prometheus (issue 12): the same
 exit code as the Nagios output, a JSON document that keeps its documented
 schema (doc/output.md, "JSON output") with no secret and only valid UTF-8, and a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The integration scenarios under valgrind memcheck: no invalid read or
 write, no use of uninitialised memory, no definite leak, whatever the
 server answers. One row per kind of outcome; valgrind makes each run about

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Every long option of the option table (lib/plugin/option_table.c) is documented
 where CONTRIBUTING.md's "Adding an option" says: --help of both plugins, both man pages, the
 option list (doc/options.md), and the Icinga 2 CheckCommands (except what must not be an argument

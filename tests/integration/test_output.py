@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The output an engine reads: text from the server cannot inject lines or
 perfdata, the output is valid UTF-8 and bounded, numbers use '.' in every
 locale, and the perfdata passes a real parser (Perl's Monitoring::Plugin).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Redirects: not followed unless asked; when followed, the bearer token
 never goes to another host and https never turns into http."""
 

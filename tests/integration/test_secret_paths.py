@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Secrets on the paths an adversarial review found (issue 10, items 1-6 and
 the API key's host): none of these distinctive strings may appear anywhere in
 stdout or stderr, at any -v level.

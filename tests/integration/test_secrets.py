@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Secrets never reach the output: not the client secret, not the issued access
 token, not the API key, not the Basic credentials, at any -v level and in every
 failure that prints server or libcurl text; nor the secret on the command line

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Every row of the state mapping (doc/output.md, "States"; the code's
 table is lib/plugin/state.c), as a table: scenario and arguments in, exit code
 and first line out.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Subchecks (issue 12): each concern judged on its own, the run's state the
 worst of them (CRITICAL > WARNING > UNKNOWN > OK), its reason that of the most
 important subcheck at that state, and a first line naming every subcheck at

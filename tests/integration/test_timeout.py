@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """--timeout is the budget of the WHOLE run (token fetch + probe): every way of
 not answering ends within -t plus a loose margin, in the --timeout-result state.
 

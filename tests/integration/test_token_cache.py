@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The token cache shared between runs, judged by what the simulator received.
 
 Every test gets its own state directory (MP_STATE_PATH), so the cache starts

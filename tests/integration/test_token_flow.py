@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The requests a run sends, as the simulator logged them (sim.requests()):
 one OAuth2 client-credentials token request, then one probe with the token.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Shared fixtures of the interop suite: real server software from Debian on
 loopback, each daemon in a private directory on free ports, stopped by PID.
 

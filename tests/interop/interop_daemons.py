@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Real third-party servers from Debian packages for the interop tests of the
 proxy (squid, tinyproxy) and of a standard OAuth2 library (authlib, oauthlib),
 the frame of every nginx configuration (nginx_config), plus the checks every

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """A token endpoint built on a standard OAuth2 library from Debian, and a
 ping endpoint that accepts the tokens it issued: what a conforming
 identity provider or API gateway looks like to the plugins.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Apache httpd 2.4 (Debian's apache2-bin) with mod_http2, mod_deflate and
 mod_ssl; the API is a CGI script (mod_cgid) that checks the Basic
 credentials, reads the JSON token request and checks the bearer token.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """nginx (Debian's nginx 1.22) in front of the plugins: HTTP/1.1 and HTTP/2,
 TLS 1.2 only and 1.3 only, gzip, chunked, Connection: close, return 444, an
 upstream dying mid-body, 301s, a body over the limit, a body that trickles,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The plugins against token endpoints built on the standard OAuth2 libraries
 of Debian 12 (python3-authlib 1.2, python3-oauthlib 3.2; see oauth2_server.py),
 with a client id and secret holding '+', '%', ':', '/', '=', '&', '#', a blank

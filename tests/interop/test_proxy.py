@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The plugins through real forward proxies from Debian (squid 5.7 with
 basic_ncsa_auth, tinyproxy 1.11 with BasicAuth), in front of the project's
 simulator: http:// targets as proxy requests, https:// targets through a

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """A tiny HTTP/1.x upstream for nginx's proxy_pass, misbehaving on purpose.
 
 Usage: upstream.py PORT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Fixtures of the packaging proofs; the helpers are in packaging_harness.py."""
 
 import subprocess

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The Debian package on a fresh minbase of the release the suite runs on
 (Debian 12 or 13), run INSIDE the chroot by
 test_deb.py (with python3, icinga2 and nagios4-core already installed):

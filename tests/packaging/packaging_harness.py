@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Harness of the packaging proofs (a plainly named module, not conftest.py,
 so that the test modules can import it whatever else the suite imports).
 The Debian package and the Sensu asset are built once per session from the

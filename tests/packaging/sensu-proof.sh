@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The Sensu asset on a fresh minbase of the release the suite runs on (run
 # in the chroot by test_sensu_asset.py):
 #   sensu-proof.sh ASSET_DIR HTTP_BASE HTTPS_BASE URL_503 SIM_CA

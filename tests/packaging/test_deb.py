@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The Debian package (make deb): lintian, its contents, and on a fresh
 minbase of the release it was built on (Debian 12 or 13): apt-get install, the stock Icinga 2 and Nagios 4 run
 both plugins to OK against the simulator, then remove and purge leave

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The Sensu Go asset (make sensu-asset): its layout, run paths, checksum
 file, Asset resource and .bonsai.yml; the glibc it needs, as the README says
 for the release it is built on; then, on a fresh minbase of that release

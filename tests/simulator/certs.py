@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Test certificates for the Prioticket simulator, made with the openssl CLI.
 
 Usage: ``certs.py OUTDIR`` or ``certs.generate(outdir)``.  Creates in OUTDIR

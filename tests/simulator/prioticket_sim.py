@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Fake Prioticket Distributor API for the check_prioticket tests and demo.
 
 Standard library only.  It serves the three endpoints a health check needs,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Start and drive prioticket_sim.py from Python tests.
 
     sys.path.insert(0, "<repo>/tests/simulator")

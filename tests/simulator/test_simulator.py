@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Self-tests of prioticket_sim.py, certs.py and simctl.py.
 
 Run: /usr/bin/python3 -m pytest tests/simulator -q

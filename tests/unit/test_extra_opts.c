@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for --extra-opts: the ini grammar and every error ini.h
  * names (lib/plugin/ini.c), the default file search (ini_search.c) and
  * argv rebuilding (extra_opts.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for the pure helpers of the probe layer's HTTP files: the
  * --connect-to entry (http_setup.c), version names (http.c) and where a
  * bound secret may go (http_binding.c). The redaction of the URLs they show

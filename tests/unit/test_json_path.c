@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for lib/probe/json_path.c: dotted paths for --expect-json. */
 #include "config.h"
 

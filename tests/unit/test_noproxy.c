@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for lib/probe/proxy.c: the no-proxy matching that decides
  * whether a request went through a proxy; and http.c's reason phrases. */
 #include "config.h"

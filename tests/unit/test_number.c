@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for lib/util/number.c: fixed-point text for perfdata. */
 #include "config.h"
 

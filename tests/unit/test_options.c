@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for the option parser: lib/plugin/options.c, the table and
  * its pre-scan (option_table.c), the value checks (option_values.c,
  * option_expect.c) and what a refused option says (option_errors.c). */

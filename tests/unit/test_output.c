@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for lib/plugin/output*.c: the Nagios format's size bound,
  * JSON escaping and nulls, Prometheus label escaping, and the early
  * (bad argument) output of each format. */

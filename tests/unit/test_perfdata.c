@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for lib/plugin/perfdata.c: exact perfdata strings. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for lib/probe/phases.c: libcurl's marks to phases that add
  * up to the total, in every case. */
 #include "config.h"

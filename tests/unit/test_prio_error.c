@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for lib/probe/prio_error.c: Prioticket and OAuth2 error
  * bodies, parsed leniently. */
 #include "config.h"

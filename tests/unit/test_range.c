@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for lib/plugin/range.c against the Development Guidelines'
  * range table and command-line examples. */
 #include "config.h"

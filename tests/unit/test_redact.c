@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for lib/util/redact.c: credentials out of URLs and of text
  * that quotes them. */
 #include "config.h"

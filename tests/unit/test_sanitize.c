@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for lib/plugin/sanitize.c: server text made safe for the
  * plugin's output line. */
 #include "config.h"

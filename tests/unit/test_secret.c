@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for lib/plugin/secret.c: secret files, environment
  * variables and command-line arguments. */
 #include "config.h"

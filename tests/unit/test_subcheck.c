@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for lib/plugin/subcheck.c, pt_state_max_alt (state.c) and
  * the reason vocabulary (reason.c): the run's state, reason and first
  * line derived from subchecks, whatever the order they were added in. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for lib/probe/token.c: the token endpoint's answer and the
  * request body. */
 #include "config.h"

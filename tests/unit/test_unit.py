@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Runs the cmocka unit test binaries, one pytest test per binary.
 
 The binaries are built by `make check` into $PT_BUILDDIR/tests/unit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* File helpers shared by the unit tests (unit_files.h). */
 #include "config.h"
 

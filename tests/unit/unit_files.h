@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* File helpers shared by the unit tests that read files (secret files,
  * ini files): a private temporary directory per test group, files with
  * exact bytes and mode, and an alarm that ends a test stuck in open(). */
