@@ -7,19 +7,17 @@
 #include "util/buf.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* ini_search.c: the default file, the first that exists of $MP_CONFIG_FILE, then
  * monitoring-plugins.ini / plugins.ini / nagios-plugins.ini in each
- * directory of $NAGIOS_CONFIG_PATH (':'-separated), then
- * /usr/local/etc/monitoring-plugins/monitoring-plugins.ini,
- * /usr/local/etc/monitoring-plugins.ini,
- * /etc/monitoring-plugins/monitoring-plugins.ini,
- * /etc/monitoring-plugins.ini, /etc/nagios/plugins.ini,
- * /usr/local/nagios/etc/plugins.ini, /usr/local/etc/nagios/plugins.ini,
- * /etc/opt/nagios/plugins.ini, /etc/nagios-plugins.ini,
- * /usr/local/etc/nagios-plugins.ini, /etc/opt/nagios-plugins.ini.
+ * directory of $NAGIOS_CONFIG_PATH (':'-separated), then the fixed places
+ * of pt_ini_system_path(), in order (monitoring-plugins' own list).
  * Returns NULL when none exists. The result is malloc'ed. */
 char *pt_ini_default_file(void);
+
+/* The i-th fixed place of a default file, NULL past the last. */
+const char *pt_ini_system_path(size_t i);
 
 /* Reads `section` of the ini file `path` ("-" is stdin) and appends one
  * argument per option to *args / *nargs (realloc'ed; each string

@@ -52,6 +52,11 @@ static char *join(const char *dir, size_t dirlen, const char *name)
 	return p;
 }
 
+const char *pt_ini_system_path(size_t i)
+{
+	return i < COUNT(ini_paths) ? ini_paths[i] : NULL;
+}
+
 char *pt_ini_default_file(void)
 {
 	const char *env = getenv("MP_CONFIG_FILE");

@@ -732,23 +732,8 @@ static void test_default_order(void **state)
 
 static bool system_ini_exists(void)
 {
-	static const char *const paths[] = {
-	    "/usr/local/etc/monitoring-plugins/monitoring-plugins.ini",
-	    "/usr/local/etc/monitoring-plugins.ini",
-	    "/etc/monitoring-plugins/monitoring-plugins.ini",
-	    "/etc/monitoring-plugins.ini",
-	    "/etc/nagios/plugins.ini",
-	    "/usr/local/nagios/etc/plugins.ini",
-	    "/usr/local/etc/nagios/plugins.ini",
-	    "/etc/opt/nagios/plugins.ini",
-	    "/etc/nagios-plugins.ini",
-	    "/usr/local/etc/nagios-plugins.ini",
-	    "/etc/opt/nagios-plugins.ini",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		if (access(paths[i], F_OK) == 0) {
+	for (size_t i = 0; pt_ini_system_path(i); i++) {
+		if (access(pt_ini_system_path(i), F_OK) == 0) {
 			return true;
 		}
 	}
