@@ -143,6 +143,20 @@ static bool take_entry(struct pt_probe_result *res, struct pt_cache_entry *e)
 	return ok;
 }
 
+/* The next whole second. The cache keeps whole seconds: a back-off
+ * stamped from the second the failure happened in could end up to a
+ * second early (a Retry-After of 1 s after 0.01 s); stamped from the next
+ * one, it lasts at least its length, as a Retry-After asks. */
+static time_t next_whole_second(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0) {
+		return time(NULL) + 1;
+	}
+	return ts.tv_sec + (ts.tv_nsec > 0 ? 1 : 0);
+}
+
 /* Fetches a token and records the outcome in the cache: the token, or
  * the failure to back off from. On failure, keep's token (one that has
  * not expired, whose renewal this was) stays in the entry with it. */
@@ -163,7 +177,7 @@ static bool fetch_and_store(const struct pt_probe_config *cfg, struct pt_cache *
 			                     now);
 		}
 	} else if (pt_backoff_for(&res->token, before ? &before->backoff : NULL, &b)) {
-		pt_cache_store_backoff(cache, &b, now, keep);
+		pt_cache_store_backoff(cache, &b, next_whole_second(), keep);
 		res->backoff = b;
 	}
 	return ok;
