@@ -136,7 +136,8 @@ static bool load_spec(const char *spec, const char *progname, char ***args, int 
 	}
 	ok = pt_ini_read_section(file, section, args, nargs, origins, err);
 	if (ok) {
-		ok = no_extra_opts(*args + first, *nargs - first, file, err);
+		/* An empty section leaves *args NULL: no offset on it. */
+		ok = no_extra_opts(*nargs > first ? *args + first : NULL, *nargs - first, file, err);
 	}
 	if (!ok && *nargs > first) {
 		pt_wipe_strings(*args, first, *nargs);
