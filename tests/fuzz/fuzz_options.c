@@ -85,9 +85,11 @@ static void check_scrubbed(int argc, char **argv)
 }
 
 /* Parses a copy of argv (strings included) in which the letters and
- * digits in the byte range [from, from + len) of argument `at` are
- * replaced, and returns the reason (malloc'ed; "" when there was
- * none). */
+ * digits in the byte range [from, from + len) of argument `at`, and of
+ * every argument equal to it, are replaced, and returns the reason
+ * (malloc'ed; "" when there was none). The copies change with it: a
+ * secret that getopt takes as another option's value twice (two
+ * --expect-json) would otherwise differ from itself. */
 static char *reason_with(int argc, char **argv, int at, size_t from, size_t len)
 {
 	char *copy[ARGS_MAX + 2];
@@ -110,6 +112,11 @@ static char *reason_with(int argc, char **argv, int at, size_t from, size_t len)
 			copy[at][k] = c == 'Z' ? 'A' : (char)(c + 1);
 		} else if (c >= '0' && c <= '9') {
 			copy[at][k] = c == '9' ? '0' : (char)(c + 1);
+		}
+	}
+	for (int i = 0; i < argc; i++) {
+		if (i != at && strcmp(argv[i], argv[at]) == 0) {
+			memcpy(copy[i], copy[at], strlen(copy[at]));
 		}
 	}
 	pt_config_init(&cfg, PT_ENDPOINT_PING);
