@@ -85,11 +85,12 @@ static void check_scrubbed(int argc, char **argv)
 }
 
 /* Parses a copy of argv (strings included) in which the letters and
- * digits in the byte range [from, from + len) of argument `at`, and of
- * every argument equal to it, are replaced, and returns the reason
- * (malloc'ed; "" when there was none). The copies change with it: a
- * secret that getopt takes as another option's value twice (two
- * --expect-json) would otherwise differ from itself. */
+ * digits in the byte range [from, from + len) of argument `at` are
+ * replaced, and returns the reason (malloc'ed; "" when there was
+ * none). A "--client-secret=S" written twice changes in both: getopt
+ * may take both as values of another option (two --expect-json), which
+ * would otherwise differ from each other. A bare S is left alone in
+ * other arguments: there it is, say, a file name, which may be shown. */
 static char *reason_with(int argc, char **argv, int at, size_t from, size_t len)
 {
 	char *copy[ARGS_MAX + 2];
@@ -115,7 +116,7 @@ static char *reason_with(int argc, char **argv, int at, size_t from, size_t len)
 		}
 	}
 	for (int i = 0; i < argc; i++) {
-		if (i != at && strcmp(argv[i], argv[at]) == 0) {
+		if (i != at && from > 0 && strcmp(argv[i], argv[at]) == 0) {
 			memcpy(copy[i], copy[at], strlen(copy[at]));
 		}
 	}
