@@ -248,10 +248,14 @@ def test_a_refused_renewal_shows_at_once(sim, state, endpoint):
 def test_a_token_in_renewal_by_another_run_is_used_meanwhile(sim, state, endpoint):
     """While one run renews a token that is due, the others use the valid one
     instead of waiting or asking too."""
-    endpoint("expires_in=8")
+    # Renewed after 12 s, valid until 16 s (15 s and a fraction, counted
+    # from the whole second the token was written in): the wave starts
+    # well inside the renewal and finishes before the token ends, even in
+    # a sanitizer build on a loaded machine (8 s left only a second or so).
+    endpoint("expires_in=16")
     expect(status(sim, state), OK, "ok", r"^HTTP 200 in")
-    time.sleep(6.2)
-    endpoint("expires_in=8,token_delay=2")
+    time.sleep(12.2)
+    endpoint("expires_in=16,token_delay=2")
     results = run_wave(sim, state, 10)
     for r in results:
         expect(r, OK, "ok", r"^HTTP 200 in")
