@@ -294,10 +294,18 @@ bool pt_cache_store_backoff(struct pt_cache *c, const struct pt_backoff *b, time
                             const struct pt_cache_entry *keep)
 {
 	struct pt_buf text = {0};
-	bool with_token = keep && keep->token && b->kind != PT_BACKOFF_REFUSAL;
+	bool with_token = false;
+	size_t room = 512;
 	bool ok;
 
-	if (!pt_buf_reserve(&text, (with_token ? keep->token_len : 0) + 512)) {
+	/* keep is read only inside this test: GCC 14 (Debian 13) turned
+	 * "with_token ? keep->token_len : 0" into a load of keep->token_len
+	 * whatever keep was, and a NULL keep crashed. */
+	if (keep && keep->token && b->kind != PT_BACKOFF_REFUSAL) {
+		with_token = true;
+		room += keep->token_len;
+	}
+	if (!pt_buf_reserve(&text, room)) {
 		return false;
 	}
 	pt_buf_printf(&text, MAGIC "\nbackoff %s\nat %lld\nuntil %lld\nstatus %ld\nfailures %d\n",
