@@ -367,8 +367,19 @@ def plugin_running():
 
 # ------------------------------------------------------------ Icinga 2
 
+def icinga_validate_argv():
+    """Validation that also writes the object cache `icinga2 object list`
+    reads: Icinga 2.13 always writes it, 2.14 (Debian 13) only when asked
+    with --dump-objects, an option 2.13 does not know."""
+    res = run(["icinga2", "daemon", "--help"])
+    dump = ["--dump-objects"] if "--dump-objects" in res.stdout + res.stderr else []
+    return ["icinga2", "daemon", "-C"] + dump
+
+
 def icinga_objects():
-    """`icinga2 object list`: [{name, type, file, attrs}] of the last validation."""
+    """`icinga2 object list`: [{name, type, file, attrs}] of the configuration
+    as it is now."""
+    run(icinga_validate_argv())
     res = run(["icinga2", "object", "list"])
     objects, cur = [], None
     for line in res.stdout.splitlines():
@@ -402,10 +413,23 @@ def prioticket_services(objects, path=None):
     return sorted(out)
 
 
+def icinga_warnings(out):
+    """The warning and critical messages, without their time stamps."""
+    return [re.sub(r"^\[[^]]*\] ", "", l) for l in out.splitlines()
+            if "warning/" in l or "critical/" in l]
+
+
+# What Icinga warns about where the other documents start (set in main):
+# the README's end state plus `icinga2 api setup`, of which Icinga 2.14 warns
+# (its API users may send filter expressions). A snippet is held to warning
+# about nothing beyond these; test_docs holds these to the API's notice.
+STOCK_WARNINGS = set()
+
+
 def icinga_validate():
-    res = run(["icinga2", "daemon", "-C"])
+    res = run(icinga_validate_argv())
     out = res.stdout + res.stderr
-    warnings = [l for l in out.splitlines() if "warning/" in l or "critical/" in l]
+    warnings = [w for w in icinga_warnings(out) if w not in STOCK_WARNINGS]
     return {"rc": res.returncode, "warnings": warnings, "out": out[-3000:]}
 
 
@@ -750,6 +774,9 @@ def main():
     # with Icinga's REST API, through which the lab forces and reads checks.
     res = run(["icinga2", "api", "setup"])
     result["lab"]["api_setup"] = res.returncode
+    res = run(icinga_validate_argv())
+    STOCK_WARNINGS.update(icinga_warnings(res.stdout + res.stderr))
+    result["lab"]["icinga_stock_warnings"] = sorted(STOCK_WARNINGS)
     for unit in ("icinga2", "nagios4"):
         run(["/etc/init.d/" + unit, "stop"], timeout=120)
     state = snapshot()
