@@ -40,6 +40,8 @@ SIM_DIR = Path(os.environ.get("PRIOTICKET_SIM_DIR",
                             str(REPO_ROOT / "tests" / "simulator")))
 sys.path.insert(0, str(SIM_DIR))
 import certs  # noqa: E402 - the simulator's certificate maker
+sys.path.insert(0, str(REPO_ROOT / "tests" / "packaging"))
+from chroot_lib import nagios_status_blocks  # noqa: E402 - one status.dat reader
 from ports import free_port  # noqa: E402 - tests/ports.py
 PLUGIN_DIR = Path(os.environ.get(
     "PRIOTICKET_PLUGIN_DIR",
@@ -558,22 +560,7 @@ class NagiosInstance:
 
     def read_status(self):
         """status.dat -> list of (block type, {key: value})."""
-        blocks = []
-        current = None
-        text = self.status.read_text(errors="replace")
-        for line in text.splitlines():
-            s = line.strip()
-            if current is None:
-                m = re.match(r"^(\w+)\s*\{$", s)
-                if m:
-                    current = (m.group(1), {})
-            elif s == "}":
-                blocks.append(current)
-                current = None
-            elif "=" in s:
-                k, _, v = s.partition("=")
-                current[1][k] = v
-        return blocks
+        return nagios_status_blocks(self.status)
 
     def service_status(self, host, service):
         for kind, attrs in self.read_status():
